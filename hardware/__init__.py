@@ -1,0 +1,4 @@
+"""Everything that touches the physical machine, behind small interfaces.
+
+Knows nothing of `prescriptions` or `kiosk`.
+"""

@@ -1,0 +1,18 @@
+"""`python main.py bench`: measure start-up, frame times, idle CPU, memory and the board round trip."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "bench"
+HELP = "measure start-up, frame times, idle CPU, memory and the board round trip"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    print(f"{NAME}: not built yet", file=sys.stderr)
+    return 2
