@@ -12,6 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from kiosk.errors import ConfigError
@@ -112,12 +113,14 @@ class KioskConfig:
         d = self.display
         ppm = d.px_per_mm
         return replace(
-            self, display=replace(d, width=width, height=height,
-                                  width_mm=width / ppm, height_mm=height / ppm)
+            self,
+            display=replace(
+                d, width=width, height=height, width_mm=width / ppm, height_mm=height / ppm
+            ),
         )
 
 
-def default_data_dir(environ: dict[str, str] | None = None) -> Path:
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     if env.get("MAEUM_DATA_DIR"):
         return Path(env["MAEUM_DATA_DIR"])
@@ -125,7 +128,7 @@ def default_data_dir(environ: dict[str, str] | None = None) -> Path:
     return Path(base) / "maeum-kiosk"
 
 
-def find_config_file(explicit: str | None, environ: dict[str, str] | None = None) -> Path | None:
+def find_config_file(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
     env = os.environ if environ is None else environ
     if explicit:
         return Path(explicit)
@@ -136,7 +139,9 @@ def find_config_file(explicit: str | None, environ: dict[str, str] | None = None
     return None
 
 
-def load_config(explicit: str | None = None, environ: dict[str, str] | None = None) -> KioskConfig:
+def load_config(
+    explicit: str | None = None, environ: Mapping[str, str] | None = None
+) -> KioskConfig:
     """The configuration in force. Raises ConfigError naming the file and key when broken."""
     env = os.environ if environ is None else environ
     path = find_config_file(explicit, env)
@@ -151,7 +156,7 @@ def load_config(explicit: str | None = None, environ: dict[str, str] | None = No
     return parse_config(raw, path, env)
 
 
-def parse_config(raw: dict[str, Any], path: Path, environ: dict[str, str]) -> KioskConfig:
+def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) -> KioskConfig:
     where = str(path)
     raw = dict(raw)
     display = _section(DisplayConfig, raw.pop("display", {}), f"{where} [display]")
@@ -209,8 +214,9 @@ def _section(cls: type[Any], raw: Any, where: str) -> Any:
 def _slots(raw: Any, where: str) -> tuple[Slot, ...]:
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where} [[hardware.slots]]: must be a non-empty list of tables")
-    slots = tuple(_section(Slot, item, f"{where} [[hardware.slots]] #{i + 1}")
-                  for i, item in enumerate(raw))
+    slots = tuple(
+        _section(Slot, item, f"{where} [[hardware.slots]] #{i + 1}") for i, item in enumerate(raw)
+    )
     numbers = [s.number for s in slots]
     if len(set(numbers)) != len(numbers):
         raise ConfigError(f"{where} [[hardware.slots]]: slot numbers repeat: {numbers}")
