@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 
 from kiosk.errors import ConfigError

@@ -1,4 +1,4 @@
-"""`python main.py bench`: measure start-up, frame times, idle CPU, memory and the board round trip."""
+"""`python main.py bench`: start-up, frame times, idle CPU, memory, board round trip."""
 
 from __future__ import annotations
 

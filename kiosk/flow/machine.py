@@ -26,7 +26,6 @@ from kiosk.flow.events import (
     Event,
     GoHome,
     MoodAnswer,
-    MoreTime,
     OpenHelp,
     PrescriptionChosen,
     ServiceChanged,
@@ -119,9 +118,8 @@ def _on_screen(state: FlowState, event: Event, now: float, languages: tuple[str,
     elif screen is Screen.GOODBYE:
         if isinstance(event, Continue | Start):
             return _to_attract(state, now)
-    elif screen is Screen.HELP:
-        if isinstance(event, CloseHelp | Back):
-            return _go(state, state.help_return or Screen.ATTRACT, now, help_return=None), []
+    elif screen is Screen.HELP and isinstance(event, CloseHelp | Back):
+        return _go(state, state.help_return or Screen.ATTRACT, now, help_return=None), []
     return state, []
 
 
@@ -274,7 +272,7 @@ def _go(
     now: float,
     *,
     visit: Visit | None = None,
-    help_return: Screen | None | bool = False,
+    help_return: Screen | bool | None = False,
 ) -> FlowState:
     """Enter `screen` now; the prompt goes away. `help_return=False` keeps the old one."""
     moved = replace(
