@@ -34,25 +34,38 @@ class Command(Protocol):
 
 
 COMMANDS: tuple[Command, ...] = (
-    run, demo, content, stock, stats, staff_pin, hwtest, board_sim, bench,
+    run,
+    demo,
+    content,
+    stock,
+    stats,
+    staff_pin,
+    hwtest,
+    board_sim,
+    bench,
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE",
-                        help="machine configuration (default: $MAEUM_CONFIG, "
-                             "/etc/maeum-kiosk/kiosk.toml, else built-in simulation)")
-    common.add_argument("--log-level", default="INFO",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="machine configuration (default: $MAEUM_CONFIG, "
+        "/etc/maeum-kiosk/kiosk.toml, else built-in simulation)",
+    )
+    common.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="마음약방 kiosk. With no command it runs the kiosk (`run`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        p = sub.add_parser(command.NAME, help=command.HELP, description=command.HELP,
-                           parents=[common])
+        p = sub.add_parser(
+            command.NAME, help=command.HELP, description=command.HELP, parents=[common]
+        )
         command.configure(p)
         p.set_defaults(handler=command.run)
     return parser
@@ -63,8 +76,10 @@ def main(argv: list[str]) -> int:
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=getattr(logging, args.log_level),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, args.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:

@@ -1,10 +1,10 @@
 """The kiosk's own exceptions. Hardware and content keep theirs in their packages:
 
-    KioskError          anything the kiosk itself refuses
-    └── ConfigError     the machine configuration is unusable (file and key named)
+KioskError          anything the kiosk itself refuses
+└── ConfigError     the machine configuration is unusable (file and key named)
 
-    hardware.errors.HardwareError  → BoardError → BoardUnreachable, …   (see there)
-    prescriptions.errors.ContentError (file, line, code, Korean message)  (see there)
+hardware.errors.HardwareError  → BoardError → BoardUnreachable, …   (see there)
+prescriptions.errors.ContentError (file, line, code, Korean message)  (see there)
 """
 
 
