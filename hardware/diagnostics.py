@@ -1,0 +1,404 @@
+"""The technician's checks: one `Check` per part, run in order, each ending PASS, FAIL or SKIP.
+
+A check is a plain object: a stable `name` (for the JSON report), a `title` (for the
+checklist), a `group` (config, board, slots, gpio, display), whether it `needs_person` at the
+cabinet, the checks it `requires` to have passed, and a `run` function returning a
+`CheckResult`. Everything a check touches is handed to it as plain values (a port URL, slot
+numbers, pins, a board, a clock), so the same checks run against the simulator, mock pins and
+the real machine, and the kiosk's configuration stays on the kiosk's side of the fence.
+
+Whatever needs a person goes through a `Prompter`: `note` something, `ask` a yes/no question,
+or `wait_for` a physical action (open the door, wave a hand through the chute) until a
+condition holds or a timeout passes. The terminal prompter waits on an injected clock; tests
+script the person (`ScriptedPrompter`) and never really wait.
+
+Every message is written for a technician at the open cabinet: English, with a short Korean
+gloss where it helps, and a next step that names the part to look at.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, TextIO
+
+from hardware.errors import HardwareError
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+Details = Mapping[str, Any]  # JSON-safe values only: they go into the report as they are
+
+GROUPS = ("config", "board", "slots", "gpio", "display")
+
+
+class Status(enum.Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    SKIP = "SKIP"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: Status
+    reason: str
+    next_step: str = ""  # what to look at next; empty when nothing needs doing
+    duration_s: float = 0.0  # filled in by the runner
+    details: Details = field(default_factory=dict)
+
+
+def passed(reason: str, **details: Any) -> CheckResult:
+    return CheckResult(Status.PASS, reason, "", 0.0, details)
+
+
+def failed(reason: str, next_step: str, **details: Any) -> CheckResult:
+    return CheckResult(Status.FAIL, reason, next_step, 0.0, details)
+
+
+def skipped(reason: str, next_step: str = "", **details: Any) -> CheckResult:
+    return CheckResult(Status.SKIP, reason, next_step, 0.0, details)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # stable, for the report: "board.hello", "slots.3"
+    title: str  # for the checklist: "board HELLO", "slot 3 motor"
+    group: str  # one of GROUPS
+    run: Callable[[], CheckResult]
+    needs_person: bool = False
+    requires: tuple[str, ...] = ()  # names of checks that must have passed first
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"check {self.name}: unknown group {self.group!r}")
+
+
+# --- the person at the cabinet ------------------------------------------------------------
+
+
+class Answer(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    SKIP = "skip"  # the technician cannot tell (e.g. cannot see the LED from where they stand)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A physical action asked of the person; `key` lets a simulation or a test perform it."""
+
+    key: str  # "drop.wave", "door.open", "key.select"…
+    text: str
+
+
+class Prompter(Protocol):
+    def note(self, text: str) -> None:
+        """Tell the person something (what is about to happen, what to look at)."""
+        ...
+
+    def ask(self, key: str, question: str) -> Answer:
+        """A yes/no question about what the person sees."""
+        ...
+
+    def wait_for(self, request: Request, done: Callable[[], bool], timeout_s: float) -> bool:
+        """Ask for `request`, then wait until `done()` or `timeout_s`. Returns `done()`."""
+        ...
+
+
+@dataclass
+class TerminalPrompter:
+    """Questions on a terminal. Waiting polls `done` on the injected clock.
+
+    `person` maps request keys to actions that perform them: in simulation there is no hand
+    to wave, so the simulated person does it (and says so) after `act_after_s`.
+    """
+
+    stdin: TextIO
+    stdout: TextIO
+    clock: Clock = time.monotonic
+    sleep: Sleep = time.sleep
+    poll_s: float = 0.02
+    person: Mapping[str, Callable[[], None]] = field(default_factory=dict)
+    act_after_s: float = 1.0
+
+    def note(self, text: str) -> None:
+        print(f"      {text}", file=self.stdout, flush=True)
+
+    def ask(self, key: str, question: str) -> Answer:
+        while True:
+            print(f"   ?  {question} [y/n/s=skip] ", end="", file=self.stdout, flush=True)
+            line = self.stdin.readline()
+            if not line:  # end of input: nobody is there to answer
+                print("", file=self.stdout)
+                return Answer.SKIP
+            reply = line.strip().lower()
+            if reply in ("y", "yes", "예", "네"):
+                return Answer.YES
+            if reply in ("n", "no", "아니오", "아니요"):
+                return Answer.NO
+            if reply in ("s", "skip"):
+                return Answer.SKIP
+
+    def wait_for(self, request: Request, done: Callable[[], bool], timeout_s: float) -> bool:
+        print(f"   >  {request.text} (within {timeout_s:.0f} s)", file=self.stdout, flush=True)
+        act = self.person.get(request.key)
+        start = self.clock()
+        while not done():
+            elapsed = self.clock() - start
+            if act is not None and elapsed >= self.act_after_s:
+                print("      (SIMULATION: the simulated technician does it)", file=self.stdout)
+                act()
+                act = None
+                continue
+            if elapsed >= timeout_s:
+                return done()
+            self.sleep(self.poll_s)
+        return True
+
+
+@dataclass
+class ScriptedPrompter:
+    """A person who follows a script: for tests and for unattended demonstrations.
+
+    `answers` maps question keys to answers (a missing key answers SKIP); `actions` maps
+    request keys to what the person does when asked (a missing key: they do nothing, so the
+    wait times out). Every prompt is kept in `log` so a test can see what was asked.
+    """
+
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    actions: Mapping[str, Callable[[], None]] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        self.log.append(f"note: {text}")
+
+    def ask(self, key: str, question: str) -> Answer:
+        self.log.append(f"ask {key}: {question}")
+        return self.answers.get(key, Answer.SKIP)
+
+    def wait_for(self, request: Request, done: Callable[[], bool], timeout_s: float) -> bool:
+        self.log.append(f"wait {request.key}: {request.text}")
+        action = self.actions.get(request.key)
+        if action is not None:
+            action()
+        return done()
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+class Listener(Protocol):
+    def started(self, check: Check, index: int, total: int) -> None: ...
+
+    def finished(self, check: Check, result: CheckResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    check: Check
+    result: CheckResult
+
+
+def run_checks(
+    checks: Sequence[Check],
+    *,
+    person_present: bool,
+    clock: Clock = time.monotonic,
+    listener: Listener | None = None,
+) -> list[Outcome]:
+    """Run `checks` in order. A check never stops the run: each ends PASS, FAIL or SKIP."""
+    outcomes: list[Outcome] = []
+    status_of: dict[str, Status] = {}
+    for index, check in enumerate(checks):
+        if listener is not None:
+            listener.started(check, index, len(checks))
+        start = clock()
+        result = _run_one(check, status_of, person_present)
+        result = replace(result, duration_s=round(clock() - start, 3))
+        status_of[check.name] = result.status
+        outcomes.append(Outcome(check, result))
+        if listener is not None:
+            listener.finished(check, result)
+    return outcomes
+
+
+def _run_one(check: Check, status_of: Mapping[str, Status], person_present: bool) -> CheckResult:
+    if check.needs_person and not person_present:
+        return skipped(
+            "needs a person at the cabinet; --yes was given (사람 필요)",
+            "run hwtest without --yes at the open cabinet",
+        )
+    for name in check.requires:
+        if status_of.get(name) is not Status.PASS:
+            return skipped(f"not tried: needs {name} to pass first", f"fix {name} (above) first")
+    try:
+        return check.run()
+    except HardwareError as exc:
+        return failed(f"hardware error: {exc}", "check the part named above and its wiring")
+    except Exception as exc:  # a bug in a check must not hide the other checks' results
+        log.exception("check %s crashed", check.name)
+        return failed(
+            f"the check itself crashed: {type(exc).__name__}: {exc}",
+            "report this to the developers with the log; other checks still ran",
+        )
+
+
+def exit_status(outcomes: Iterable[Outcome]) -> int:
+    """0 only when every check that ran passed (skipped checks did not run)."""
+    return 1 if any(o.result.status is Status.FAIL for o in outcomes) else 0
+
+
+def summary(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    counts = {s.value.lower(): 0 for s in Status}
+    for o in outcomes:
+        counts[o.result.status.value.lower()] += 1
+    return counts
+
+
+REPORT_SCHEMA = "maeum-hwtest/1"
+
+
+def report(outcomes: Sequence[Outcome], *, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The machine-readable report (schema in docs/hwtest.md): `meta` plus every check."""
+    return {
+        "schema": REPORT_SCHEMA,
+        **meta,
+        "summary": summary(outcomes),
+        "exit_status": exit_status(outcomes),
+        "checks": [_check_entry(o) for o in outcomes],
+    }
+
+
+def _check_entry(outcome: Outcome) -> dict[str, Any]:
+    check, result = outcome.check, outcome.result
+    return {
+        "name": check.name,
+        "title": check.title,
+        "group": check.group,
+        "needs_person": check.needs_person,
+        "status": result.status.value,
+        "reason": result.reason,
+        "next_step": result.next_step,
+        "duration_s": result.duration_s,
+        "details": dict(result.details),
+    }
+
+
+# --- configuration and port -----------------------------------------------------------------
+
+UART_PINS = (14, 15)  # the board's link: no part may sit on them
+ID_EEPROM_PINS = (0, 1)  # reserved for HAT identification
+HIGHEST_HEADER_PIN = 27
+
+
+def configuration_problems(
+    *,
+    serial_port: str,
+    pins: Mapping[str, int],
+    slots: Sequence[int],
+    pin_factory: str,
+    simulated: bool,
+) -> list[str]:
+    """What is wrong with a configuration that parsed: the mistakes that break a machine."""
+    problems: list[str] = []
+    if not serial_port.strip():
+        problems.append("serial_port is empty")
+    owners: dict[int, list[str]] = {}
+    for part, pin in pins.items():
+        owners.setdefault(pin, []).append(part)
+        if not 0 <= pin <= HIGHEST_HEADER_PIN:
+            problems.append(f"{part} = GPIO {pin}: not on the Pi header (BCM 0–27)")
+        elif pin in UART_PINS:
+            problems.append(f"{part} = GPIO {pin}: that is the board's UART (14/15)")
+        elif pin in ID_EEPROM_PINS:
+            problems.append(f"{part} = GPIO {pin}: reserved for the HAT ID EEPROM (0/1)")
+    for pin, parts in sorted(owners.items()):
+        if len(parts) > 1:
+            problems.append(f"GPIO {pin} is given to several parts: {', '.join(sorted(parts))}")
+    if not slots:
+        problems.append("no slots are configured")
+    if not simulated and pin_factory == "mock":
+        problems.append("pin_factory = 'mock' on a real machine: the GPIO parts would be fake")
+    return problems
+
+
+def configuration_check(
+    *,
+    source: str,
+    error: str | None,
+    serial_port: str,
+    pins: Mapping[str, int],
+    slots: Sequence[int],
+    pin_factory: str,
+    simulated: bool,
+) -> Check:
+    """`error` is the loader's message when the file could not be used at all."""
+
+    def run() -> CheckResult:
+        if error is not None:
+            return failed(
+                f"configuration unusable (설정 오류): {error}",
+                "fix the file and key named above; deploy/kiosk.toml lists every key",
+            )
+        problems = configuration_problems(
+            serial_port=serial_port,
+            pins=pins,
+            slots=slots,
+            pin_factory=pin_factory,
+            simulated=simulated,
+        )
+        if problems:
+            return failed(
+                f"configuration has mistakes (설정 오류): {'; '.join(problems)}",
+                f"correct them in {source}",
+                problems=problems,
+                source=source,
+            )
+        mode = "SIMULATION" if simulated else "real hardware"
+        return passed(
+            f"sane (설정 정상): {len(slots)} slots, {len(pins)} pins, port {serial_port}, {mode}",
+            source=source,
+            simulated=simulated,
+        )
+
+    return Check("config", "configuration", "config", run)
+
+
+def serial_port_check(
+    port: str,
+    *,
+    exists: Callable[[str], bool] = os.path.exists,
+    usable: Callable[[str], bool] = lambda p: os.access(p, os.R_OK | os.W_OK),
+) -> Check:
+    def run() -> CheckResult:
+        if "://" in port:
+            return passed(f"{port} is a pyserial URL; the next check opens it", port=port)
+        if not exists(port):
+            return failed(
+                f"{port} does not exist (시리얼 포트 없음)", _missing_port_hint(port), port=port
+            )
+        if not usable(port):
+            return failed(
+                f"{port} exists but cannot be opened (권한 없음)",
+                "add the kiosk user to the 'dialout' group, then log in again",
+                port=port,
+            )
+        return passed(f"{port} is present", port=port, resolved=os.path.realpath(port))
+
+    return Check("board.port", "serial port", "board", run, requires=("config",))
+
+
+def _missing_port_hint(port: str) -> str:
+    if port.startswith("/dev/serial0") or port.startswith("/dev/ttyAMA"):
+        return (
+            "enable the UART: raspi-config → Interface Options → Serial Port "
+            "(login shell: No, hardware: Yes), then reboot"
+        )
+    return (
+        "check the board's USB cable and power, then `ls /dev/serial/by-id/` "
+        "and put that path in serial_port"
+    )

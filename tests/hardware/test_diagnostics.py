@@ -1,0 +1,307 @@
+"""The technician's checks: the framework, the prompters, the report, and each check."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+
+from hardware.diagnostics import (
+    Answer,
+    Check,
+    CheckResult,
+    Request,
+    ScriptedPrompter,
+    Status,
+    TerminalPrompter,
+    configuration_check,
+    configuration_problems,
+    exit_status,
+    failed,
+    passed,
+    report,
+    run_checks,
+    serial_port_check,
+    skipped,
+)
+from hardware.errors import BoardUnreachable
+
+
+class FakeClock:
+    """Monotonic time that moves only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def check(
+    name: str,
+    result: CheckResult | Exception,
+    *,
+    group: str = "board",
+    requires: tuple[str, ...] = (),
+) -> Check:
+    def run() -> CheckResult:
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return Check(name, name.replace(".", " "), group, run, requires=requires)
+
+
+# --- framework ------------------------------------------------------------------------------
+
+
+def test_person_checks_are_skipped_when_nobody_is_there_and_say_why() -> None:
+    ran: list[str] = []
+
+    def run() -> CheckResult:
+        ran.append("door")
+        return passed("ok")
+
+    door = Check("gpio.door", "door switch", "gpio", run, needs_person=True)
+    [outcome] = run_checks([door], person_present=False)
+    assert ran == []
+    assert outcome.result.status is Status.SKIP
+    assert "--yes" in outcome.result.reason
+
+
+def test_a_check_whose_prerequisite_failed_is_skipped_naming_it() -> None:
+    outcomes = run_checks(
+        [
+            check("board.hello", failed("no answer", "check power")),
+            check("board.status", passed("idle"), requires=("board.hello",)),
+        ],
+        person_present=True,
+    )
+    assert [o.result.status for o in outcomes] == [Status.FAIL, Status.SKIP]
+    assert "board.hello" in outcomes[1].result.reason
+
+
+def test_hardware_errors_and_crashes_fail_the_check_but_not_the_run() -> None:
+    outcomes = run_checks(
+        [
+            check("board.hello", BoardUnreachable("no reply from /dev/ttyACM0")),
+            check("board.status", ZeroDivisionError("oops")),
+            check("config", passed("sane")),
+        ],
+        person_present=True,
+    )
+    statuses = [o.result.status for o in outcomes]
+    assert statuses == [Status.FAIL, Status.FAIL, Status.PASS]
+    assert "/dev/ttyACM0" in outcomes[0].result.reason
+    assert "crashed" in outcomes[1].result.reason
+
+
+def test_durations_are_measured_on_the_injected_clock() -> None:
+    clock = FakeClock()
+
+    def slow() -> CheckResult:
+        clock.sleep(1.25)
+        return passed("took a while")
+
+    [outcome] = run_checks(
+        [Check("slots.1", "slot 1 motor", "slots", slow)], person_present=True, clock=clock
+    )
+    assert outcome.result.duration_s == pytest.approx(1.25)
+
+
+def test_exit_status_is_zero_only_when_every_check_that_ran_passed() -> None:
+    def statuses(*results: CheckResult) -> int:
+        return exit_status(
+            run_checks([check(f"c.{i}", r) for i, r in enumerate(results)], person_present=True)
+        )
+
+    assert statuses(passed("a"), passed("b")) == 0
+    assert statuses(passed("a"), skipped("nobody there")) == 0
+    assert statuses(passed("a"), failed("bad", "fix it"), skipped("x")) == 1
+
+
+def test_unknown_group_is_refused() -> None:
+    with pytest.raises(ValueError, match="group"):
+        Check("x", "x", "network", lambda: passed("x"))
+
+
+def test_report_lists_every_check_with_result_reason_and_timing() -> None:
+    outcomes = run_checks(
+        [
+            check("config", passed("sane", slots=6), group="config"),
+            check("slots.3", failed("stalled", "check the spiral", vend_id=7), group="slots"),
+        ],
+        person_present=True,
+    )
+    doc = json.loads(json.dumps(report(outcomes, meta={"simulation": True})))
+    assert doc["schema"] == "maeum-hwtest/1"
+    assert doc["simulation"] is True
+    assert doc["summary"] == {"pass": 1, "fail": 1, "skip": 0}
+    assert doc["exit_status"] == 1
+    assert [c["name"] for c in doc["checks"]] == ["config", "slots.3"]
+    slot = doc["checks"][1]
+    assert slot == {
+        "name": "slots.3",
+        "title": "slots 3",
+        "group": "slots",
+        "needs_person": False,
+        "status": "FAIL",
+        "reason": "stalled",
+        "next_step": "check the spiral",
+        "duration_s": slot["duration_s"],
+        "details": {"vend_id": 7},
+    }
+    assert isinstance(slot["duration_s"], float)
+
+
+# --- prompters ------------------------------------------------------------------------------
+
+
+def test_terminal_prompter_reads_yes_no_and_skip_in_english_or_korean() -> None:
+    out = io.StringIO()
+    prompter = TerminalPrompter(io.StringIO("maybe\n네\nn\ns\n"), out)
+    assert prompter.ask("led", "Is it lit?") is Answer.YES  # "maybe" is asked again
+    assert prompter.ask("led", "Is it lit?") is Answer.NO
+    assert prompter.ask("led", "Is it lit?") is Answer.SKIP
+    assert prompter.ask("led", "Is it lit?") is Answer.SKIP  # end of input: nobody there
+    assert out.getvalue().count("Is it lit?") == 5
+
+
+def test_terminal_prompter_gives_up_at_the_timeout_without_real_waiting() -> None:
+    clock = FakeClock()
+    prompter = TerminalPrompter(io.StringIO(), io.StringIO(), clock, clock.sleep)
+    assert not prompter.wait_for(Request("door.open", "Open the door"), lambda: False, 10.0)
+    assert clock.now - 100.0 == pytest.approx(10.0, abs=0.05)
+
+
+def test_terminal_prompter_returns_as_soon_as_the_thing_happens() -> None:
+    clock = FakeClock()
+    prompter = TerminalPrompter(io.StringIO(), io.StringIO(), clock, clock.sleep)
+    assert prompter.wait_for(
+        Request("door.open", "Open the door"), lambda: clock.now >= 102.0, 10.0
+    )
+    assert clock.now == pytest.approx(102.0, abs=0.05)
+
+
+def test_in_simulation_the_simulated_person_acts_and_says_so() -> None:
+    clock = FakeClock()
+    out = io.StringIO()
+    opened: list[bool] = []
+    prompter = TerminalPrompter(
+        io.StringIO(), out, clock, clock.sleep, person={"door.open": lambda: opened.append(True)}
+    )
+    assert prompter.wait_for(Request("door.open", "Open the door"), lambda: bool(opened), 10.0)
+    assert "SIMULATION" in out.getvalue()
+    assert clock.now - 100.0 < 2.0
+
+
+def test_scripted_prompter_performs_only_scripted_actions() -> None:
+    done: list[str] = []
+    prompter = ScriptedPrompter(
+        answers={"led": Answer.NO}, actions={"door.open": lambda: done.append("open")}
+    )
+    assert prompter.wait_for(Request("door.open", "Open"), lambda: bool(done), 5.0)
+    assert not prompter.wait_for(Request("door.close", "Close"), lambda: len(done) > 1, 5.0)
+    assert prompter.ask("led", "lit?") is Answer.NO
+    assert prompter.ask("other", "?") is Answer.SKIP
+    assert len(prompter.log) == 4
+
+
+# --- configuration and serial port ----------------------------------------------------------
+
+PINS = {
+    "drop_sensor": 17,
+    "door": 27,
+    "service_button": 22,
+    "key_previous": 5,
+    "key_next": 6,
+    "key_select": 13,
+    "key_help": 26,
+    "chute_light": 12,
+    "attention_led": 16,
+}
+
+
+def config_check(**overrides: object) -> CheckResult:
+    values: dict[str, object] = dict(
+        source="/etc/maeum-kiosk/kiosk.toml",
+        error=None,
+        serial_port="/dev/serial0",
+        pins=PINS,
+        slots=[1, 2, 3, 4, 5, 6],
+        pin_factory="lgpio",
+        simulated=False,
+    )
+    values.update(overrides)
+    return configuration_check(**values).run()  # type: ignore[arg-type]
+
+
+def test_the_datasheet_wiring_is_a_sane_configuration() -> None:
+    result = config_check()
+    assert result.status is Status.PASS
+    assert "6 slots" in result.reason and "real hardware" in result.reason
+
+
+def test_a_broken_file_fails_with_the_loaders_message() -> None:
+    result = config_check(error="/etc/maeum-kiosk/kiosk.toml [hardware]: unknown key(s): prot")
+    assert result.status is Status.FAIL
+    assert "unknown key(s): prot" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"pins": {**PINS, "door": 17}}, "GPIO 17 is given to several parts: door, drop_sensor"),
+        ({"pins": {**PINS, "door": 14}}, "board's UART"),
+        ({"pins": {**PINS, "door": 40}}, "not on the Pi header"),
+        ({"pins": {**PINS, "door": 0}}, "ID EEPROM"),
+        ({"serial_port": " "}, "serial_port is empty"),
+        ({"slots": []}, "no slots"),
+        ({"pin_factory": "mock"}, "would be fake"),
+    ],
+)
+def test_configuration_mistakes_are_named(change: dict[str, object], expected: str) -> None:
+    result = config_check(**change)
+    assert result.status is Status.FAIL
+    assert expected in result.reason
+
+
+def test_mock_pins_are_fine_in_simulation() -> None:
+    assert (
+        configuration_problems(
+            serial_port="/dev/pts/3", pins=PINS, slots=[1], pin_factory="mock", simulated=True
+        )
+        == []
+    )
+
+
+def port_result(
+    port: str, exists: Callable[[str], bool], usable: Callable[[str], bool] = lambda _: True
+) -> CheckResult:
+    return serial_port_check(port, exists=exists, usable=usable).run()
+
+
+def test_a_missing_uart_points_at_raspi_config() -> None:
+    result = port_result("/dev/serial0", lambda _: False)
+    assert result.status is Status.FAIL
+    assert "does not exist" in result.reason and "raspi-config" in result.next_step
+
+
+def test_a_missing_usb_board_points_at_the_cable_and_by_id() -> None:
+    result = port_result("/dev/ttyACM0", lambda _: False)
+    assert "/dev/serial/by-id/" in result.next_step
+
+
+def test_a_port_without_permission_points_at_dialout() -> None:
+    result = port_result("/dev/ttyACM0", lambda _: True, lambda _: False)
+    assert result.status is Status.FAIL and "dialout" in result.next_step
+
+
+def test_present_port_and_pyserial_urls_pass() -> None:
+    assert port_result("/dev/ttyACM0", lambda _: True).status is Status.PASS
+    assert port_result("loop://", lambda _: False).status is Status.PASS
