@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from hardware.diagnostics import (
     Answer,
     Check,
     CheckResult,
+    GpioSession,
     Request,
     ScriptedPrompter,
     Status,
@@ -20,13 +23,15 @@ from hardware.diagnostics import (
     configuration_problems,
     exit_status,
     failed,
+    gpio_checks,
     passed,
     report,
     run_checks,
     serial_port_check,
     skipped,
 )
-from hardware.errors import BoardUnreachable
+from hardware.errors import BoardUnreachable, GpioError
+from hardware.gpio import MachineIO, make_pin_factory
 
 
 class FakeClock:
@@ -305,3 +310,187 @@ def test_a_port_without_permission_points_at_dialout() -> None:
 def test_present_port_and_pyserial_urls_pass() -> None:
     assert port_result("/dev/ttyACM0", lambda _: True).status is Status.PASS
     assert port_result("loop://", lambda _: False).status is Status.PASS
+
+
+# --- GPIO parts, on gpiozero's mock pins ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pins:
+    """The datasheet's host wiring (the kiosk's defaults), as plain numbers."""
+
+    drop_sensor: int = 17
+    door: int = 27
+    service_button: int = 22
+    key_previous: int = 5
+    key_next: int = 6
+    key_select: int = 13
+    key_help: int = 26
+    chute_light: int = 12
+    attention_led: int = 16
+
+
+class Cabinet:
+    """Mock pins plus the hands of a technician who does what they are asked."""
+
+    def __init__(self) -> None:
+        self.factory = make_pin_factory("mock")
+        self.session = GpioSession(lambda: MachineIO.build(Pins(), self.factory))
+
+    def pin(self, number: int) -> Any:
+        return self.factory.pin(number)
+
+    def tap(self, number: int, times: int = 1) -> Callable[[], None]:
+        def act() -> None:
+            for _ in range(times):
+                self.pin(number).drive_low()
+                self.pin(number).drive_high()
+
+        return act
+
+    def door(self, closed: bool) -> Callable[[], None]:
+        def act() -> None:
+            if closed:
+                self.pin(27).drive_low()
+            else:
+                self.pin(27).drive_high()
+
+        return act
+
+    def helpful_hands(self) -> dict[str, Callable[[], None]]:
+        return {
+            "drop.wave": self.tap(17, 3),
+            "door.open": self.door(False),
+            "door.close": self.door(True),
+            "service.press": self.tap(22),
+            "key.previous": self.tap(5),
+            "key.next": self.tap(6),
+            "key.select": self.tap(13),
+            "key.help": self.tap(26),
+        }
+
+
+@pytest.fixture
+def cabinet() -> Iterator[Cabinet]:
+    c = Cabinet()
+    yield c
+    c.session.close()
+
+
+YES_TO_LIGHTS = {"light.chute": Answer.YES, "light.attention": Answer.YES}
+
+
+def run_gpio(cabinet: Cabinet, prompter: ScriptedPrompter) -> dict[str, CheckResult]:
+    checks = gpio_checks(cabinet.session, prompter, asdict(Pins()), wait_s=5.0)
+    return {o.check.name: o.result for o in run_checks(checks, person_present=True)}
+
+
+def test_every_gpio_part_passes_when_the_technician_does_what_is_asked(cabinet: Cabinet) -> None:
+    results = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, cabinet.helpful_hands()))
+    assert list(results) == [
+        "gpio.setup", "gpio.drop", "gpio.door", "gpio.service", "gpio.key.previous",
+        "gpio.key.next", "gpio.key.select", "gpio.key.help", "gpio.chute_light",
+        "gpio.attention_led",
+    ]  # fmt: skip
+    assert {name: r.status for name, r in results.items()} == dict.fromkeys(results, Status.PASS)
+    assert results["gpio.drop"].details == {"breaks": 3}
+    assert "mock pins" in results["gpio.setup"].reason
+
+
+def test_without_a_person_only_the_setup_runs(cabinet: Cabinet) -> None:
+    checks = gpio_checks(cabinet.session, ScriptedPrompter(), asdict(Pins()))
+    outcomes = run_checks(checks, person_present=False)
+    assert [o.result.status for o in outcomes] == [Status.PASS] + [Status.SKIP] * 9
+
+
+def test_a_gpio_backend_that_cannot_start_fails_setup_and_skips_the_parts() -> None:
+    def broken() -> MachineIO:
+        raise GpioError("pin factory 'lgpio' cannot be used: No module named 'lgpio'")
+
+    checks = gpio_checks(GpioSession(broken), ScriptedPrompter(), asdict(Pins()))
+    outcomes = run_checks(checks, person_present=True)
+    assert outcomes[0].result.status is Status.FAIL
+    assert "lgpio" in outcomes[0].result.reason and "lgpio" in outcomes[0].result.next_step
+    assert {o.result.status for o in outcomes[1:]} == {Status.SKIP}
+
+
+def test_a_blocked_beam_fails_before_asking_anything(cabinet: Cabinet) -> None:
+    cabinet.session.setup()
+    cabinet.pin(17).drive_low()
+    prompter = ScriptedPrompter(YES_TO_LIGHTS, cabinet.helpful_hands())
+    result = run_gpio(cabinet, prompter)["gpio.drop"]
+    assert result.status is Status.FAIL
+    assert "broken all the time" in result.reason and "stuck in the chute" in result.next_step
+    assert not any(line.startswith("wait drop.wave") for line in prompter.log)
+
+
+@pytest.mark.parametrize(("waves", "expected"), [(0, "no beam break"), (1, "only 1 of 3")])
+def test_missing_beam_breaks_fail_with_the_count(
+    cabinet: Cabinet, waves: int, expected: str
+) -> None:
+    hands = {**cabinet.helpful_hands(), "drop.wave": cabinet.tap(17, waves)}
+    result = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, hands))["gpio.drop"]
+    assert result.status is Status.FAIL
+    assert expected in result.reason and "GPIO 17" in result.reason + result.next_step
+
+
+def test_a_door_switch_that_never_changes_fails_naming_its_pin(cabinet: Cabinet) -> None:
+    hands = cabinet.helpful_hands()
+    del hands["door.close"]
+    result = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, hands))["gpio.door"]
+    assert result.status is Status.FAIL
+    assert "reads open all the time" in result.reason and "GPIO 27" in result.next_step
+
+
+def test_the_door_test_starts_with_whichever_position_the_door_is_in(cabinet: Cabinet) -> None:
+    cabinet.session.setup()
+    cabinet.pin(27).drive_low()  # closed
+    prompter = ScriptedPrompter(YES_TO_LIGHTS, cabinet.helpful_hands())
+    assert run_gpio(cabinet, prompter)["gpio.door"].status is Status.PASS
+    asked = [line.split(":")[0] for line in prompter.log if line.startswith("wait door")]
+    assert asked == ["wait door.open", "wait door.close"]
+
+
+def test_a_stuck_service_button_and_a_dead_one_are_told_apart(cabinet: Cabinet) -> None:
+    hands = cabinet.helpful_hands()
+    del hands["service.press"]
+    dead = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, hands))["gpio.service"]
+    assert dead.status is Status.FAIL and "no press seen" in dead.reason
+    cabinet.pin(22).drive_low()
+    stuck = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, hands))["gpio.service"]
+    assert stuck.status is Status.FAIL and "pressed all the time" in stuck.reason
+
+
+def test_swapped_keypad_wires_are_named(cabinet: Cabinet) -> None:
+    hands = {**cabinet.helpful_hands(), "key.previous": cabinet.tap(6)}
+    result = run_gpio(cabinet, ScriptedPrompter(YES_TO_LIGHTS, hands))["gpio.key.previous"]
+    assert result.status is Status.FAIL
+    assert "arrived as 'next'" in result.reason
+    assert "GPIO 6 instead of GPIO 5" in result.next_step
+
+
+class WatchingPrompter(ScriptedPrompter):
+    """Notes what the lights' pins were while the technician was looking."""
+
+    def __init__(self, cabinet: Cabinet, answers: dict[str, Answer]) -> None:
+        super().__init__(answers, cabinet.helpful_hands())
+        self.cabinet = cabinet
+        self.seen: dict[str, bool] = {}
+
+    def ask(self, key: str, question: str) -> Answer:
+        parts = self.cabinet.session.parts
+        lit = parts.chute_light.is_pulsing if key == "light.chute" else parts.attention_led.is_lit
+        self.seen[key] = lit
+        return super().ask(key, question)
+
+
+def test_lights_are_on_while_asked_and_off_afterwards(cabinet: Cabinet) -> None:
+    prompter = WatchingPrompter(cabinet, {"light.chute": Answer.NO, "light.attention": Answer.YES})
+    results = run_gpio(cabinet, prompter)
+    assert prompter.seen == {"light.chute": True, "light.attention": True}
+    assert results["gpio.attention_led"].status is Status.PASS
+    chute = results["gpio.chute_light"]
+    assert chute.status is Status.FAIL and "GPIO 12" in chute.reason
+    parts = cabinet.session.parts
+    assert not parts.attention_led.is_lit and not parts.chute_light.is_pulsing
+    assert cabinet.pin(16).state == 0 and parts.chute_light.value == 0
