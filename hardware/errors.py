@@ -1,12 +1,21 @@
 """The hardware exception tree.
 
-    HardwareError               anything the physical machine did wrong
-    ├── BoardError              the dispenser board (MDP/1)
-    │   ├── BoardUnreachable    no valid reply after the resends, or the port is gone
-    │   ├── BoardRefused        the board answered 0xFF (unknown command, bad length, bad argument)
-    │   └── BoardProtocolError  the board answered something MDP/1 does not allow (wrong version…)
-    └── GpioError               a GPIO part could not be set up
+HardwareError               anything the physical machine did wrong
+├── BoardError              the dispenser board (MDP/1)
+│   ├── BoardUnreachable    no valid reply after the resends, or the port is gone
+│   │   └── BoardDisconnected   the serial port itself vanished (USB unplugged, cable)
+│   ├── BoardRefused        the board answered 0xFF (unknown command, bad length, bad argument)
+│   │   └── VendRefused     VEND answered BUSY, BAD_SLOT or SLOT_FAULTED: nothing was done
+│   └── BoardProtocolError  the board answered something MDP/1 does not allow (wrong version…)
+└── GpioError               a GPIO part could not be set up
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hardware.protocol import VendCode
 
 
 class HardwareError(Exception):
@@ -21,6 +30,10 @@ class BoardUnreachable(BoardError):
     """No valid reply from the board (after resends), or the serial port is gone."""
 
 
+class BoardDisconnected(BoardUnreachable):
+    """The serial port went away (or could not be opened): a cable or USB fault, not silence."""
+
+
 class BoardRefused(BoardError):
     """The board refused a request with CMD 0xFF."""
 
@@ -31,6 +44,20 @@ class BoardRefused(BoardError):
         )
         self.command = command
         self.code = code
+
+
+class VendRefused(BoardRefused):
+    """The board answered VEND with a code that means the motor was not started."""
+
+    def __init__(self, vend_id: int, slot: int, vend_code: VendCode) -> None:
+        BoardError.__init__(
+            self, f"board did not start vend {vend_id} on slot {slot}: {vend_code.name}"
+        )
+        self.command = 0x10
+        self.code = int(vend_code)
+        self.vend_id = vend_id
+        self.slot = slot
+        self.vend_code = vend_code
 
 
 class BoardProtocolError(BoardError):
