@@ -1,0 +1,291 @@
+"""Everything that must hold before the kiosk shows a piece of content.
+
+`check_content(directory, fits)` lists every issue, each with `file:line`, an English code and
+a Korean message staff can act on; an empty list means the kiosk may use the directory. The
+structural checks (syntax, fields, types, ids, duplicates) happen while loading
+(`prescriptions.loader`); this module adds what needs the whole picture: references between
+files, minimum counts, the help hotlines, phone numbers, banned terms and whether each card
+fits the screen. The card check is injected (`fits`), because measuring needs the kiosk's real
+font and layout code, which this package must not import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from prescriptions.errors import ContentIssue, IssueCode
+from prescriptions.loader import SourceMap, read_content
+from prescriptions.model import (
+    BASE_LANGUAGE,
+    HELP_HOTLINES,
+    Content,
+    Localized,
+    Prescription,
+    Record,
+)
+from prescriptions.schema import Where, issue
+
+# The minimum the product needs: enough choice on the symptom screen, and enough prescriptions
+# per category that a visitor rarely meets the same card twice.
+MIN_CATEGORIES = 7
+MIN_SYMPTOMS = 16
+MIN_PRESCRIPTIONS_PER_CATEGORY = 12
+
+# Phone numbers as shown on screen. Hotlines may be short codes (109, 112), national
+# representative numbers (1577-0199) or an area code plus a short code (02-120); places need a
+# full number a visitor can dial (02-876-0900, 010-1234-5678).
+_SHORT_CODE = r"1\d{2}"
+_REPRESENTATIVE = r"1[5-9]\d{2}-\d{4}"
+_FULL_NUMBER = r"0\d{1,2}-\d{3,4}-\d{4}"
+_AREA_SHORT_CODE = r"0\d{1,2}-1\d{2}"
+HOTLINE_NUMBER = re.compile(
+    rf"^(?:{_SHORT_CODE}|{_REPRESENTATIVE}|{_FULL_NUMBER}|"
+    rf"{_AREA_SHORT_CODE})$"
+)
+PLACE_PHONE = re.compile(rf"^{_FULL_NUMBER}$")
+MENU_KEY = re.compile(r"^[0-9*#]{1,3}$")
+
+FitCheck = Callable[[Prescription, str], "str | None"]
+"""(prescription, language) → None when the card fits, else the reason it does not."""
+
+
+@dataclass(frozen=True)
+class Minimums:
+    categories: int = MIN_CATEGORIES
+    symptoms: int = MIN_SYMPTOMS
+    prescriptions_per_category: int = MIN_PRESCRIPTIONS_PER_CATEGORY
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    content: Content
+    sources: SourceMap
+    issues: tuple[ContentIssue, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def check_directory(
+    directory: Path, fits: FitCheck | None = None, minimums: Minimums = Minimums()
+) -> CheckResult:
+    """Load and check `directory`; the content is usable only when `result.ok`."""
+    loaded = read_content(Path(directory))
+    issues = list(loaded.issues)
+    issues += _check_loaded(loaded.content, loaded.sources, fits, minimums)
+    return CheckResult(loaded.content, loaded.sources, tuple(sorted(set(issues))))
+
+
+def check_content(
+    directory: Path, fits: FitCheck | None = None, minimums: Minimums = Minimums()
+) -> list[ContentIssue]:
+    """Every issue in `directory`, in file and line order; empty when the content is usable."""
+    return list(check_directory(directory, fits, minimums).issues)
+
+
+def _check_loaded(
+    content: Content, sources: SourceMap, fits: FitCheck | None, minimums: Minimums
+) -> list[ContentIssue]:
+    found = [
+        *_references(content, sources),
+        *_counts(content, sources, minimums),
+        *_hotlines(content, sources),
+        *_phones(content, sources),
+        *_banned_terms(content, sources),
+    ]
+    if fits is not None:
+        found += _card_fit(content, sources, fits)
+    return found
+
+
+def _dangling(
+    where: Where, key: str, kind_ko: str, kind_en: str, ref: str, known: list[str]
+) -> ContentIssue:
+    hint = ", ".join(sorted(known)[:8])
+    return issue(
+        where.file,
+        where.line(key),
+        IssueCode.DANGLING_REFERENCE,
+        f"없는 {kind_ko}입니다: '{ref}' ({key}). 있는 것: {hint}",
+        f"'{key}' names {kind_en} '{ref}', which does not exist; known: {hint}",
+    )
+
+
+def _references(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+    categories = [c.id for c in content.categories]
+    items = [i.id for i in content.items]
+    resources = [h.id for h in content.hotlines] + [p.id for p in content.places]
+    resources += [p.id for p in content.programmes]
+    for symptom in content.symptoms:
+        if symptom.category not in categories:
+            yield _dangling(
+                sources.where("symptom", symptom.id),
+                "category",
+                "분류",
+                "category",
+                symptom.category,
+                categories,
+            )
+    for p in content.prescriptions:
+        where = sources.where("prescription", p.id)
+        for ref in p.categories:
+            if ref not in categories:
+                yield _dangling(where, "categories", "분류", "category", ref, categories)
+        for ref in p.items:
+            if ref not in items:
+                yield _dangling(where, "items", "물품", "item", ref, items)
+        if p.next_step is not None and p.next_step not in resources:
+            yield _dangling(
+                where,
+                "next_step",
+                "상담전화·장소·프로그램",
+                "hotline, place or programme",
+                p.next_step,
+                resources,
+            )
+
+
+def _counts(content: Content, sources: SourceMap, minimums: Minimums) -> Iterator[ContentIssue]:
+    if len(content.categories) < minimums.categories:
+        yield issue(
+            "categories.toml",
+            0,
+            IssueCode.TOO_FEW_CATEGORIES,
+            f"분류가 {len(content.categories)}개뿐입니다. {minimums.categories}개 "
+            f"이상이어야 합니다.",
+            f"Only {len(content.categories)} categories; at least "
+            f"{minimums.categories} are needed.",
+        )
+    if len(content.symptoms) < minimums.symptoms:
+        yield issue(
+            "symptoms.toml",
+            0,
+            IssueCode.TOO_FEW_SYMPTOMS,
+            f"증상이 {len(content.symptoms)}개뿐입니다. {minimums.symptoms}개 이상이어야 합니다.",
+            f"Only {len(content.symptoms)} symptoms; at least {minimums.symptoms} are needed.",
+        )
+    for category in content.categories:
+        where = sources.where("category", category.id)
+        count = len(content.prescriptions_in(category.id))
+        if count < minimums.prescriptions_per_category:
+            yield issue(
+                where.file,
+                where.line("id"),
+                IssueCode.TOO_FEW_PRESCRIPTIONS,
+                f"처방이 {count}개뿐인 분류입니다: '{category.id}'. "
+                f"{minimums.prescriptions_per_category}개 이상 필요합니다.",
+                f"Category '{category.id}' has {count} prescriptions; at least "
+                f"{minimums.prescriptions_per_category} are needed.",
+            )
+        if not content.symptoms_in(category.id):
+            yield issue(
+                where.file,
+                where.line("id"),
+                IssueCode.CATEGORY_WITHOUT_SYMPTOMS,
+                f"증상이 하나도 없는 분류입니다: '{category.id}'. 화면에 나오지 않습니다.",
+                f"No symptom belongs to category '{category.id}', so it never shows.",
+            )
+
+
+def _hotlines(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+    hotlines = {h.id for h in content.hotlines}
+    for required in HELP_HOTLINES:
+        if required not in hotlines:
+            yield issue(
+                "hotlines.toml",
+                0,
+                IssueCode.MISSING_HOTLINE,
+                f"도움 화면에 꼭 필요한 상담전화가 없습니다: '{required}'",
+                f"'{required}' is required for the help screen.",
+            )
+
+
+def _bad_phone(where: Where, key: str, value: str, example: str) -> ContentIssue:
+    return issue(
+        where.file,
+        where.line(key),
+        IssueCode.BAD_PHONE,
+        f"전화번호 형식이 틀렸습니다: '{value}' ({key}). 숫자와 -만 씁니다. 예: {example}",
+        f"'{key}' phone number '{value}' is malformed; digits and dashes, e.g. {example}",
+    )
+
+
+def _phones(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+    for hotline in content.hotlines:
+        where = sources.where("hotline", hotline.id)
+        if not HOTLINE_NUMBER.match(hotline.number):
+            yield _bad_phone(where, "number", hotline.number, "109, 1577-0199, 02-120")
+        if hotline.then_press is not None and not MENU_KEY.match(hotline.then_press):
+            yield _bad_phone(where, "then_press", hotline.then_press, "5")
+    for place in content.places:
+        if not PLACE_PHONE.match(place.phone):
+            yield _bad_phone(sources.where("place", place.id), "phone", place.phone, "02-876-0900")
+
+
+def _visible_texts(content: Content, sources: SourceMap) -> Iterator[tuple[Where, str, Localized]]:
+    """Every text a visitor may read, with where it is and its field name."""
+    groups: tuple[tuple[str, tuple[Record, ...]], ...] = (
+        ("category", content.categories),
+        ("symptom", content.symptoms),
+        ("item", content.items),
+        ("prescription", content.prescriptions),
+        ("hotline", content.hotlines),
+        ("place", content.places),
+        ("programme", content.programmes),
+    )
+    for table, records in groups:
+        for record in records:
+            where = sources.where(table, record.id)
+            for name, value in vars(record).items():
+                if isinstance(value, Localized):
+                    yield where, name, value
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Latin words match whole words ("die" must not hit "diet"); Korean matches inside words
+    # and ignores spacing, because Korean spacing varies ("극단적 선택" / "극단적선택").
+    if term.isascii():
+        return re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    letters = [re.escape(ch) for ch in term if not ch.isspace()]
+    return re.compile(r"\s*".join(letters), re.IGNORECASE)
+
+
+def _banned_terms(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+    terms = [(term, _term_pattern(term)) for _, group in content.banned_terms for term in group]
+    for where, name, text in _visible_texts(content, sources):
+        for lang, value in text.texts:
+            for term, pattern in terms:
+                if pattern.search(value):
+                    yield issue(
+                        where.file,
+                        where.line(lang, name),
+                        IssueCode.BANNED_TERM,
+                        f"쓰면 안 되는 말이 있습니다: '{term}' ({lang}.{name}). "
+                        f"자살예방 보도준칙에 따라 다른 말로 바꾸세요.",
+                        f"'{name}' ({lang}) contains the banned term '{term}' "
+                        f"(safe-messaging rules); rephrase it.",
+                    )
+
+
+def _card_fit(content: Content, sources: SourceMap, fits: FitCheck) -> Iterator[ContentIssue]:
+    for p in content.prescriptions:
+        where = sources.where("prescription", p.id)
+        languages = {BASE_LANGUAGE}
+        for text in p.texts().values():
+            languages.update(text.languages)
+        for lang in sorted(languages):
+            reason = fits(p, lang)
+            if reason is not None:
+                yield issue(
+                    where.file,
+                    where.line(lang, "phrase"),
+                    IssueCode.CARD_OVERFLOW,
+                    f"가장 작은 화면의 처방전에 들어가지 않습니다: '{p.id}' ({lang}), "
+                    f"{reason}. 문구를 줄이세요.",
+                    f"Prescription '{p.id}' ({lang}) does not fit the card at the "
+                    f"smallest resolution: {reason}. Shorten it.",
+                )

@@ -1,0 +1,79 @@
+"""What is wrong with the content, said so that staff can fix it.
+
+    ContentError          the content cannot be used; carries every ContentIssue found
+    ContentIssue          one problem: file, line, English code, Korean and English message
+
+Every issue names a file relative to the content directory (or the CSV file staff imported)
+and a line (0 when the problem is the file as a whole). The code is short, stable English that
+staff can quote and the staff guide explains; the message says what to do, in Korean first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class IssueCode(StrEnum):
+    """Every kind of problem the checks and the CSV import can report (docs/staff-guide.md)."""
+
+    UNREADABLE_FILE = "unreadable-file"
+    MISSING_FILE = "missing-file"
+    TOML_SYNTAX = "toml-syntax"
+    UNKNOWN_FIELD = "unknown-field"
+    MISSING_FIELD = "missing-field"
+    WRONG_TYPE = "wrong-type"
+    BAD_VALUE = "bad-value"
+    BAD_ID = "bad-id"
+    DUPLICATE_ID = "duplicate-id"
+    DANGLING_REFERENCE = "dangling-reference"
+    TOO_FEW_CATEGORIES = "too-few-categories"
+    TOO_FEW_SYMPTOMS = "too-few-symptoms"
+    TOO_FEW_PRESCRIPTIONS = "too-few-prescriptions"
+    CATEGORY_WITHOUT_SYMPTOMS = "category-without-symptoms"
+    MISSING_HOTLINE = "missing-hotline"
+    BAD_PHONE = "bad-phone"
+    BANNED_TERM = "banned-term"
+    CARD_OVERFLOW = "card-overflow"
+    CSV_ENCODING = "csv-encoding"
+    CSV_HEADER = "csv-header"
+    CSV_CELL = "csv-cell"
+
+
+@dataclass(frozen=True, order=True)
+class ContentIssue:
+    file: str
+    line: int
+    code: str
+    message_ko: str
+    message_en: str
+
+    def format(self, lang: str = "ko") -> str:
+        """`file:line: message [code]`, the form editors and staff both read."""
+        message = self.message_en if lang == "en" else self.message_ko
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file
+        return f"{where}: {message} [{self.code}]"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ContentError(Exception):
+    """The content cannot be used. `issues` lists every problem, in file and line order."""
+
+    def __init__(self, issues: Iterable[ContentIssue]) -> None:
+        self.issues: tuple[ContentIssue, ...] = tuple(sorted(issues))
+        if not self.issues:
+            raise ValueError("ContentError needs at least one issue")
+        first = self.issues[0]
+        more = f" (+{len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+    @property
+    def file(self) -> str:
+        return self.issues[0].file
+
+    @property
+    def line(self) -> int:
+        return self.issues[0].line
