@@ -29,6 +29,15 @@ from typing import Any, Protocol, TextIO
 
 from hardware.errors import GpioError, HardwareError
 from hardware.gpio import DoorSwitch, Key, MachineIO
+from hardware.protocol import (
+    PROTOCOL_VERSION,
+    BoardInfo,
+    BoardState,
+    BoardStatus,
+    Sensors,
+    VendCode,
+    VendResultCode,
+)
 
 log = logging.getLogger(__name__)
 
@@ -671,3 +680,241 @@ def _light_verdict(answer: Answer, part: str, pin: int, also: str) -> CheckResul
         f"the {part} stays dark although GPIO {pin} is driven (조명 안 켜짐)",
         f"check the wire from GPIO {pin}, {also}",
     )
+
+
+# --- the board's answers, judged ------------------------------------------------------------
+#
+# Pure functions from what the board said to a verdict, so every message is tested without a
+# board; the checks below only fetch the answers.
+
+SUPPLY_MV = (11_000, 13_000)  # the datasheet's healthy motor supply
+MOTOR_MA = (150, 600)  # a healthy motor's current while it turns
+REVOLUTION_S = (0.8, 2.5)  # one revolution, per the datasheet
+IDLE_MA_MAX = 50  # more than this with no motor running: something is powered that should not be
+
+
+def slots_in_mask(mask: int) -> list[int]:
+    """Bit i-1 stands for slot i."""
+    return [bit + 1 for bit in range(16) if mask >> bit & 1]
+
+
+def _slot_list(slots: Sequence[int]) -> str:
+    return ("slot " if len(slots) == 1 else "slots ") + ", ".join(map(str, slots))
+
+
+def hello_verdict(info: BoardInfo, configured_slots: Sequence[int]) -> CheckResult:
+    details = {
+        "proto": info.proto,
+        "slots": info.slots,
+        "firmware": f"{info.fw_major}.{info.fw_minor}",
+        "board_id": info.board_id,
+    }
+    described = (
+        f"MDP/{info.proto}, {info.slots} slots, firmware "
+        f"{info.fw_major}.{info.fw_minor}, id {info.board_id}"
+    )
+    if info.proto != PROTOCOL_VERSION:
+        return failed(
+            f"the board speaks protocol {info.proto}, not MDP/1 (프로토콜 불일치)",
+            "this board needs other firmware or another kiosk version",
+            **details,
+        )
+    beyond = [s for s in configured_slots if s > info.slots]
+    if beyond:
+        return failed(
+            f"{described}; but the configuration uses {_slot_list(beyond)} (슬롯 수 불일치)",
+            f"remove {_slot_list(beyond)} from [[hardware.slots]], or fit a board with more slots",
+            **details,
+        )
+    return passed(described, **details)
+
+
+def status_verdict(status: BoardStatus) -> CheckResult:
+    details = {
+        "state": status.state.name,
+        "active_vend_id": status.active_vend_id,
+        "fault_mask": status.fault_mask,
+        "faulted_slots": slots_in_mask(status.fault_mask),
+        "uptime_s": status.uptime_s,
+    }
+    uptime = _duration(status.uptime_s)
+    if status.state is BoardState.VENDING:
+        return failed(
+            f"the board is busy with vend {status.active_vend_id} (작동 중)",
+            "is the kiosk still running? stop it (systemctl stop maeum-kiosk) and run hwtest again",
+            **details,
+        )
+    faulted = slots_in_mask(status.fault_mask)
+    if faulted:
+        return failed(
+            f"the board marked {_slot_list(faulted)} faulted (모터 고장 기록); up {uptime}",
+            "a motor stalled or was unplugged there since the board started: see the "
+            "slot checks below; after the repair, power-cycle the board to clear it",
+            **details,
+        )
+    if status.state is BoardState.FAULT:
+        return failed(
+            f"the board reports a fault with no slot named (보드 고장); up {uptime}",
+            "power-cycle the board; if it stays, the board needs repair",
+            **details,
+        )
+    return passed(f"idle, no faults, up {uptime}", **details)
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min {rest % 60:02d} s"
+
+
+def supply_verdict(sensors: Sensors, *, idle: bool) -> CheckResult:
+    volts = sensors.supply_mv / 1000
+    details = {"supply_mv": sensors.supply_mv, "motor_ma": sensors.motor_ma}
+    low, high = SUPPLY_MV
+    if sensors.supply_mv == 0:
+        return failed(
+            "no motor supply (0 V) (모터 전원 없음)",
+            "check that the 12 V supply is plugged in and switched on, its fuse, and "
+            "its connector on the board",
+            **details,
+        )
+    if sensors.supply_mv < low:
+        return failed(
+            f"motor supply {volts:.1f} V is low (전원 전압 낮음); healthy is 11–13 V",
+            "check the 12 V supply and its connector; a weak supply stalls motors",
+            **details,
+        )
+    if sensors.supply_mv > high:
+        return failed(
+            f"motor supply {volts:.1f} V is high (전원 전압 높음); healthy is 11–13 V",
+            "is the right supply fitted? The board needs 12 V",
+            **details,
+        )
+    if idle and sensors.motor_ma > IDLE_MA_MAX:
+        return failed(
+            f"supply {volts:.1f} V, but {sensors.motor_ma} mA flow with no motor "
+            "running (대기 전류 이상)",
+            "look for a motor wire shorted to the frame, or a motor driver stuck on",
+            **details,
+        )
+    return passed(f"motor supply {volts:.2f} V (전원 정상)", **details)
+
+
+def home_verdict(sensors: Sensors, configured_slots: Sequence[int]) -> CheckResult:
+    """At rest every motor is parked on its home switch (the switch closes once per turn)."""
+    parked = set(slots_in_mask(sensors.home_mask))
+    away = [s for s in configured_slots if s not in parked]
+    details = {"home_mask": sensors.home_mask, "not_home": away}
+    if away:
+        return failed(
+            f"{_slot_list(away)} not on the home switch at rest (홈 스위치 열림)",
+            "a spiral stopped off its home position or its home switch does not close: "
+            "check the switch and its wire at the motor; the slot check below turns it "
+            "once",
+            **details,
+        )
+    return passed(
+        f"every configured slot is on its home switch ({len(configured_slots)})", **details
+    )
+
+
+@dataclass(frozen=True)
+class MotorRun:
+    """What happened when one slot was turned once."""
+
+    slot: int
+    vend_id: int
+    result: VendResultCode | None  # None: the board refused to start (see `refused`)
+    refused: VendCode | None = None
+    seconds: float = 0.0
+    peak_ma: int | None = None  # highest current sampled while turning, if sampled
+    dropped: bool | None = None  # the drop sensor saw something fall; None: not watched
+
+
+def motor_verdict(run: MotorRun) -> CheckResult:
+    details: dict[str, Any] = {
+        "vend_id": run.vend_id,
+        "seconds": round(run.seconds, 2),
+        "peak_ma": run.peak_ma,
+        "item_fell": run.dropped,
+        "board_result": _name(run.result or run.refused),
+    }
+    n = run.slot
+    if run.refused is not None:
+        return _refused_verdict(n, run.refused, details)
+    if run.result is VendResultCode.MOTOR_STALL:
+        return failed(
+            "stalled (모터 멈춤): the home switch was not reached within 4 s",
+            f"check the spiral for a jam and the motor connector J{n}; then "
+            "power-cycle the board to clear the fault",
+            **details,
+        )
+    if run.result is VendResultCode.NO_MOTOR:
+        return failed(
+            "no motor (모터 연결 없음): open circuit when the motor started",
+            f"check the motor connector J{n} and the motor's wires for a break",
+            **details,
+        )
+    if run.result is not VendResultCode.DONE:
+        return failed(
+            f"the board lost track of the vend ({_name(run.result)}) (결과 모름)",
+            "did the board restart? check its power and cable, then try again",
+            **details,
+        )
+    return _done_verdict(run, details)
+
+
+def _done_verdict(run: MotorRun, details: Details) -> CheckResult:
+    n = run.slot
+    fell = {
+        True: "; an item fell: put it back in the slot (stock unchanged)",
+        False: "; nothing fell (slot empty, or the item is stuck)",
+        None: "",
+    }[run.dropped]
+    current = "" if run.peak_ma is None else f", {run.peak_ma} mA"
+    turned = f"one turn in {run.seconds:.1f} s{current}"
+    if run.seconds > REVOLUTION_S[1]:
+        return failed(
+            f"turned, but slowly: {turned} (healthy up to 2.5 s) (회전 느림)",
+            f"check the spiral in slot {n} for friction and the motor supply; "
+            "a slow motor soon stalls",
+            **details,
+        )
+    if run.peak_ma is not None and run.peak_ma > MOTOR_MA[1]:
+        return failed(
+            f"{turned}: too much current (과전류), healthy is 150–600 mA",
+            f"the spiral in slot {n} binds or the motor is wearing out: check for "
+            "a bent spiral or an item caught",
+            **details,
+        )
+    if run.peak_ma is not None and run.peak_ma < MOTOR_MA[0]:
+        return failed(
+            f"{turned}: too little current (전류 부족), healthy is 150–600 mA",
+            f"check the motor connector J{n} for a loose contact",
+            **details,
+        )
+    return passed(f"{turned}{fell}", **details)
+
+
+def _refused_verdict(n: int, code: VendCode, details: Details) -> CheckResult:
+    if code is VendCode.SLOT_FAULTED:
+        return failed(
+            "the board refuses it: marked faulted earlier (고장 표시)",
+            f"fix slot {n} (jam? connector J{n}?), then power-cycle the board to clear "
+            "the mark and run hwtest again",
+            **details,
+        )
+    if code is VendCode.BAD_SLOT:
+        return failed(
+            f"the board has no slot {n} (슬롯 없음)",
+            "remove it from [[hardware.slots]] in the configuration",
+            **details,
+        )
+    return failed(
+        f"the board refused to start ({code.name}) (시작 거부)",
+        "another vend is running: is the kiosk still running? stop it and try again",
+        **details,
+    )
+
+
+def _name(code: enum.Enum | None) -> str | None:
+    return None if code is None else code.name

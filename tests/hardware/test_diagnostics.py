@@ -15,6 +15,7 @@ from hardware.diagnostics import (
     Check,
     CheckResult,
     GpioSession,
+    MotorRun,
     Request,
     ScriptedPrompter,
     Status,
@@ -24,14 +25,28 @@ from hardware.diagnostics import (
     exit_status,
     failed,
     gpio_checks,
+    hello_verdict,
+    home_verdict,
+    motor_verdict,
     passed,
     report,
     run_checks,
     serial_port_check,
     skipped,
+    slots_in_mask,
+    status_verdict,
+    supply_verdict,
 )
 from hardware.errors import BoardUnreachable, GpioError
 from hardware.gpio import MachineIO, make_pin_factory
+from hardware.protocol import (
+    BoardInfo,
+    BoardState,
+    BoardStatus,
+    Sensors,
+    VendCode,
+    VendResultCode,
+)
 
 
 class FakeClock:
@@ -494,3 +509,120 @@ def test_lights_are_on_while_asked_and_off_afterwards(cabinet: Cabinet) -> None:
     parts = cabinet.session.parts
     assert not parts.attention_led.is_lit and not parts.chute_light.is_pulsing
     assert cabinet.pin(16).state == 0 and parts.chute_light.value == 0
+
+
+# --- the board's answers, judged ----------------------------------------------------------
+
+
+def info(**kw: Any) -> BoardInfo:
+    values: dict[str, Any] = dict(proto=1, slots=6, fw_major=1, fw_minor=2, board_id="MY000042")
+    values.update(kw)
+    return BoardInfo(**values)
+
+
+def test_hello_names_protocol_slots_firmware_and_id() -> None:
+    result = hello_verdict(info(), [1, 2, 3, 4, 5, 6])
+    assert result.status is Status.PASS
+    assert result.reason == "MDP/1, 6 slots, firmware 1.2, id MY000042"
+    assert result.details["firmware"] == "1.2"
+
+
+def test_hello_fails_on_another_protocol_or_too_few_slots() -> None:
+    assert "protocol 2" in hello_verdict(info(proto=2), [1]).reason
+    result = hello_verdict(info(slots=4), [1, 2, 3, 4, 5, 6])
+    assert result.status is Status.FAIL
+    assert "slots 5, 6" in result.reason and "[[hardware.slots]]" in result.next_step
+
+
+def status(state: BoardState = BoardState.IDLE, vend: int = 0, faults: int = 0) -> BoardStatus:
+    return BoardStatus(state, vend, faults, 3720)
+
+
+def test_status_idle_passes_with_uptime() -> None:
+    result = status_verdict(status())
+    assert result.status is Status.PASS and result.reason == "idle, no faults, up 1 h 02 min"
+
+
+def test_fault_bits_are_named_as_slots() -> None:
+    result = status_verdict(status(BoardState.FAULT, faults=0b10100))
+    assert result.status is Status.FAIL
+    assert "slots 3, 5" in result.reason and "power-cycle" in result.next_step
+    assert result.details["faulted_slots"] == [3, 5]
+    assert slots_in_mask(1 << 15) == [16]
+
+
+def test_a_busy_board_points_at_the_running_kiosk() -> None:
+    result = status_verdict(status(BoardState.VENDING, vend=77))
+    assert result.status is Status.FAIL
+    assert "vend 77" in result.reason and "systemctl stop" in result.next_step
+
+
+@pytest.mark.parametrize(
+    ("mv", "ma", "status_", "words"),
+    [
+        (12_000, 0, Status.PASS, "12.00 V"),
+        (11_000, 0, Status.PASS, "11.00 V"),
+        (13_000, 0, Status.PASS, "13.00 V"),
+        (10_900, 0, Status.FAIL, "10.9 V is low"),
+        (13_100, 0, Status.FAIL, "13.1 V is high"),
+        (0, 0, Status.FAIL, "no motor supply"),
+        (12_000, 300, Status.FAIL, "300 mA flow with no motor running"),
+    ],
+)
+def test_supply_voltage_range(mv: int, ma: int, status_: Status, words: str) -> None:
+    result = supply_verdict(Sensors(0b111111, ma, mv), idle=True)
+    assert result.status is status_
+    assert words in result.reason
+
+
+def test_home_switches_open_at_rest_are_named() -> None:
+    assert home_verdict(Sensors(0b111111, 0, 12_000), [1, 2, 3, 4, 5, 6]).status is Status.PASS
+    result = home_verdict(Sensors(0b111011, 0, 12_000), [1, 2, 3, 4, 5, 6])
+    assert result.status is Status.FAIL and "slot 3 not on the home switch" in result.reason
+
+
+def motor(**kw: Any) -> CheckResult:
+    values: dict[str, Any] = dict(
+        slot=3, vend_id=9, result=VendResultCode.DONE, seconds=1.2, peak_ma=320, dropped=None
+    )
+    values.update(kw)
+    return motor_verdict(MotorRun(**values))
+
+
+def test_a_healthy_turn_passes_with_time_and_current() -> None:
+    result = motor()
+    assert result.status is Status.PASS
+    assert result.reason == "one turn in 1.2 s, 320 mA"
+    assert result.details["vend_id"] == 9
+
+
+def test_a_stall_names_the_spiral_and_the_slots_connector() -> None:
+    result = motor(result=VendResultCode.MOTOR_STALL, seconds=4.1)
+    assert result.status is Status.FAIL
+    assert "stalled" in result.reason
+    assert "jam" in result.next_step and "J3" in result.next_step
+
+
+@pytest.mark.parametrize(
+    ("kw", "words"),
+    [
+        ({"result": VendResultCode.NO_MOTOR}, "no motor"),
+        ({"result": VendResultCode.UNKNOWN}, "lost track"),
+        ({"result": None, "refused": VendCode.SLOT_FAULTED}, "marked faulted earlier"),
+        ({"result": None, "refused": VendCode.BAD_SLOT}, "has no slot 3"),
+        ({"result": None, "refused": VendCode.BUSY}, "BUSY"),
+        ({"seconds": 3.2}, "slowly"),
+        ({"peak_ma": 700}, "too much current"),
+        ({"peak_ma": 90}, "too little current"),
+    ],
+)
+def test_motor_faults_are_told_apart(kw: dict[str, Any], words: str) -> None:
+    result = motor(**kw)
+    assert result.status is Status.FAIL
+    assert words in result.reason
+
+
+def test_what_fell_is_reported_without_failing_the_motor() -> None:
+    assert "put it back" in motor(dropped=True).reason
+    empty = motor(dropped=False)
+    assert empty.status is Status.PASS and "nothing fell" in empty.reason
