@@ -106,6 +106,7 @@ class KioskConfig:
     content_dir: Path = BUNDLED_CONTENT
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     no_repeat_window: int = 10
+    nearest_place: str = ""  # a place id from places.toml shown on every screen; "" = the first
     source: str = "built-in defaults (simulation)"
 
     def with_resolution(self, width: int, height: int) -> KioskConfig:

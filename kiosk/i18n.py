@@ -29,6 +29,33 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+# Korean particles that depend on whether the word before ends in a consonant (받침):
+# "{item:을를}" gives 손난로를 / 사탕을. The second of each pair follows a vowel.
+PARTICLES = {"을를": ("을", "를"), "이가": ("이", "가"), "은는": ("은", "는"), "과와": ("과", "와")}
+
+
+def has_final_consonant(word: str) -> bool:
+    """Whether the last Hangul syllable has a 받침 (digits and Latin count as vowels)."""
+    for ch in reversed(word.strip()):
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            return code % 28 != 0
+        if ch.isalnum():
+            return False
+    return False
+
+
+class Word(str):
+    """A placeholder value that understands particle format specs."""
+
+    def __format__(self, spec: str) -> str:
+        pair = PARTICLES.get(spec)
+        if pair is None:
+            return format(str(self), spec)
+        after_consonant, after_vowel = pair
+        return f"{self}{after_consonant if has_final_consonant(self) else after_vowel}"
+
+
 class _Keep(dict[str, object]):
     """Leaves unknown {placeholders} as they are instead of failing."""
 
@@ -63,7 +90,14 @@ class Translations:
                 # A programming error caught by the tests; visitors never see a key.
                 log.error("screen text %r missing in Korean", key)
                 return ""
-        return template.format_map(_Keep(values)) if values else template
+        if not values:
+            return template
+        words = {k: Word(v) if isinstance(v, str) else v for k, v in values.items()}
+        try:
+            return template.format_map(_Keep(words))
+        except (ValueError, IndexError):  # a broken placeholder in a translation file
+            log.error("screen text %r has a broken placeholder", key)
+            return template
 
     def missing(self, lang: str) -> list[str]:
         """Keys Korean has and `lang` lacks (shown by `content check`, for translators)."""

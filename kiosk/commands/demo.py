@@ -1,18 +1,76 @@
-"""`python main.py demo`: run a scripted visit headless and write one PNG per screen."""
+"""`python main.py demo`: a scripted visit, headless, one PNG per screen."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 NAME = "demo"
 HELP = "run a scripted visit headless and write one PNG per screen"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    return None
+    parser.add_argument(
+        "--out",
+        default="out/demo",
+        metavar="DIR",
+        help="where to write the PNGs (default: out/demo)",
+    )
+    parser.add_argument(
+        "--lang",
+        default=None,
+        choices=["ko", "en", "all"],
+        help="screen language (default: the configured one; all = both)",
+    )
+    parser.add_argument(
+        "--all-resolutions",
+        action="store_true",
+        help="800x480, 1024x600, 1280x800, 1920x1080 and portrait 720x1280",
+    )
+    parser.add_argument("--resolution", metavar="WxH", help="one resolution, e.g. 1024x600")
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N scripted visits in a row (soak runs)",
+    )
+    parser.add_argument(
+        "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
+    )
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(part) for part in text.lower().split("x"))
+    except ValueError as exc:
+        raise SystemExit(f"--resolution must look like 1280x800, not {text!r}") from exc
+    return w, h
 
 
 def run(args: argparse.Namespace) -> int:
-    print(f"{NAME}: not built yet", file=sys.stderr)
-    return 2
+    from kiosk.config import load_config
+    from kiosk.demo import RESOLUTIONS, run_demo
+    from kiosk.errors import ConfigError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
+    sizes = (
+        RESOLUTIONS
+        if args.all_resolutions
+        else ((parse_resolution(args.resolution),) if args.resolution else None)
+    )
+    langs = list(config.languages) if args.lang == "all" else [args.lang or config.language]
+    if args.all_resolutions and args.lang is None:
+        langs = list(config.languages)
+    out = Path(args.out)
+    total = 0
+    for lang in langs:
+        shots = run_demo(config, out, lang=lang, resolutions=sizes, visits=max(1, args.visits))
+        total += len(shots)
+    print(f"demo: wrote {total} screenshots to {out}/ ({config.source})")
+    return 0

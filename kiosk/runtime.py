@@ -1,0 +1,97 @@
+"""Puts a kiosk together from its configuration: content, text, fonts, session, app.
+
+Used by `run`, `demo`, `bench` and the tests, so they all exercise the same assembly.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+
+from hardware.dispenser import Dispenser, SimulatedDispenser
+from kiosk.app import App
+from kiosk.config import KioskConfig
+from kiosk.i18n import Translations
+from kiosk.session import KioskSession, NoStats, Stats, Stock, selector_chooser
+from kiosk.ui.fonts import FontBook
+from kiosk.vending import VendWorker
+from prescriptions.checks import check_directory
+from prescriptions.history import History, MemoryHistory
+from prescriptions.model import Content
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ConfiguredStock:
+    """Every configured slot counts as stocked (the simulated journey, before the ledger)."""
+
+    config: KioskConfig
+
+    def stocked_slots(self) -> dict[int, str]:
+        return {s.number: s.item for s in self.config.hardware.slots}
+
+
+@dataclass
+class Runtime:
+    config: KioskConfig
+    app: App
+    session: KioskSession
+    worker: VendWorker
+    dispenser: Dispenser
+    content_fault: str | None = None
+    closers: list[object] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.worker.join(timeout=5)
+        self.dispenser.close()
+
+
+def load_checked_content(config: KioskConfig) -> tuple[Content, str | None]:
+    """The content if it passes the checks, else empty content and the reason."""
+    try:
+        result = check_directory(config.content_dir)
+    except Exception as exc:  # an unreadable folder must not stop the kiosk
+        log.exception("content in %s could not be read", config.content_dir)
+        return Content(), f"content unreadable: {exc}"
+    if not result.ok:
+        for issue in result.issues[:20]:
+            log.error("content: %s", issue)
+        return Content(), f"content has {len(result.issues)} problem(s)"
+    return result.content, None
+
+
+def build_runtime(
+    config: KioskConfig,
+    now: float,
+    *,
+    dispenser: Dispenser | None = None,
+    stock: Stock | None = None,
+    stats: Stats | None = None,
+    history: History | None = None,
+    seed: int | None = None,
+    fonts: FontBook | None = None,
+    content: Content | None = None,
+) -> Runtime:
+    fault: str | None = None
+    if content is None:
+        content, fault = load_checked_content(config)
+    dispenser = dispenser if dispenser is not None else SimulatedDispenser()
+    worker = VendWorker(dispenser)
+    chooser = selector_chooser(
+        history or MemoryHistory(config.no_repeat_window), random.Random(seed)
+    )
+    session = KioskSession(
+        config, content, chooser, worker, stock or ConfiguredStock(config), stats or NoStats(), now
+    )
+    if fault is not None:
+        session.set_service_fault(fault, now)
+    app = App(
+        config,
+        session,
+        fonts or FontBook(),
+        Translations.load(config.languages),
+        simulated=dispenser.simulated,
+    )
+    return Runtime(config, app, session, worker, dispenser, fault)

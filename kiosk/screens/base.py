@@ -1,0 +1,240 @@
+"""What every screen is built from: the view it sees, the page it returns, buttons, chrome.
+
+A screen module has one function, `build(view) -> Page`. The chrome (top bar with the help
+button, the footer with 외로움안녕120) is added here so no screen can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pygame
+
+from kiosk.flow import Event, FlowState, OpenHelp
+from kiosk.i18n import Texts
+from kiosk.ui.fonts import Weight
+from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset
+from kiosk.ui.theme import Metrics, Palette
+from prescriptions.model import Content
+
+Style = Literal["primary", "secondary", "help", "choice"]
+
+
+@dataclass(frozen=True)
+class PageTurn:
+    """A screen-local action: show the next/previous page of a long list."""
+
+    delta: int
+
+
+Action = Event | PageTurn
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str  # stable, for tests and the demo script: "help", "start", "symptom:<id>"
+    rect: pygame.Rect
+    action: Action
+    ops: tuple[Op, ...]
+    primary: bool = False  # gets the focus when the screen opens
+
+
+@dataclass
+class Page:
+    ops: list[Op] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    animated: bool = False  # redraw periodically (the dispensing screen's motion)
+
+    def add(self, *ops: Op) -> None:
+        self.ops.extend(ops)
+
+    def add_button(self, button: Button) -> None:
+        self.buttons.append(button)
+
+    def button(self, name: str) -> Button:
+        for b in self.buttons:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+    def text_blocks(self) -> list[TextBlock]:
+        blocks = [op for op in self.ops if isinstance(op, TextBlock)]
+        for b in self.buttons:
+            blocks.extend(op for op in b.ops if isinstance(op, TextBlock))
+        return blocks
+
+
+@dataclass(frozen=True)
+class UiState:
+    """Screen-local state that is not part of the visit (reset on every screen change)."""
+
+    list_page: int = 0
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a screen may look at. Screens read it and return a Page; nothing else."""
+
+    state: FlowState
+    texts: Texts
+    typesetter: Typesetter
+    metrics: Metrics
+    palette: Palette
+    content: Content
+    simulated: bool
+    now: float
+    ui: UiState
+    item_name: Callable[[int | None], str]  # slot -> the item's name in this language
+    low_screen: bool = False
+    nearest_place: str = ""  # "동대문 동대문종합사회복지관 · 02-920-4500", already localized
+
+    @property
+    def screen_rect(self) -> pygame.Rect:
+        return pygame.Rect(0, 0, self.metrics.width, self.metrics.height)
+
+    def t(self, key: str, **values: object) -> str:
+        return self.texts(key, **values)
+
+    def text(
+        self,
+        text: str,
+        box: pygame.Rect,
+        *,
+        px: int | None = None,
+        bold: bool = False,
+        color: tuple[int, int, int] | None = None,
+        align: Literal["left", "center", "right"] = "left",
+        valign: Literal["top", "middle", "bottom"] = "top",
+        max_lines: int | None = None,
+    ) -> TextBlock:
+        return self.typesetter.block(
+            text,
+            box,
+            px=px or self.metrics.body_px,
+            color=color or self.palette.text,
+            weight=Weight.BOLD if bold else Weight.REGULAR,
+            align=align,
+            valign=valign,
+            max_lines=max_lines,
+        )
+
+
+def button(
+    v: View,
+    name: str,
+    rect: pygame.Rect,
+    label: str,
+    action: Action,
+    style: Style = "secondary",
+    primary: bool = False,
+    sublabel: str = "",
+) -> Button:
+    p, m = v.palette, v.metrics
+    fill, ink = {
+        "primary": (p.primary, p.on_primary),
+        "secondary": (p.secondary, p.on_secondary),
+        "help": (p.help, p.on_help),
+        "choice": (p.paper, p.text),
+    }[style]
+    ops: list[Op] = [Box(rect, fill, m.radius)]
+    if style == "choice":
+        ops.append(Box(rect, fill, m.radius, border=2, border_color=p.muted))
+    pad = max(m.gap, m.radius)
+    inner = inset(rect, pad, max(4, m.gap // 2))
+    if sublabel:
+        title_h = v.typesetter.line_height(m.body_px)
+        top = pygame.Rect(inner.x, inner.y, inner.width, min(title_h, inner.height))
+        rest = pygame.Rect(inner.x, top.bottom, inner.width, inner.bottom - top.bottom)
+        ops.append(v.text(label, top, bold=True, color=ink, max_lines=1))
+        if rest.height >= v.typesetter.line_height(m.min_px):
+            ops.append(
+                v.text(sublabel, rest, px=m.min_px, color=ink if style != "choice" else p.muted)
+            )
+    else:
+        ops.append(v.text(label, inner, bold=True, color=ink, align="center", valign="middle"))
+    return Button(name, rect, action, tuple(ops), primary)
+
+
+LeftButton = tuple[str, str, Action]  # (name, label, action)
+
+
+def chrome(
+    v: View, left: Sequence[LeftButton], page: Page, action: LeftButton | None = None
+) -> pygame.Rect:
+    """Top bar (left buttons and the help button) and the footer (외로움안녕120, the nearest
+    서울마음편의점, the SIMULATION badge). Returns the area left for the screen.
+
+    In low-screen mode (wheelchair reach) the button bar sits at the bottom, above the footer.
+    """
+    m = v.metrics
+    screen = v.screen_rect
+    footer = _footer(v, page)
+    bar_y = footer.y - m.bar_height if v.low_screen else 0
+    bar = pygame.Rect(0, bar_y, screen.width, m.bar_height)
+    inner = inset(bar, m.gap, (m.bar_height - m.target_px) // 2)
+
+    help_label = v.t("footer.help_button")
+    help_w = min(inner.width // 2, _label_width(v, help_label) + 4 * m.gap)
+    help_rect = pygame.Rect(inner.right - help_w, inner.y, help_w, inner.height)
+    page.add_button(button(v, "help", help_rect, help_label, OpenHelp(), style="help"))
+    x = inner.x
+    for name, label, event in left:
+        width = min(_label_width(v, label) + 3 * m.gap, (help_rect.x - x) // 2)
+        rect = pygame.Rect(x, inner.y, max(width, m.target_px), inner.height)
+        page.add_button(button(v, name, rect, label, event))
+        x = rect.right + m.gap
+    if action is not None:  # the screen's main action, in the bar on short screens
+        name, label, event = action
+        right = help_rect.x - 2 * m.gap
+        width = min(right - x, _label_width(v, label) + 4 * m.gap)
+        rect = pygame.Rect(right - width, inner.y, width, inner.height)
+        page.add_button(button(v, name, rect, label, event, style="primary", primary=True))
+    if v.low_screen:
+        return pygame.Rect(0, 0, screen.width, bar.y).inflate(-2 * m.gap, -2 * m.gap)
+    return pygame.Rect(0, bar.bottom, screen.width, footer.y - bar.bottom).inflate(
+        -2 * m.gap, -2 * m.gap
+    )
+
+
+def _footer(v: View, page: Page) -> pygame.Rect:
+    """One line when the hotline and the nearest place fit side by side, else two."""
+    m, p = v.metrics, v.palette
+    fonts, px = v.typesetter.fonts, m.min_px
+    hotline = v.t("footer.hotline")
+    place = v.t("footer.nearest", place=v.nearest_place) if v.nearest_place else ""
+    badge_label = v.t("app.simulation") if v.simulated else ""
+    badge_w = fonts.measure(badge_label, px, Weight.BOLD) + 2 * m.gap if badge_label else 0
+    line_h = v.typesetter.line_height(px)
+    room = v.metrics.width - 4 * m.gap - badge_w
+    parts = [hotline, place] if place else [hotline]
+    one_line = "   ·   ".join(parts)
+    rows = [one_line] if fonts.measure(one_line, px) <= room else parts
+    height = line_h * len(rows) + m.gap
+    footer = pygame.Rect(0, m.height - height, m.width, height)
+    page.add(Box(footer, p.footer))
+    text_box = pygame.Rect(footer.x + m.gap, footer.y + m.gap // 2, room, line_h * len(rows))
+    for i, row in enumerate(rows):
+        line = pygame.Rect(text_box.x, text_box.y + i * line_h, text_box.width, line_h)
+        page.add(v.text(row, line, px=px, color=p.on_footer, valign="middle", max_lines=1))
+    if badge_label:
+        badge = pygame.Rect(footer.right - m.gap - badge_w, footer.y + m.gap // 2, badge_w, line_h)
+        page.add(Box(badge, p.badge, m.radius))
+        page.add(
+            v.text(
+                badge_label,
+                badge,
+                px=px,
+                bold=True,
+                color=p.on_badge,
+                align="center",
+                valign="middle",
+                max_lines=1,
+            )
+        )
+    return footer
+
+
+def _label_width(v: View, label: str, px: int | None = None) -> int:
+    return v.typesetter.fonts.measure(label, px or v.metrics.body_px, Weight.BOLD)

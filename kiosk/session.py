@@ -1,0 +1,164 @@
+"""One kiosk's visits: the pure flow, plus carrying out its commands (selection, vends,
+statistics). No pygame here: the app shell feeds it events and draws its state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from hardware.dispenser import VendOutcome
+from kiosk.config import KioskConfig
+from kiosk.flow import (
+    ChoosePrescription,
+    Command,
+    CountStat,
+    DispensingChanged,
+    Event,
+    FlowState,
+    PrescriptionChosen,
+    ServiceChanged,
+    StartVend,
+    Tick,
+    VendFinished,
+    VisitEnded,
+    initial_state,
+    step,
+)
+from kiosk.flow.state import Screen
+from kiosk.vending import VendWorker
+from prescriptions.history import History
+from prescriptions.model import Content, Intensity
+from prescriptions.selection import RandomSource, Selector
+
+log = logging.getLogger(__name__)
+
+
+class Stats(Protocol):
+    def count(self, event: str, key: str = "") -> None: ...
+
+
+class Stock(Protocol):
+    def stocked_slots(self) -> dict[int, str]: ...
+
+
+@dataclass(frozen=True)
+class Choice:
+    prescription: str
+    slot: int | None
+    show_help_first: bool
+
+
+Chooser = Callable[[Content, str, Intensity, dict[int, str]], Choice]
+
+
+class NoStats:
+    def count(self, event: str, key: str = "") -> None:
+        return None
+
+
+class KioskSession:
+    """The flow state and the side effects of its commands."""
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        content: Content,
+        chooser: Chooser,
+        worker: VendWorker,
+        stock: Stock,
+        stats: Stats,
+        now: float,
+    ) -> None:
+        self.config = config
+        self.content = content
+        self.chooser = chooser
+        self.worker = worker
+        self.stock = stock
+        self.stats = stats
+        self.state: FlowState = initial_state(config.language, now)
+        self._pending_content: Content | None = None
+
+    def handle(self, event: Event, now: float) -> None:
+        """Step the flow, then carry out its commands (which may feed events back)."""
+        todo: list[Event] = [event]
+        while todo:
+            current = todo.pop(0)
+            self.state, commands = step(
+                self.state, current, now, self.config.timeouts, self.config.languages
+            )
+            for command in commands:
+                follow = self._run(command)
+                if follow is not None:
+                    todo.append(follow)
+        if self._pending_content is not None and self.state.screen is Screen.ATTRACT:
+            self.content, self._pending_content = self._pending_content, None
+
+    def tick(self, now: float) -> None:
+        """Once per frame: finished vends in, timeouts checked."""
+        for result in self.worker.collect():
+            self.handle(VendFinished(result.outcome), now)
+        self.handle(Tick(), now)
+
+    def offer_content(self, content: Content) -> None:
+        """New checked content; taken at the next attract screen, never mid-visit."""
+        self._pending_content = content
+        if self.state.screen is Screen.ATTRACT:
+            self.content, self._pending_content = content, None
+
+    def set_dispensing(self, available: bool, now: float) -> None:
+        if available != self.state.dispensing_ok:
+            self.handle(DispensingChanged(available), now)
+
+    def set_service_fault(self, fault: str | None, now: float) -> None:
+        if fault != self.state.service_fault:
+            self.handle(ServiceChanged(fault), now)
+
+    def _run(self, command: Command) -> Event | None:
+        if isinstance(command, ChoosePrescription):
+            return self._choose(command)
+        if isinstance(command, StartVend):
+            if not self.worker.submit(command.slot):
+                return VendFinished(VendOutcome.UNVERIFIED)
+            return None
+        if isinstance(command, CountStat):
+            self._count(command)
+        elif isinstance(command, VisitEnded):
+            if command.completed:
+                self.stats.count("visit_completed")
+            else:
+                self.stats.count("visit_abandoned", command.screen)
+        return None
+
+    def _count(self, stat: CountStat) -> None:
+        self.stats.count(stat.event, stat.key)
+        if stat.event == "symptom":
+            with contextlib.suppress(KeyError):
+                self.stats.count("category", self.content.symptom(stat.key).category)
+
+    def _choose(self, command: ChoosePrescription) -> Event | None:
+        intensity = Intensity.from_ucla(command.ucla_total)
+        if command.ucla_total is not None:
+            self.stats.count("intensity", intensity.value)
+        stocked = self.stock.stocked_slots() if self.state.dispensing_ok else {}
+        try:
+            choice = self.chooser(self.content, command.symptom, intensity, stocked)
+        except Exception:
+            log.exception("selection failed for symptom %s", command.symptom)
+            return None
+        return PrescriptionChosen(choice.prescription, choice.slot, choice.show_help_first)
+
+
+def selector_chooser(history: History, rng: RandomSource) -> Chooser:
+    """The real selection (prescriptions.selection) over whatever content is current."""
+
+    def choose(
+        content: Content, symptom: str, intensity: Intensity, stocked: dict[int, str]
+    ) -> Choice:
+        picked = Selector(content, history, rng).choose(symptom, intensity, stocked)
+        return Choice(picked.prescription.id, picked.slot, picked.show_help_first)
+
+    return choose
