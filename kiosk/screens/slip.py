@@ -23,7 +23,7 @@ def resource_line(content: Content, resource_id: str | None, lang: str) -> str:
         return f"{found.name.get(lang)} {found.number}{press}"
     if isinstance(found, Place):
         return f"{found.district.get(lang)} {found.name.get(lang)} · {found.phone}"
-    return f"{found.name.get(lang)}: {found.description.get(lang)}"
+    return found.name.get(lang)  # a programme: its name is the step; details are on the info
 
 
 def slip(

@@ -1,0 +1,139 @@
+"""The prescription card as staff tools see it: rendered and measured by the real screen code.
+
+`content check` asks `card_fit_problem` whether a prescription fits the prescription screen at
+the smallest supported panel; `content preview` draws it with `render_card`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from dataclasses import replace
+
+import pygame
+
+from kiosk.config import KioskConfig
+from kiosk.flow import FlowState, Screen, Visit
+from kiosk.i18n import Texts, Translations
+from kiosk.screens import build_page
+from kiosk.screens.base import Page, UiState, View
+from kiosk.ui.fonts import FontBook
+from kiosk.ui.scene import Renderer, Typesetter
+from kiosk.ui.theme import Palette, metrics_for, panel
+from prescriptions.model import Content, Prescription
+
+SMALLEST = (800, 480)
+FitCheck = Callable[[Prescription, str], "str | None"]
+
+
+def _glyph_ratio(fonts: FontBook) -> float:
+    from kiosk.app import glyph_ratio
+
+    return glyph_ratio(fonts)
+
+
+def _page(
+    rx: Prescription,
+    content: Content,
+    lang: str,
+    size: tuple[int, int],
+    fonts: FontBook,
+    help_first: bool,
+) -> Page:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    display = panel(*size)
+    metrics = metrics_for(display, _glyph_ratio(fonts))
+    symptoms = [s for s in content.symptoms if s.category in rx.categories]
+    longest = max(symptoms, key=lambda s: len(s.name.get(lang)), default=None)
+    visit = Visit(
+        symptom=longest.id if longest else None,
+        prescription=rx.id,
+        slot=1,
+        show_help_first=help_first,
+    )
+    state = FlowState(Screen.PRESCRIPTION, lang, "ko", visit=visit)
+    config = replace(KioskConfig(), display=display)
+    texts = Texts(Translations.load(config.languages), lang)
+    item = texts("items.fallback")
+    if rx.items:
+        with contextlib.suppress(KeyError):
+            item = content.item(rx.items[0]).name.get(lang) or item
+    if not any(p.id == rx.id for p in content.prescriptions):
+        content = replace(content, prescriptions=(*content.prescriptions, rx))
+    view = View(
+        state=state,
+        texts=texts,
+        typesetter=Typesetter(fonts, metrics.min_px),
+        metrics=metrics,
+        palette=Palette(),
+        content=content,
+        simulated=False,
+        now=0.0,
+        ui=UiState(),
+        item_name=lambda _slot: item,
+        nearest_place=_place(content, lang),
+    )
+    return build_page(view)
+
+
+def _place(content: Content, lang: str) -> str:
+    """The footer's nearest-place line as the kiosk shows it (it takes a second line)."""
+    if not content.places:
+        return ""
+    p = content.places[0]
+    return f"{p.district.get(lang)} · {p.phone}"
+
+
+def make_fit_check(
+    content: Content, size: tuple[int, int] = SMALLEST, fonts: FontBook | None = None
+) -> FitCheck:
+    """A `fits` callable for `prescriptions.checks`: None when the card fits, else why."""
+    book = fonts or FontBook()
+
+    def fits(rx: Prescription, lang: str) -> str | None:
+        for help_first in (False, True):
+            page = _page(rx, content, lang, size, book, help_first)
+            for block in page.text_blocks():
+                if block.truncated:
+                    where = "도움 안내와 함께" if help_first else "처방전"
+                    return (
+                        f"{size[0]}x{size[1]} 화면의 {where}에 다 들어가지 않아요: "
+                        f"'{block.source[:30]}…'"
+                    )
+        return None
+
+    return fits
+
+
+def card_fit_problem(
+    prescription: Prescription,
+    lang: str,
+    size: tuple[int, int] = SMALLEST,
+    *,
+    content: Content | None = None,
+    fonts: FontBook | None = None,
+) -> str | None:
+    """None when the prescription screen shows this prescription whole at `size`."""
+    return make_fit_check(content or Content(), size, fonts)(prescription, lang)
+
+
+def render_card(
+    prescription: Prescription,
+    content: Content,
+    lang: str,
+    size: tuple[int, int],
+    *,
+    fonts: FontBook | None = None,
+    help_first: bool = False,
+) -> pygame.Surface:
+    """The prescription screen as a visitor sees it, as a surface (for PNG previews)."""
+    book = fonts or FontBook()
+    page = _page(prescription, content, lang, size, book, help_first)
+    surface = pygame.Surface(size)
+    surface.fill(Palette().background)
+    renderer = Renderer(book)
+    renderer.draw(surface, page.ops)
+    for b in page.buttons:
+        renderer.draw(surface, b.ops)
+    return surface
