@@ -267,6 +267,8 @@ step_venv() {
     fi
     run "$VENV/bin/python" -m pip install --quiet --upgrade pip
     run "$VENV/bin/python" -m pip install --quiet --no-cache-dir "${APP}[pi]"
+    # The service runs the code in $APP (main.py); pip's build leftovers are not needed there.
+    run rm -rf "$APP/build" "$APP/maeum_kiosk.egg-info"
     # The service cannot write under /opt (ProtectSystem=strict): compile once, here.
     run "$VENV/bin/python" -m compileall -q "$APP/main.py" "$APP/kiosk" "$APP/hardware" \
         "$APP/prescriptions"
