@@ -27,8 +27,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TextIO
 
-from hardware.errors import GpioError, HardwareError
-from hardware.gpio import DoorSwitch, Key, MachineIO
+from hardware.board import Board
+from hardware.dispenser import VendOutcome
+from hardware.errors import (
+    BoardDisconnected,
+    BoardProtocolError,
+    BoardUnreachable,
+    GpioError,
+    HardwareError,
+)
+from hardware.gpio import DoorSwitch, DropSensor, Key, MachineIO
 from hardware.protocol import (
     PROTOCOL_VERSION,
     BoardInfo,
@@ -38,6 +46,7 @@ from hardware.protocol import (
     VendCode,
     VendResultCode,
 )
+from hardware.vend import VendKind
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +91,7 @@ class Check:
     group: str  # one of GROUPS
     run: Callable[[], CheckResult]
     needs_person: bool = False
-    requires: tuple[str, ...] = ()  # names of checks that must have passed first
+    requires: tuple[str, ...] = ()  # checks that, when they ran before, must have passed
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -244,7 +253,8 @@ def _run_one(check: Check, status_of: Mapping[str, Status], person_present: bool
             "run hwtest without --yes at the open cabinet",
         )
     for name in check.requires:
-        if status_of.get(name) is not Status.PASS:
+        # A prerequisite left out of this run (e.g. "config" in a test) does not block.
+        if name in status_of and status_of[name] is not Status.PASS:
             return skipped(f"not tried: needs {name} to pass first", f"fix {name} (above) first")
     try:
         return check.run()
@@ -691,6 +701,7 @@ SUPPLY_MV = (11_000, 13_000)  # the datasheet's healthy motor supply
 MOTOR_MA = (150, 600)  # a healthy motor's current while it turns
 REVOLUTION_S = (0.8, 2.5)  # one revolution, per the datasheet
 IDLE_MA_MAX = 50  # more than this with no motor running: something is powered that should not be
+SLOW_MARGIN_S = 0.2  # polling every 0.1 s measures a revolution up to one poll late
 
 
 def slots_in_mask(mask: int) -> list[int]:
@@ -872,7 +883,7 @@ def _done_verdict(run: MotorRun, details: Details) -> CheckResult:
     }[run.dropped]
     current = "" if run.peak_ma is None else f", {run.peak_ma} mA"
     turned = f"one turn in {run.seconds:.1f} s{current}"
-    if run.seconds > REVOLUTION_S[1]:
+    if run.seconds > REVOLUTION_S[1] + SLOW_MARGIN_S:
         return failed(
             f"turned, but slowly: {turned} (healthy up to 2.5 s) (회전 느림)",
             f"check the spiral in slot {n} for friction and the motor supply; "
@@ -918,3 +929,299 @@ def _refused_verdict(n: int, code: VendCode, details: Details) -> CheckResult:
 
 def _name(code: enum.Enum | None) -> str | None:
     return None if code is None else code.name
+
+
+# --- the board and its slots ----------------------------------------------------------------
+
+LINK_REQUESTS = 20  # STATUS round trips for the link check
+LINK_MAX_RESENDS = 1  # one late reply can be bad luck; two in twenty is a bad line
+LINK_MAX_MEDIAN_S = 0.020  # the datasheet promises a reply within 10 ms; allow the host's share
+MOTOR_DEADLINE_S = 6.0  # the board gives up on a stall after 4 s; beyond 6 s it did not stop
+BOOT_WAIT_S = 1.6  # power-on to ready is at most 1.5 s (datasheet)
+BOARD_HISTORY = 16  # vends the board remembers (datasheet)
+
+
+@dataclass
+class BoardSession:
+    """The board, opened by the HELLO check and shared by the checks after it."""
+
+    connect: Callable[[], Board]
+    board: Board | None = None
+    info: BoardInfo | None = None
+
+    def open(self) -> BoardInfo:
+        self.close()
+        board = self.connect()
+        self.info = board.open()
+        self.board = board
+        return self.info
+
+    @property
+    def opened(self) -> Board:
+        if self.board is None:  # the runner only calls these checks after board.hello passed
+            raise RuntimeError("board used before board.hello")
+        return self.board
+
+    def close(self) -> None:
+        if self.board is not None:
+            self.board.close()
+            self.board = None
+
+
+class TestVendJournal(Protocol):
+    """Where a test vend is written down (the kiosk's ledger, kind 'test'): `begin` hands
+    out a vend_id that was never used, so the board cannot mistake it for an old vend."""
+
+    def begin(self, slot: int, kind: VendKind = VendKind.VISIT) -> int: ...
+
+    def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None: ...
+
+
+def board_checks(
+    session: BoardSession,
+    port: str,
+    configured_slots: Sequence[int],
+    *,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    include_health: bool = True,
+) -> list[Check]:
+    """Port and HELLO (needed by the slots too); then link, STATUS, supply and home switches.
+
+    `include_health=False` keeps only what the slot checks need (for `--only slots`).
+    """
+    hello = ("board.hello",)
+    checks = [
+        serial_port_check(port),
+        Check(
+            "board.hello",
+            "board HELLO",
+            "board",
+            lambda: _hello(session, port, configured_slots, clock, sleep),
+            requires=("board.port",),
+        ),
+    ]
+    if include_health:
+        checks += [
+            Check(
+                "board.link",
+                "serial link",
+                "board",
+                lambda: _link(session.opened, clock),
+                requires=hello,
+            ),
+            Check(
+                "board.status",
+                "board STATUS",
+                "board",
+                lambda: status_verdict(session.opened.status()),
+                requires=hello,
+            ),
+            Check(
+                "board.supply",
+                "motor supply voltage",
+                "board",
+                lambda: _supply(session.opened),
+                requires=hello,
+            ),
+            Check(
+                "board.home",
+                "home switches",
+                "board",
+                lambda: home_verdict(session.opened.sensors(), configured_slots),
+                requires=hello,
+            ),
+        ]
+    return checks
+
+
+def _hello(
+    session: BoardSession, port: str, configured_slots: Sequence[int], clock: Clock, sleep: Sleep
+) -> CheckResult:
+    try:
+        info = _open_while_booting(session, clock, sleep)
+    except BoardDisconnected as exc:
+        return failed(
+            f"cannot open {port} (포트 열기 실패): {exc}",
+            "check the cable; if the port exists, is another program using it "
+            "(the kiosk: systemctl stop maeum-kiosk)?",
+        )
+    except BoardProtocolError as exc:
+        return failed(
+            f"the board answers, but not in MDP/1 (프로토콜 오류): {exc}",
+            "check the board's firmware version with its maker",
+        )
+    except BoardUnreachable as exc:
+        return failed(
+            f"no answer from the board (보드 응답 없음): {exc}",
+            "check the board's power (12 V, its LED), that TX goes to RX and RX to TX, "
+            "and the ground wire between the Pi and the board",
+        )
+    return hello_verdict(info, configured_slots)
+
+
+def _open_while_booting(session: BoardSession, clock: Clock, sleep: Sleep) -> BoardInfo:
+    """A board switched on a moment ago is deaf for up to 1.5 s: keep saying HELLO that long."""
+    end = clock() + BOOT_WAIT_S
+    while True:
+        try:
+            return session.open()
+        except BoardDisconnected:
+            raise
+        except BoardUnreachable:
+            if clock() >= end:
+                raise
+        sleep(0.1)
+
+
+def _link(board: Board, clock: Clock) -> CheckResult:
+    before = (board.stats.resends, board.stats.unanswered)
+    times = []
+    for _ in range(LINK_REQUESTS):
+        start = clock()
+        try:
+            board.status()
+        except BoardDisconnected:
+            raise
+        except BoardUnreachable:
+            continue  # counted in the board's statistics; the verdict below says it
+        times.append(clock() - start)
+    resends = board.stats.resends - before[0]
+    unanswered = board.stats.unanswered - before[1]
+    if not times:
+        raise BoardUnreachable(f"none of {LINK_REQUESTS} STATUS requests was answered")
+    median = sorted(times)[len(times) // 2]
+    details = {
+        "requests": LINK_REQUESTS,
+        "resends": resends,
+        "unanswered": unanswered,
+        "median_ms": round(median * 1000, 1),
+        "worst_ms": round(max(times) * 1000, 1),
+    }
+    if resends > LINK_MAX_RESENDS or unanswered:
+        return failed(
+            f"{resends} resends for {LINK_REQUESTS} requests, {unanswered} never answered: "
+            "replies are lost or damaged (통신 불량)",
+            "check the serial cable and its ground wire, keep it away from the motor "
+            "wires, and make sure the baud rate is 115200",
+            **details,
+        )
+    if median > LINK_MAX_MEDIAN_S:
+        return failed(
+            f"the board answers slowly: {median * 1000:.0f} ms (응답 느림); "
+            "it should answer within 10 ms",
+            "a USB hub or adapter in between? connect the board directly; otherwise "
+            "the board's firmware is overloaded",
+            **details,
+        )
+    return passed(
+        f"{LINK_REQUESTS} requests, {resends} resent, replies in "
+        f"{median * 1000:.1f} ms (통신 정상)",
+        **details,
+    )
+
+
+def _supply(board: Board) -> CheckResult:
+    idle = board.status().state is not BoardState.VENDING
+    return supply_verdict(board.sensors(), idle=idle)
+
+
+def slot_checks(
+    session: BoardSession,
+    slots: Sequence[int],
+    journal: TestVendJournal,
+    *,
+    drop_sensor: Callable[[], DropSensor | None] = lambda: None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    poll_s: float = 0.1,
+    drop_grace_s: float = 2.0,
+) -> list[Check]:
+    """Turn each slot once as a test vend written down in `journal`.
+
+    `drop_sensor` is asked at run time (the GPIO check may or may not have set it up): with a
+    sensor, each turn also says whether an item fell.
+    """
+
+    def check(slot: int) -> Check:
+        def run() -> CheckResult:
+            turn = _TestTurn(
+                session.opened, journal, drop_sensor(), clock, sleep, poll_s, drop_grace_s
+            )
+            return motor_verdict(turn.run(slot))
+
+        return Check(f"slots.{slot}", f"slot {slot} motor", "slots", run, requires=("board.hello",))
+
+    return [check(slot) for slot in slots]
+
+
+@dataclass
+class _TestTurn:
+    board: Board
+    journal: TestVendJournal
+    drop: DropSensor | None
+    clock: Clock
+    sleep: Sleep
+    poll_s: float
+    drop_grace_s: float
+
+    def run(self, slot: int) -> MotorRun:
+        # DUPLICATE means the board still remembers this vend_id from before the ledger handed
+        # it out (a ledger newer than the board's last power-up): nothing turned, so take the
+        # next id. The board remembers 16 vends, so 17 tries always get through.
+        for _ in range(BOARD_HISTORY + 1):
+            vend_id = self.journal.begin(slot, VendKind.TEST)
+            try:
+                run = self._turn(slot, vend_id)
+            except HardwareError as exc:
+                self.journal.finish(vend_id, VendOutcome.UNVERIFIED, f"hwtest: {exc}")
+                raise
+            detail = f"hwtest: {_name(run.result or run.refused)}"
+            self.journal.finish(vend_id, _outcome(run), detail)
+            if run.refused is not VendCode.DUPLICATE:
+                break
+        return run
+
+    def _turn(self, slot: int, vend_id: int) -> MotorRun:
+        if self.drop is not None:
+            self.drop.arm()
+        start = self.clock()
+        code = self.board.start_vend(vend_id, slot)
+        if code is not VendCode.ACCEPTED:
+            return MotorRun(slot, vend_id, None, refused=code)
+        # Poll the result and sample the motor current on the way (the datasheet: ~100 ms).
+        peak: int | None = None
+        result = VendResultCode.RUNNING
+        while self.clock() - start < MOTOR_DEADLINE_S:
+            sample = self.board.sensors().motor_ma
+            peak = sample if peak is None else max(peak, sample)
+            result = self.board.vend_result(vend_id)
+            if result.final:
+                break
+            self.sleep(self.poll_s)
+        seconds = self.clock() - start
+        return MotorRun(
+            slot, vend_id, result, seconds=seconds, peak_ma=peak, dropped=self._dropped(result)
+        )
+
+    def _dropped(self, result: VendResultCode) -> bool | None:
+        if self.drop is None:
+            return None
+        if result is VendResultCode.DONE:
+            # The item falls after the spiral lets go of it: give it a moment to pass the beam.
+            end = self.clock() + self.drop_grace_s
+            while not self.drop.dropped and self.clock() < end:
+                self.sleep(0.02)
+        return self.drop.dropped
+
+
+def _outcome(run: MotorRun) -> VendOutcome:
+    """How the ledger files a test turn (it keeps stock untouched for kind 'test')."""
+    faulty = (VendResultCode.MOTOR_STALL, VendResultCode.NO_MOTOR)
+    if run.result in faulty or run.refused in (VendCode.SLOT_FAULTED, VendCode.BAD_SLOT):
+        return VendOutcome.MOTOR_FAULT
+    if run.result is VendResultCode.DONE and run.dropped is not None:
+        return VendOutcome.DISPENSED if run.dropped else VendOutcome.NO_DROP
+    # Turned with no drop sensor watching, BUSY, or the board lost the vend: nobody can say
+    # whether an item fell.
+    return VendOutcome.UNVERIFIED

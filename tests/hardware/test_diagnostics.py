@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pytest
 
+from hardware.board import Board
 from hardware.diagnostics import (
+    REVOLUTION_S,
+    SLOW_MARGIN_S,
     Answer,
+    BoardSession,
     Check,
     CheckResult,
     GpioSession,
@@ -20,6 +24,7 @@ from hardware.diagnostics import (
     ScriptedPrompter,
     Status,
     TerminalPrompter,
+    board_checks,
     configuration_check,
     configuration_problems,
     exit_status,
@@ -33,12 +38,14 @@ from hardware.diagnostics import (
     run_checks,
     serial_port_check,
     skipped,
+    slot_checks,
     slots_in_mask,
     status_verdict,
     supply_verdict,
 )
+from hardware.dispenser import VendOutcome
 from hardware.errors import BoardUnreachable, GpioError
-from hardware.gpio import MachineIO, make_pin_factory
+from hardware.gpio import DropSensor, MachineIO, make_pin_factory
 from hardware.protocol import (
     BoardInfo,
     BoardState,
@@ -47,6 +54,8 @@ from hardware.protocol import (
     VendCode,
     VendResultCode,
 )
+from hardware.simulator import PtyBoardServer, SimulatedBoard
+from hardware.vend import VendKind
 
 
 class FakeClock:
@@ -626,3 +635,205 @@ def test_what_fell_is_reported_without_failing_the_motor() -> None:
     assert "put it back" in motor(dropped=True).reason
     empty = motor(dropped=False)
     assert empty.status is Status.PASS and "nothing fell" in empty.reason
+
+
+# --- the board and its slots, against the simulated board on a pty ----------------------------
+
+SLOTS = [1, 2, 3, 4, 5, 6]
+
+
+@dataclass
+class Journal:
+    """The ledger's part in a test vend: fresh vend_ids, intent and outcome written down."""
+
+    last_id: int = 100
+    begun: list[tuple[int, int, VendKind]] = field(default_factory=list)
+    finished: dict[int, VendOutcome] = field(default_factory=dict)
+
+    def begin(self, slot: int, kind: VendKind = VendKind.VISIT) -> int:
+        self.last_id += 1
+        self.begun.append((self.last_id, slot, kind))
+        return self.last_id
+
+    def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
+        assert vend_id not in self.finished, "a vend is finished exactly once"
+        self.finished[vend_id] = outcome
+
+    def outcome_of(self, slot: int) -> VendOutcome:
+        """The outcome of the last vend from `slot`."""
+        vend_id = [v for v, s, _ in self.begun if s == slot][-1]
+        return self.finished[vend_id]
+
+
+@pytest.fixture
+def sim() -> Iterator[PtyBoardServer]:
+    board = SimulatedBoard(revolution_s=0.08, stall_timeout_s=0.3, boot_s=0.0)
+    with PtyBoardServer(board, noise_bytes=0) as server:
+        yield server
+
+
+def run_board(
+    sim: PtyBoardServer,
+    journal: Journal | None = None,
+    *,
+    drop_sensor: DropSensor | None = None,
+    turn: Sequence[int] = SLOTS,
+) -> dict[str, CheckResult]:
+    """The board checks, then a test turn of each slot in `turn`."""
+    session = BoardSession(lambda: Board(sim.path))
+    checks = board_checks(session, sim.path, SLOTS)
+    checks += slot_checks(
+        session,
+        turn,
+        journal or Journal(),
+        drop_sensor=lambda: drop_sensor,
+        drop_grace_s=0.3,
+        poll_s=0.02,
+    )
+    try:
+        return {o.check.name: o.result for o in run_checks(checks, person_present=False)}
+    finally:
+        session.close()
+
+
+def failures(results: dict[str, CheckResult]) -> dict[str, str]:
+    return {name: r.reason for name, r in results.items() if r.status is not Status.PASS}
+
+
+def test_a_healthy_simulated_board_passes_every_check(sim: PtyBoardServer) -> None:
+    journal = Journal()
+    results = run_board(sim, journal)
+    assert list(results) == [
+        "board.port", "board.hello", "board.link", "board.status", "board.supply", "board.home",
+        "slots.1", "slots.2", "slots.3", "slots.4", "slots.5", "slots.6",
+    ]  # fmt: skip
+    assert failures(results) == {}
+    assert results["board.hello"].reason == "MDP/1, 6 slots, firmware 1.0, id SIM00001"
+    assert 200 <= results["slots.1"].details["peak_ma"] <= 600
+    # Each slot turned exactly once, as a test vend with its own vend_id.
+    assert [(s, k) for _, s, k in journal.begun] == [(s, VendKind.TEST) for s in SLOTS]
+    assert sorted(sim.revolutions) == [v for v, _, _ in journal.begun]
+    assert set(sim.revolutions.values()) == {1}
+    assert set(journal.finished.values()) == {VendOutcome.UNVERIFIED}  # no drop sensor watched
+
+
+def test_a_stalled_slot_fails_naming_the_slot_and_what_to_check(sim: PtyBoardServer) -> None:
+    sim.stall_slot(3)
+    journal = Journal()
+    results = run_board(sim, journal)
+    assert list(failures(results)) == ["slots.3"]
+    stalled = results["slots.3"]
+    assert "stalled" in stalled.reason
+    assert "jam" in stalled.next_step and "J3" in stalled.next_step
+    assert journal.outcome_of(3) is VendOutcome.MOTOR_FAULT
+
+
+def test_a_slot_without_motor_fails_as_an_open_circuit(sim: PtyBoardServer) -> None:
+    sim.no_motor_slot(2)
+    journal = Journal()
+    results = run_board(sim, journal)
+    assert list(failures(results)) == ["slots.2"]
+    assert "no motor" in results["slots.2"].reason and "J2" in results["slots.2"].next_step
+    assert journal.outcome_of(2) is VendOutcome.MOTOR_FAULT
+
+
+def test_a_board_with_fault_bits_set_names_them_and_refuses_those_slots(
+    sim: PtyBoardServer,
+) -> None:
+    sim.stall_slot(5)
+    journal = Journal()
+    run_board(sim, journal)  # the stall leaves slot 5 marked faulted on the board
+    sim.stall_slot(5, jammed=False)
+    results = run_board(sim, journal)
+    assert "slot 5" in results["board.status"].reason
+    assert "marked faulted earlier" in results["slots.5"].reason
+    assert results["board.home"].status is Status.FAIL  # the stalled spiral is off its home
+    assert "slot 5" in results["board.home"].reason
+
+
+def test_an_empty_slot_turns_and_says_nothing_fell(sim: PtyBoardServer) -> None:
+    factory = make_pin_factory("mock")
+    sensor = DropSensor(17, pin_factory=factory)
+    beam = factory.pin(17)
+
+    def item_falls(slot: int) -> None:
+        beam.drive_low()
+        beam.drive_high()
+
+    sim.on_revolution = item_falls
+    sim.empty_slot(4)
+    journal = Journal()
+    try:
+        results = run_board(sim, journal, drop_sensor=sensor)
+    finally:
+        sensor.close()
+    assert "nothing fell" in results["slots.4"].reason
+    assert "an item fell" in results["slots.1"].reason
+    assert journal.outcome_of(4) is VendOutcome.NO_DROP
+    assert journal.outcome_of(1) is VendOutcome.DISPENSED
+
+
+@pytest.mark.parametrize(
+    ("knob", "value", "words"),
+    [
+        ("corrupt_fraction", 0.4, "replies are lost or damaged"),
+        ("drop_fraction", 0.4, "replies are lost or damaged"),
+        ("delay_s", 0.03, "answers slowly"),
+    ],
+)
+def test_a_bad_line_fails_the_link_check(
+    sim: PtyBoardServer, knob: str, value: float, words: str
+) -> None:
+    setattr(sim, knob, value)
+    results = run_board(sim, turn=[])
+    assert results["board.link"].status is Status.FAIL
+    assert words in results["board.link"].reason
+    assert results["board.hello"].status is Status.PASS  # the driver still gets through
+
+
+def test_a_slow_motor_fails_as_slow(sim: PtyBoardServer) -> None:
+    sim.revolution_s = REVOLUTION_S[1] + SLOW_MARGIN_S + 0.1
+    session = BoardSession(lambda: Board(sim.path))
+    checks = board_checks(session, sim.path, [1], include_health=False)
+    checks += slot_checks(session, [1], Journal())
+    try:
+        outcomes = run_checks(checks, person_present=False)
+    finally:
+        session.close()
+    assert "slowly" in outcomes[-1].result.reason
+
+
+def test_a_sagging_supply_fails_the_supply_check(sim: PtyBoardServer) -> None:
+    sim.board.supply_mv = 10_200
+    results = run_board(sim)
+    assert list(failures(results)) == ["board.supply"]
+    assert "is low" in results["board.supply"].reason
+
+
+def test_an_unplugged_board_fails_at_the_port_and_skips_the_rest(sim: PtyBoardServer) -> None:
+    sim.unplug()
+    results = run_board(sim)
+    assert results["board.port"].status is Status.FAIL
+    assert "does not exist" in results["board.port"].reason
+    assert {r.status for n, r in results.items() if n != "board.port"} == {Status.SKIP}
+
+
+def test_a_port_where_nothing_answers_fails_hello(sim: PtyBoardServer) -> None:
+    clock = FakeClock()
+    session = BoardSession(lambda: Board("loop://"))
+    checks = board_checks(session, "loop://", SLOTS, clock=clock, sleep=lambda _: clock.sleep(1))
+    outcomes = run_checks(checks, person_present=False)
+    hello = outcomes[1].result
+    assert hello.status is Status.FAIL and "no answer from the board" in hello.reason
+    assert "TX goes to RX" in hello.next_step
+
+
+def test_vend_ids_the_board_still_remembers_are_skipped_not_reported(
+    sim: PtyBoardServer,
+) -> None:
+    run_board(sim, Journal(last_id=100))  # vend_ids 101-106 are now in the board's history
+    journal = Journal(last_id=100)  # a fresh ledger hands out 101… again
+    results = run_board(sim, journal)
+    assert failures(results) == {}
+    assert set(sim.revolutions.values()) == {1}  # nothing turned twice for one id
+    assert all(len([v for v, s, _ in journal.begun if s == slot]) >= 2 for slot in SLOTS[:1])
