@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from kiosk.errors import ConfigError
 
@@ -202,14 +202,20 @@ def _section(cls: type[Any], raw: Any, where: str) -> Any:
     unknown = set(raw) - set(names)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
-    defaults = cls()
+    hints = get_type_hints(cls)
     for key, value in raw.items():
-        expected = type(getattr(defaults, key))
+        expected = _plain_type(hints[key])
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             continue
         if not isinstance(value, expected):
             raise ConfigError(f"{where}: {key} must be {expected.__name__}, not {value!r}")
     return cls(**raw)
+
+
+def _plain_type(hint: Any) -> type:
+    """int, float, str, bool or tuple for a field's annotation (tuple[str, ...] → tuple)."""
+    origin = getattr(hint, "__origin__", None)
+    return origin if isinstance(origin, type) else hint if isinstance(hint, type) else object
 
 
 def _slots(raw: Any, where: str) -> tuple[Slot, ...]:
