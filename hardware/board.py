@@ -302,6 +302,16 @@ class Board:
             return self._poll_result(vend_id, deadline, poll_s)
         raise VendRefused(vend_id, slot, code)
 
+    def wait_result(
+        self, vend_id: int, *, deadline_s: float = 10.0, poll_s: float = 0.1
+    ) -> VendResultCode:
+        """Poll VEND_RESULT until a final result or the deadline; never sends VEND.
+
+        For a vend whose outcome was not learned (the port went away mid-vend, the host
+        restarted): returns as `vend()` does, and UNKNOWN means "record it as unverified".
+        """
+        return self._poll_result(vend_id, self._clock() + deadline_s, poll_s)
+
     def _start_waiting_out_busy(
         self, vend_id: int, slot: int, deadline: float, poll_s: float
     ) -> VendCode:

@@ -48,6 +48,8 @@ _IDLE_WAKEUP_S = 0.05  # the loop wakes at least this often, even with nothing s
 class WireStats:
     requests: int = 0  # frames the board received
     replies: int = 0  # replies put on the wire
+    reply_bytes: int = 0
+    corrupted_bytes: int = 0  # reply bytes garbled by the corrupt knob
     dropped: int = 0  # replies not sent (drop knobs)
     corrupted: int = 0  # replies garbled (corrupt knob)
     lost_requests: int = 0  # requests the board never heard (lose_next_requests)
@@ -338,7 +340,9 @@ class PtyBoardServer:
         if self.corrupt_fraction and self._rng.random() < self.corrupt_fraction:
             raw = bytes(b ^ self._rng.randint(1, 255) for b in raw)
             self.stats.corrupted += 1
+            self.stats.corrupted_bytes += len(raw)
         self.stats.replies += 1
+        self.stats.reply_bytes += len(raw)
         self._enqueue(now + self.response_s + self.delay_s, raw)
 
     def _should_drop(self, request: Frame) -> bool:
