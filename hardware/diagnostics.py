@@ -839,6 +839,7 @@ class MotorRun:
     seconds: float = 0.0
     peak_ma: int | None = None  # highest current sampled while turning, if sampled
     dropped: bool | None = None  # the drop sensor saw something fall; None: not watched
+    stocked: bool | None = None  # the ledger counts items in the slot; None: not known
 
 
 def motor_verdict(run: MotorRun) -> CheckResult:
@@ -847,6 +848,7 @@ def motor_verdict(run: MotorRun) -> CheckResult:
         "seconds": round(run.seconds, 2),
         "peak_ma": run.peak_ma,
         "item_fell": run.dropped,
+        "stocked": run.stocked,
         "board_result": _name(run.result or run.refused),
     }
     n = run.slot
@@ -876,11 +878,15 @@ def motor_verdict(run: MotorRun) -> CheckResult:
 
 def _done_verdict(run: MotorRun, details: Details) -> CheckResult:
     n = run.slot
-    fell = {
-        True: "; an item fell: put it back in the slot (stock unchanged)",
-        False: "; nothing fell (slot empty, or the item is stuck)",
-        None: "",
-    }[run.dropped]
+    fell = ""
+    if run.dropped is True:
+        fell = "; an item fell: put it back in the slot (stock unchanged)"
+    elif run.dropped is False:
+        fell = {
+            False: "; nothing fell, as expected: the ledger says it is empty",
+            None: "; nothing fell (slot empty, or the item is stuck)",
+            True: "",  # a failure, below
+        }[run.stocked]
     current = "" if run.peak_ma is None else f", {run.peak_ma} mA"
     turned = f"one turn in {run.seconds:.1f} s{current}"
     if run.seconds > REVOLUTION_S[1] + SLOW_MARGIN_S:
@@ -901,6 +907,14 @@ def _done_verdict(run: MotorRun, details: Details) -> CheckResult:
         return failed(
             f"{turned}: too little current (전류 부족), healthy is 150–600 mA",
             f"check the motor connector J{n} for a loose contact",
+            **details,
+        )
+    if run.dropped is False and run.stocked:
+        return failed(
+            f"{turned}, but nothing fell although the ledger counts items in it (배출 안 됨)",
+            f"look into slot {n}: an item caught on the spiral, or a spiral too tight for the "
+            "item; if the slot is really empty, refill it and record the refill; if an item did "
+            "fall, see the drop sensor check",
             **details,
         )
     return passed(f"{turned}{fell}", **details)
@@ -1132,6 +1146,7 @@ def slot_checks(
     journal: TestVendJournal,
     *,
     drop_sensor: Callable[[], DropSensor | None] = lambda: None,
+    stocked: Callable[[int], bool | None] = lambda slot: None,
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
     poll_s: float = 0.1,
@@ -1140,15 +1155,17 @@ def slot_checks(
     """Turn each slot once as a test vend written down in `journal`.
 
     `drop_sensor` is asked at run time (the GPIO check may or may not have set it up): with a
-    sensor, each turn also says whether an item fell.
+    sensor, each turn also says whether an item fell, and `stocked(slot)` (from the ledger)
+    whether one should have.
     """
 
     def check(slot: int) -> Check:
         def run() -> CheckResult:
+            expected = stocked(slot)
             turn = _TestTurn(
                 session.opened, journal, drop_sensor(), clock, sleep, poll_s, drop_grace_s
             )
-            return motor_verdict(turn.run(slot))
+            return motor_verdict(replace(turn.run(slot), stocked=expected))
 
         return Check(f"slots.{slot}", f"slot {slot} motor", "slots", run, requires=("board.hello",))
 

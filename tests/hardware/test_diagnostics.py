@@ -633,8 +633,12 @@ def test_motor_faults_are_told_apart(kw: dict[str, Any], words: str) -> None:
 
 def test_what_fell_is_reported_without_failing_the_motor() -> None:
     assert "put it back" in motor(dropped=True).reason
-    empty = motor(dropped=False)
-    assert empty.status is Status.PASS and "nothing fell" in empty.reason
+    unknown = motor(dropped=False)
+    assert unknown.status is Status.PASS and "nothing fell (slot empty" in unknown.reason
+    empty = motor(dropped=False, stocked=False)
+    assert empty.status is Status.PASS and "the ledger says it is empty" in empty.reason
+    stocked = motor(dropped=False, stocked=True)
+    assert stocked.status is Status.FAIL and "nothing fell" in stocked.reason
 
 
 # --- the board and its slots, against the simulated board on a pty ----------------------------
@@ -677,6 +681,7 @@ def run_board(
     journal: Journal | None = None,
     *,
     drop_sensor: DropSensor | None = None,
+    stocked: Callable[[int], bool | None] = lambda slot: None,
     turn: Sequence[int] = SLOTS,
 ) -> dict[str, CheckResult]:
     """The board checks, then a test turn of each slot in `turn`."""
@@ -687,6 +692,7 @@ def run_board(
         turn,
         journal or Journal(),
         drop_sensor=lambda: drop_sensor,
+        stocked=stocked,
         drop_grace_s=0.3,
         poll_s=0.02,
     )
@@ -751,7 +757,7 @@ def test_a_board_with_fault_bits_set_names_them_and_refuses_those_slots(
     assert "slot 5" in results["board.home"].reason
 
 
-def test_an_empty_slot_turns_and_says_nothing_fell(sim: PtyBoardServer) -> None:
+def test_an_empty_slot_fails_when_the_ledger_counts_items_in_it(sim: PtyBoardServer) -> None:
     factory = make_pin_factory("mock")
     sensor = DropSensor(17, pin_factory=factory)
     beam = factory.pin(17)
@@ -764,11 +770,13 @@ def test_an_empty_slot_turns_and_says_nothing_fell(sim: PtyBoardServer) -> None:
     sim.empty_slot(4)
     journal = Journal()
     try:
-        results = run_board(sim, journal, drop_sensor=sensor)
+        results = run_board(sim, journal, drop_sensor=sensor, stocked=lambda slot: slot != 6)
     finally:
         sensor.close()
-    assert "nothing fell" in results["slots.4"].reason
-    assert "an item fell" in results["slots.1"].reason
+    assert list(failures(results)) == ["slots.4"]
+    assert "nothing fell although the ledger counts items" in results["slots.4"].reason
+    assert "caught on the spiral" in results["slots.4"].next_step
+    assert "an item fell: put it back" in results["slots.1"].reason
     assert journal.outcome_of(4) is VendOutcome.NO_DROP
     assert journal.outcome_of(1) is VendOutcome.DISPENSED
 
