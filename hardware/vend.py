@@ -240,14 +240,15 @@ class BoardDispenser:
         """False after the board stopped answering, until a vend finds it again."""
         return not self._link_lost
 
-    def vend(self, slot: int) -> VendResult:
+    def vend(self, slot: int, kind: VendKind | None = None) -> VendResult:
+        """One vend from `slot`, recorded as `kind` (default: this dispenser's `kind`)."""
         with self._lock:
             if not self._door.is_closed:
                 return VendResult(VendOutcome.DOOR_OPEN, slot, None, "service door open")
             problem = self._check_link()
             if problem is not None:
                 return VendResult(VendOutcome.BOARD_UNREACHABLE, slot, None, problem)
-            vend_id = self._journal.begin(slot, self.kind)
+            vend_id = self._journal.begin(slot, self.kind if kind is None else kind)
             outcome, detail = self._run(vend_id, slot)
             self._journal.finish(vend_id, outcome, detail)
             if outcome is VendOutcome.DISPENSED:

@@ -92,22 +92,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 _STAT_WORD = re.compile(r"^[\w.:-]{1,64}$")
 _STAT_KEY = re.compile(r"^[\w.:-]{0,64}$")
 
-KNOWN_EVENTS = frozenset(
-    {
-        "visit_started",
-        "visit_completed",
-        "visit_abandoned",  # key: the screen
-        "symptom",  # key: symptom id
-        "category",  # key: category id
-        "mood_taken",
-        "intensity",  # key: band
-        "outcome",  # key: "<slot>:<outcome>"
-        "help_view",
-        "language",  # key: language code
-        "crash",  # counted on start when the last run did not end cleanly
-    }
-)
-
 
 class LedgerError(KioskError):
     """The ledger cannot be used (a broken or newer database, an impossible change)."""
@@ -454,7 +438,12 @@ class Ledger:
     # --- anonymous statistics -----------------------------------------------------------------
 
     def count(self, event: str, key: str = "", when: datetime | None = None, n: int = 1) -> None:
-        """Add `n` to the counter of `event`/`key` in the local hour of `when` (default: now)."""
+        """Add `n` to the counter of `event`/`key` in the local hour of `when` (default: now).
+
+        Events and keys are ids, never free text: visit_started, visit_completed,
+        visit_abandoned/<screen>, symptom/<id>, category/<id>, mood_taken, intensity/<band>,
+        outcome/<slot>:<outcome>, help_view, language/<lang>, crash (counted by the ledger).
+        """
         if not _STAT_WORD.match(event) or not _STAT_KEY.match(key):
             raise LedgerError(f"statistics take ids only, not {event!r}/{key!r}")
         hour = _hour(self._now() if when is None else when)

@@ -1,0 +1,338 @@
+"""Builds the physical machine from the configuration: board, GPIO parts, ledger, dispenser.
+
+    machine = build_machine(config, port_override=args.port)
+    runtime = build_runtime(config, now, dispenser=machine.dispenser, stock=machine,
+                            stats=machine.ledger)
+    ...
+    machine.close()
+
+Which hardware, loudly:
+
+- simulation (`hardware.simulated` and no `--port`): a `PtyBoardServer` with a simulated board
+  in this process, mock GPIO pins, the board's revolutions wired to the mock drop sensor and the
+  mock service door closed. The screen and the log say "simulation".
+- `--port URL`, or a machine configuration: the real driver on that port, the pin factory the
+  configuration names. With mock pins and an outside board (another simulator's pty) the drop
+  follows the board's DONE (logged).
+
+A configured part that fails never falls back to a mock: the machine comes up with `fault` set
+(shown as out of service, logged as an error, the attention LED lit where it still can be) and
+vends are refused until it is fixed. A board that stops answering is retried at the next vend.
+
+At start, before any vend, every vend left unfinished by the last run is settled with the board
+(`hardware.vend.reconcile`); it is never sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hardware.board import READY_TIMEOUT_S, Board
+from hardware.dispenser import Dispenser, VendOutcome, VendResult
+from hardware.errors import BoardError, GpioError
+from hardware.gpio import Key, Keypad, MachineIO, PinFactory, make_pin_factory
+from hardware.sim_wiring import DropOnDone, close_door, wire_drop_sensor
+from hardware.simulator import PtyBoardServer, SimulatedBoard
+from hardware.vend import BoardDispenser, BoardLink, VendKind, reconcile
+from kiosk.config import KioskConfig
+from kiosk.ledger import Ledger
+
+_log = logging.getLogger(__name__)
+
+LEDGER_FILE = "ledger.sqlite3"
+BOARD_DEADLINE_S = 8.0  # one VEND to its final result: a 4 s stall plus a BUSY wait
+
+
+class OutOfService:
+    """The dispenser while a part is broken: every vend is refused before the board hears it."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    @property
+    def simulated(self) -> bool:
+        return False
+
+    def vend(self, slot: int) -> VendResult:
+        return VendResult(
+            VendOutcome.BOARD_UNREACHABLE, slot, None, f"out of service: {self.reason}"
+        )
+
+    def close(self) -> None:
+        return None
+
+
+class _LightsFollow:
+    """The machine's dispenser: after every vend the attention LED shows whether staff are
+    needed (an empty, suspected empty or faulty slot, the board lost)."""
+
+    def __init__(self, inner: Dispenser, after: Callable[[], None], simulated: bool) -> None:
+        self._inner = inner
+        self._after = after
+        self._simulated = simulated
+
+    @property
+    def simulated(self) -> bool:
+        return self._simulated
+
+    def vend(self, slot: int) -> VendResult:
+        try:
+            return self._inner.vend(slot)
+        finally:
+            self._after()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@dataclass
+class Machine:
+    """Everything physical, built together and closed together."""
+
+    dispenser: Dispenser
+    ledger: Ledger
+    io: MachineIO | None
+    board: BoardLink  # the driver (`hardware.board.Board`), wrapped when mock pins need it
+    server: PtyBoardServer | None
+    simulated: bool
+    port: str
+    reconciled: list[VendResult] = field(default_factory=list)
+    setup_fault: str | None = None
+    _vending: BoardDispenser | None = None
+
+    @property
+    def fault(self) -> str | None:
+        """Why the machine cannot dispense now (a part that failed at start, or the board not
+        answering), or None. The kiosk shows it as out of service; visitors still get their
+        prescription and the help lines."""
+        if self.setup_fault is not None:
+            return self.setup_fault
+        if self._vending is not None and not self._vending.board_reachable:
+            return self._vending.last_error
+        return None
+
+    def stocked_slots(self) -> dict[int, str]:
+        """Slot → item that may be offered now; none while a part is out of service."""
+        if self.setup_fault is not None:
+            return {}
+        return self.ledger.stocked_slots()
+
+    def attention_reasons(self) -> list[str]:
+        """Why staff are needed, for the attention LED and the staff screen."""
+        reasons = [] if self.fault is None else [self.fault]
+        for slot in self.ledger.slots():
+            if not slot.needs_staff:
+                continue
+            if slot.motor_fault:
+                reasons.append(f"slot {slot.number}: motor fault")
+            elif slot.suspected_empty:
+                reasons.append(f"slot {slot.number}: suspected empty")
+            else:
+                reasons.append(f"slot {slot.number}: empty")
+        return reasons
+
+    def update_lights(self) -> None:
+        """Attention LED on while staff are needed. Call after staff refill or enable a slot."""
+        if self.io is not None:
+            self.io.attention_led.set(bool(self.attention_reasons()))
+
+    def test_vend(self, slot: int) -> VendResult:
+        """A technician's vend (recorded as kind 'test'); same checks and outcomes."""
+        if self._vending is None:
+            return self.dispenser.vend(slot)
+        try:
+            return self._vending.vend(slot, VendKind.TEST)
+        finally:
+            self.update_lights()
+
+    def item_taken(self) -> None:
+        """The take-item screen is over: the chute light stops pulsing."""
+        if self.io is not None:
+            self.io.chute_light.off()
+
+    def post_keys_to_pygame(self) -> None:
+        """Keypad presses become the same pygame KEYDOWN events as the keyboard's."""
+        if self.io is not None:
+            post_keypad_to_pygame(self.io.keypad)
+
+    def close(self) -> None:
+        """Lights off, board port closed, simulator stopped, ledger closed (cleanly)."""
+        try:
+            self.dispenser.close()
+            self.board.close()
+            if self.io is not None:
+                self.io.close()
+            if self.server is not None:
+                self.server.stop()
+        finally:
+            self.ledger.close()
+
+
+def keypad_key_codes() -> dict[Key, int]:
+    """The keyboard key each keypad key stands for (see kiosk.input.KEYS)."""
+    import pygame
+
+    return {
+        Key.PREVIOUS: pygame.K_LEFT,
+        Key.NEXT: pygame.K_RIGHT,
+        Key.SELECT: pygame.K_RETURN,
+        Key.HELP: pygame.K_h,
+    }
+
+
+def post_keypad_to_pygame(keypad: Keypad) -> None:
+    """Each key press is posted as a KEYDOWN event (from gpiozero's thread: posting is
+    thread-safe in SDL), so the frame loop reads keypad and keyboard as one stream."""
+    import pygame
+
+    codes = keypad_key_codes()
+
+    def post(key: Key) -> None:
+        event = pygame.event.Event(pygame.KEYDOWN, key=codes[key], mod=0, unicode="", scancode=0)
+        try:
+            pygame.event.post(event)
+        except pygame.error:  # the display is not up yet (or any more): the press is lost
+            _log.warning("keypad %s pressed while the UI is not running", key.value)
+
+    keypad.on_key(post)
+
+
+def build_machine(
+    config: KioskConfig,
+    port_override: str | None = None,
+    *,
+    sim_board: SimulatedBoard | None = None,
+    pin_factory: PinFactory | None = None,
+) -> Machine:
+    """The machine the configuration (and `--port`) describe, with unfinished vends settled.
+
+    `sim_board` replaces the default simulated board (tests make it fast); `pin_factory`
+    replaces the configured one (tests use gpiozero's MockFactory with a real port).
+    Raises `LedgerError` if the ledger cannot be opened: no vend may be made without it.
+    """
+    hw = config.hardware
+    simulation = hw.simulated and port_override is None
+    # config.data_dir is already $MAEUM_DATA_DIR when that is set (kiosk.config).
+    directory = config.data_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(directory / LEDGER_FILE)
+    fresh_ledger = ledger.last_vend_id() == 0
+    try:
+        return _assemble(
+            config, port_override, simulation, ledger, fresh_ledger, sim_board, pin_factory
+        )
+    except BaseException:
+        ledger.close()
+        raise
+
+
+def _assemble(
+    config: KioskConfig,
+    port_override: str | None,
+    simulation: bool,
+    ledger: Ledger,
+    fresh_ledger: bool,
+    sim_board: SimulatedBoard | None,
+    pin_factory: PinFactory | None,
+) -> Machine:
+    hw = config.hardware
+    server: PtyBoardServer | None = None
+    if simulation:
+        slots = max((s.number for s in hw.slots), default=1)
+        server = PtyBoardServer(sim_board or SimulatedBoard(slots=slots)).start()
+        port = server.path
+        _log.warning("SIMULATION: simulated board on %s, mock GPIO pins", port)
+    else:
+        port = port_override or hw.serial_port
+
+    faults: list[str] = []
+    io = _gpio(config, simulation, pin_factory, faults)
+    board = Board(port)
+    link: BoardLink = board
+    if io is not None and io.is_mock:
+        close_door(io)
+        if server is not None:
+            wire_drop_sensor(server, io)
+        else:
+            link = DropOnDone(board, io)
+    simulated = server is not None or (io is not None and io.is_mock)
+    ledger.sync_slots(hw.slots, fill_new=simulated)
+
+    reconciled = _connect(board, link, ledger, io, fresh_ledger and server is None, port)
+    vending: BoardDispenser | None = None
+    dispenser: Dispenser
+    if io is None:
+        dispenser = OutOfService(faults[0])
+    else:
+        vending = BoardDispenser(
+            link,
+            drop=io.drop_sensor,
+            door=io.door,
+            chute=io.chute_light,
+            journal=ledger,
+            simulated=simulated,
+            drop_grace_s=hw.drop_grace,
+            deadline_s=BOARD_DEADLINE_S,
+        )
+        if not board.is_open:
+            vending.last_error = f"board not answering on {port}"
+            _log.error("OUT OF SERVICE until the board answers: %s", vending.last_error)
+        dispenser = vending
+    machine = Machine(
+        dispenser=dispenser,
+        ledger=ledger,
+        io=io,
+        board=link,
+        server=server,
+        simulated=simulated,
+        port=port,
+        reconciled=reconciled,
+        setup_fault=faults[0] if faults else None,
+        _vending=vending,
+    )
+    machine.dispenser = _LightsFollow(dispenser, machine.update_lights, simulated)
+    machine.update_lights()
+    return machine
+
+
+def _gpio(
+    config: KioskConfig, simulation: bool, pin_factory: PinFactory | None, faults: list[str]
+) -> MachineIO | None:
+    """The GPIO parts, or None with the reason appended to `faults` (never a mock instead)."""
+    hw = config.hardware
+    try:
+        if pin_factory is None:
+            pin_factory = make_pin_factory("mock" if simulation else hw.pin_factory)
+        return MachineIO.build(hw.pins, pin_factory)
+    except GpioError as exc:
+        faults.append(f"GPIO: {exc}")
+        _log.error("OUT OF SERVICE: GPIO parts cannot be used: %s", exc)
+        return None
+
+
+def _connect(
+    board: Board,
+    link: BoardLink,
+    ledger: Ledger,
+    io: MachineIO | None,
+    reset_first: bool,
+    port: str,
+) -> list[VendResult]:
+    """Open the board (waiting for it to boot), then settle what the last run left unfinished.
+
+    A brand-new ledger starts its vend_ids at 1, which a board that stayed powered may still
+    hold in its history: a RESET makes it forget them.
+    """
+    try:
+        board.reconnect(READY_TIMEOUT_S + 0.5)
+        if reset_first:
+            _log.info("new ledger: resetting the board so it forgets earlier vend_ids")
+            board.reset()
+        drop = io.drop_sensor if io is not None else None
+        return reconcile(link, ledger, drop=drop)
+    except BoardError as exc:
+        _log.error("board on %s: %s (vends wait until it answers)", port, exc)
+        board.close()
+        return []
