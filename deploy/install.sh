@@ -500,7 +500,7 @@ step_done() {
     step "done"
     if [ "$REBOOT_NEEDED" = 1 ]; then note "REBOOT NOW to apply the boot settings: sudo reboot"; fi
     note "check:   systemctl status maeum-kiosk   ·   journalctl -u maeum-kiosk -b"
-    note "test:    sudo systemctl stop maeum-kiosk && sudo -u $KIOSK_USER $VENV/bin/python" \
+    note "test:    sudo systemctl stop maeum-kiosk && sudo -u $KIOSK_USER env LG_WD=/tmp $VENV/bin/python" \
         "$APP/main.py hwtest --config $ETC/kiosk.toml"
 }
 

@@ -199,6 +199,10 @@ def test_unit_is_a_watched_notify_service_that_always_comes_back() -> None:
         "dialout",
     }
     assert "SDL_VIDEODRIVER=kmsdrm" in service["Environment"]
+    # lgpio needs a writable working directory for its FIFO; /opt is read-only to the service.
+    assert service["ProtectSystem"] == ["strict"]
+    assert "LG_WD=/run/maeum-kiosk" in service["Environment"]
+    assert service["RuntimeDirectory"] == ["maeum-kiosk"]
     assert service["StandardOutput"] == ["journal"] and service["StandardError"] == ["journal"]
     assert service["ExecStart"][0].split()[1:3] == ["/opt/maeum-kiosk/app/main.py", "run"]
     # Device access must survive the hardening (DRM, input, gpiochip, serial port).
