@@ -10,7 +10,8 @@ their part:
   item would. No real sleep: the edge is what counts, not its 5-50 ms length.
 - `DropOnDone`: when the board is another process's simulator (`--port` with mock pins), nothing
   here can see its revolutions; the drop then follows the board's DONE (so an empty slot in that
-  simulator still "drops"). Logged, because it hides NO_DROP.
+  simulator still "drops"). Logged, because it hides NO_DROP. A DONE learned only later (a vend
+  found finished at start-up, never seen turning) drops nothing: nobody was watching then.
 - `close_door`: the mock door starts open (pull-up, no magnet); simulation closes it.
 """
 
@@ -71,6 +72,7 @@ class DropOnDone:
         _require_mock(io)
         self._board = board
         self._io = io
+        self._turning: set[int] = set()
         _log.warning(
             "mock drop sensor with an outside board: every DONE counts as a drop (NO_DROP "
             "cannot happen)"
@@ -84,7 +86,16 @@ class DropOnDone:
         return self._board.status()
 
     def vend_result(self, vend_id: int) -> VendResultCode:
-        return self._board.vend_result(vend_id)
+        # Start-up reconciliation watches a vend that was still turning: its item falls when
+        # the board's answer turns from RUNNING to DONE.
+        result = self._board.vend_result(vend_id)
+        if result is VendResultCode.RUNNING:
+            self._turning.add(vend_id)
+        elif vend_id in self._turning:
+            self._turning.discard(vend_id)
+            if result is VendResultCode.DONE:
+                fall_through_beam(self._io)
+        return result
 
     def vend(
         self, vend_id: int, slot: int, *, deadline_s: float = 10.0, poll_s: float = 0.1

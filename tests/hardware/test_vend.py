@@ -18,7 +18,13 @@ from hardware.dispenser import VendOutcome, VendResult
 from hardware.errors import BoardDisconnected, BoardUnreachable, VendRefused
 from hardware.gpio import MachineIO, make_pin_factory
 from hardware.protocol import BoardState, BoardStatus, Cmd, VendCode, VendResultCode
-from hardware.sim_wiring import close_door, fall_through_beam, open_door, wire_drop_sensor
+from hardware.sim_wiring import (
+    DropOnDone,
+    close_door,
+    fall_through_beam,
+    open_door,
+    wire_drop_sensor,
+)
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import BoardDispenser, PendingVend, VendKind, reconcile
 
@@ -536,3 +542,25 @@ def test_reconcile_after_the_board_restarted(server: PtyBoardServer, io: Machine
         (never_sent, VendOutcome.UNVERIFIED),
     ]
     assert vend_frames(server) == [forgotten]
+
+
+def test_outside_board_with_mock_pins_drops_on_done(server: PtyBoardServer, io: MachineIO) -> None:
+    journal = MemoryJournal()
+    with Board(server.path) as real:
+        link = DropOnDone(real, io)
+        vending = BoardDispenser(
+            link,
+            drop=io.drop_sensor,
+            door=io.door,
+            chute=io.chute_light,
+            journal=journal,
+            drop_grace_s=0.1,
+            poll_s=0.01,
+        )
+        assert vending.vend(1).outcome is VendOutcome.DISPENSED
+        server.revolution_s = 0.3  # slow enough to be found still turning
+        turning = journal.begin(2)
+        real.start_vend(turning, 2)  # the kiosk died while this one turned
+        reconcile(link, journal, drop=io.drop_sensor, poll_s=0.01)
+    assert journal.outcomes[turning][0] is VendOutcome.DISPENSED
+    assert io.drop_sensor.breaks == 2
