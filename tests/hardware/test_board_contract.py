@@ -23,6 +23,13 @@ from hardware.errors import (
     BoardUnreachable,
     VendRefused,
 )
+from hardware.link_bench import (
+    bench_vend_result,
+    format_round_trip,
+    measure_round_trip,
+    vend_result_floor_s,
+    wire_time_s,
+)
 from hardware.protocol import (
     BoardState,
     Cmd,
@@ -395,3 +402,26 @@ def test_board_that_rebooted_mid_vend_answers_unknown(sim: PtyBoardServer) -> No
     assert sim.revolutions == {}
     assert sim.motor_starts == {1: 1}
     board.close()
+
+
+# --- the round-trip benchmark -------------------------------------------------------------------
+
+
+def test_wire_floor_counts_ten_bits_per_byte() -> None:
+    assert wire_time_s(1152, baudrate=115200) == pytest.approx(0.1)
+    assert vend_result_floor_s() == pytest.approx(17 * 10 / 115200)
+
+
+def test_round_trip_is_measured_on_the_given_clock(sim: PtyBoardServer, board: Board) -> None:
+    ticks = iter(range(1000))
+    rt = measure_round_trip(board, samples=20, clock=lambda: float(next(ticks)))
+    # Each exchange is timed by one start and one stop tick: exactly 1.0 "second" apart.
+    assert (rt.min_s, rt.median_s, rt.max_s, rt.samples) == (1.0, 1.0, 1.0, 20)
+    assert sum(f.cmd == Cmd.VEND_RESULT for f in sim.received) == 30  # 10 warm-ups + 20
+
+
+def test_bench_reports_a_round_trip_within_the_reply_timeout() -> None:
+    rt = bench_vend_result(samples=50)
+    assert 0 < rt.min_s <= rt.median_s <= rt.p95_s <= rt.max_s
+    assert rt.median_s < 0.05  # well inside the 50 ms the host waits
+    assert "1.476 ms" in format_round_trip(rt)
