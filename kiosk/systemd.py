@@ -41,6 +41,7 @@ class Notifier:
         self._socket: socket.socket | None = None
         self._last_ping: float | None = None
         self._send_failed = False
+        self._ready_sent = False
 
     @classmethod
     def from_environ(
@@ -56,8 +57,10 @@ class Notifier:
         return self._address is not None
 
     def ready(self) -> None:
-        """Start-up finished (the first frame is on the screen)."""
-        self._send("READY=1")
+        """Start-up finished (the first frame is on the screen). Sent once; later calls do
+        nothing, so the frame loop may call it without keeping its own flag."""
+        if not self._ready_sent:
+            self._ready_sent = self._send("READY=1")
 
     def status(self, text: str) -> None:
         """One line shown by `systemctl status`."""
