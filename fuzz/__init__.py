@@ -1,0 +1,1 @@
+"""Fuzz targets, outside the normal test suite (see fuzz/README.md)."""
