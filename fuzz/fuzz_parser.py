@@ -46,12 +46,20 @@ def _feed_all(stream: bytes, *, chunk: int, gap_every: int) -> list[Frame]:
     return frames
 
 
-def main() -> None:
-    import atheris  # type: ignore[import-untyped]  # optional: pip install atheris
-
+def main() -> int:
+    try:
+        import atheris  # type: ignore[import-untyped]
+    except ImportError:
+        print(
+            "atheris is not installed: `.venv/bin/pip install atheris`, or run the hypothesis"
+            " fuzz instead: `.venv/bin/python -m pytest fuzz -m slow`",
+            file=sys.stderr,
+        )
+        return 2
     atheris.Setup(sys.argv, check)
     atheris.Fuzz()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
