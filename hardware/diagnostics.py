@@ -233,11 +233,12 @@ def run_checks(
     """Run `checks` in order. A check never stops the run: each ends PASS, FAIL or SKIP."""
     outcomes: list[Outcome] = []
     status_of: dict[str, Status] = {}
+    titles = {c.name: c.title for c in checks}
     for index, check in enumerate(checks):
         if listener is not None:
             listener.started(check, index, len(checks))
         start = clock()
-        result = _run_one(check, status_of, person_present)
+        result = _run_one(check, status_of, titles, person_present)
         result = replace(result, duration_s=round(clock() - start, 3))
         status_of[check.name] = result.status
         outcomes.append(Outcome(check, result))
@@ -246,7 +247,9 @@ def run_checks(
     return outcomes
 
 
-def _run_one(check: Check, status_of: Mapping[str, Status], person_present: bool) -> CheckResult:
+def _run_one(
+    check: Check, status_of: Mapping[str, Status], titles: Mapping[str, str], person_present: bool
+) -> CheckResult:
     if check.needs_person and not person_present:
         return skipped(
             "needs a person at the cabinet; --yes was given (사람 필요)",
@@ -255,7 +258,7 @@ def _run_one(check: Check, status_of: Mapping[str, Status], person_present: bool
     for name in check.requires:
         # A prerequisite left out of this run (e.g. "config" in a test) does not block.
         if name in status_of and status_of[name] is not Status.PASS:
-            return skipped(f"not tried: needs {name} to pass first", f"fix {name} (above) first")
+            return skipped(f"not tried: needs '{titles[name]}' to pass first")
     try:
         return check.run()
     except HardwareError as exc:
@@ -475,9 +478,14 @@ def gpio_checks(
     `pins` are the BCM numbers by part name (as in the configuration), for the messages.
     """
     return [
-        Check("gpio.setup", "GPIO parts set up", "gpio", lambda: _gpio_setup(session)),
+        gpio_setup_check(session),
         *gpio_person_checks(session, prompter, pins, wait_s=wait_s, waves=waves),
     ]
+
+
+def gpio_setup_check(session: GpioSession) -> Check:
+    """Claims every pin (no person needed): a busy pin or a missing backend shows here."""
+    return Check("gpio.setup", "GPIO parts set up", "gpio", lambda: _gpio_setup(session))
 
 
 def gpio_person_checks(
@@ -982,7 +990,7 @@ class BoardSession:
             self.board = None
 
 
-class TestVendJournal(Protocol):
+class TurnJournal(Protocol):
     """Where a test vend is written down (the kiosk's ledger, kind 'test'): `begin` hands
     out a vend_id that was never used, so the board cannot mistake it for an old vend."""
 
@@ -1143,7 +1151,7 @@ def _supply(board: Board) -> CheckResult:
 def slot_checks(
     session: BoardSession,
     slots: Sequence[int],
-    journal: TestVendJournal,
+    journal: TurnJournal,
     *,
     drop_sensor: Callable[[], DropSensor | None] = lambda: None,
     stocked: Callable[[int], bool | None] = lambda slot: None,
@@ -1167,7 +1175,9 @@ def slot_checks(
             )
             return motor_verdict(replace(turn.run(slot), stocked=expected))
 
-        return Check(f"slots.{slot}", f"slot {slot} motor", "slots", run, requires=("board.hello",))
+        # A bad line could lose a test vend's result: fix the link before turning motors.
+        needs = ("board.hello", "board.link")
+        return Check(f"slots.{slot}", f"slot {slot} motor", "slots", run, requires=needs)
 
     return [check(slot) for slot in slots]
 
@@ -1175,7 +1185,7 @@ def slot_checks(
 @dataclass
 class _TestTurn:
     board: Board
-    journal: TestVendJournal
+    journal: TurnJournal
     drop: DropSensor | None
     clock: Clock
     sleep: Sleep

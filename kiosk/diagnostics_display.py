@@ -211,10 +211,12 @@ class DisplaySession:
     fullscreen: bool = True
     allow_dummy: bool = False
     px_per_mm: float = 1.0
+    driver: str = ""  # the configuration's sdl_driver ("kmsdrm" on the Pi); "" lets SDL choose
     surface: Any = None
     unavailable: str = ""
 
     def open(self) -> bool:
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep the checklist clean
         import pygame
 
         if self.surface is not None:
@@ -224,6 +226,8 @@ class DisplaySession:
         if os.environ.get("SDL_VIDEODRIVER") == "dummy" and not self.allow_dummy:
             self.unavailable = "no real display (SDL_VIDEODRIVER=dummy)"
             return False
+        if self.driver and "SDL_VIDEODRIVER" not in os.environ:
+            os.environ["SDL_VIDEODRIVER"] = self.driver  # SDL reads it at display.init()
         try:
             pygame.display.init()
             pygame.font.init()
@@ -231,14 +235,14 @@ class DisplaySession:
             self.surface = pygame.display.set_mode(self.size, flags)
             pygame.display.set_caption("마음약방 hwtest")
         except pygame.error as exc:
-            self.unavailable = f"no display could be opened: {exc}"
+            self.unavailable = f"no display could be opened ({exc}); is the kiosk still running?"
             return False
         return True
 
     def close(self) -> None:
-        import pygame
-
         if self.surface is not None:
+            import pygame
+
             pygame.display.quit()
             self.surface = None
 

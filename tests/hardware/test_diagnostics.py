@@ -112,7 +112,7 @@ def test_a_check_whose_prerequisite_failed_is_skipped_naming_it() -> None:
         person_present=True,
     )
     assert [o.result.status for o in outcomes] == [Status.FAIL, Status.SKIP]
-    assert "board.hello" in outcomes[1].result.reason
+    assert "board hello" in outcomes[1].result.reason
 
 
 def test_hardware_errors_and_crashes_fail_the_check_but_not_the_run() -> None:
