@@ -26,7 +26,7 @@ from prescriptions.model import (
     Prescription,
     Record,
 )
-from prescriptions.schema import Where, issue
+from prescriptions.schema import PRESCRIPTIONS_DIR, Where, issue
 
 # The minimum the product needs: enough choice on the symptom screen, and enough prescriptions
 # per category that a visitor rarely meets the same card twice.
@@ -50,6 +50,8 @@ MENU_KEY = re.compile(r"^[0-9*#]{1,3}$")
 
 FitCheck = Callable[[Prescription, str], "str | None"]
 """(prescription, language) → None when the card fits, else the reason it does not."""
+FitCheckFor = Callable[[Content], FitCheck]
+"""Builds a FitCheck for the content being checked (the card also shows symptom and place)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Minimums:
     categories: int = MIN_CATEGORIES
     symptoms: int = MIN_SYMPTOMS
     prescriptions_per_category: int = MIN_PRESCRIPTIONS_PER_CATEGORY
+
+
+DEFAULT_MINIMUMS = Minimums()
 
 
 @dataclass(frozen=True)
@@ -71,28 +76,41 @@ class CheckResult:
 
 
 def check_directory(
-    directory: Path, fits: FitCheck | None = None, minimums: Minimums = Minimums()
+    directory: Path,
+    fits: FitCheck | None = None,
+    minimums: Minimums = DEFAULT_MINIMUMS,
+    *,
+    fits_for: FitCheckFor | None = None,
 ) -> CheckResult:
-    """Load and check `directory`; the content is usable only when `result.ok`."""
+    """Load and check `directory`; the content is usable only when `result.ok`.
+
+    The card check is `fits`, or else `fits_for(content)` once the content is loaded."""
     loaded = read_content(Path(directory))
+    if fits is None and fits_for is not None:
+        fits = fits_for(loaded.content)
     issues = list(loaded.issues)
-    issues += _check_loaded(loaded.content, loaded.sources, fits, minimums)
+    unsure = {i.file for i in loaded.issues}
+    issues += _check_loaded(loaded.content, loaded.sources, fits, minimums, unsure)
     return CheckResult(loaded.content, loaded.sources, tuple(sorted(set(issues))))
 
 
 def check_content(
-    directory: Path, fits: FitCheck | None = None, minimums: Minimums = Minimums()
+    directory: Path, fits: FitCheck | None = None, minimums: Minimums = DEFAULT_MINIMUMS
 ) -> list[ContentIssue]:
     """Every issue in `directory`, in file and line order; empty when the content is usable."""
     return list(check_directory(directory, fits, minimums).issues)
 
 
 def _check_loaded(
-    content: Content, sources: SourceMap, fits: FitCheck | None, minimums: Minimums
+    content: Content,
+    sources: SourceMap,
+    fits: FitCheck | None,
+    minimums: Minimums,
+    unsure: set[str],
 ) -> list[ContentIssue]:
     found = [
         *_references(content, sources),
-        *_counts(content, sources, minimums),
+        *_counts(content, sources, minimums, unsure),
         *_hotlines(content, sources),
         *_phones(content, sources),
         *_banned_terms(content, sources),
@@ -149,29 +167,33 @@ def _references(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
             )
 
 
-def _counts(content: Content, sources: SourceMap, minimums: Minimums) -> Iterator[ContentIssue]:
-    if len(content.categories) < minimums.categories:
+def _counts(
+    content: Content, sources: SourceMap, minimums: Minimums, unsure: set[str]
+) -> Iterator[ContentIssue]:
+    """Too few of anything. Counts over a file that failed to load (`unsure`) would be wrong
+    and only repeat its problem, so they wait until that file loads."""
+    if "categories.toml" not in unsure and len(content.categories) < minimums.categories:
         yield issue(
             "categories.toml",
             0,
             IssueCode.TOO_FEW_CATEGORIES,
-            f"분류가 {len(content.categories)}개뿐입니다. {minimums.categories}개 "
-            f"이상이어야 합니다.",
+            f"분류가 {len(content.categories)}개뿐입니다. {minimums.categories}개 이상 필요합니다.",
             f"Only {len(content.categories)} categories; at least "
             f"{minimums.categories} are needed.",
         )
-    if len(content.symptoms) < minimums.symptoms:
+    if "symptoms.toml" not in unsure and len(content.symptoms) < minimums.symptoms:
         yield issue(
             "symptoms.toml",
             0,
             IssueCode.TOO_FEW_SYMPTOMS,
-            f"증상이 {len(content.symptoms)}개뿐입니다. {minimums.symptoms}개 이상이어야 합니다.",
+            f"증상이 {len(content.symptoms)}개뿐입니다. {minimums.symptoms}개 이상 필요합니다.",
             f"Only {len(content.symptoms)} symptoms; at least {minimums.symptoms} are needed.",
         )
+    prescriptions_sure = not any(f.startswith(f"{PRESCRIPTIONS_DIR}/") for f in unsure)
     for category in content.categories:
         where = sources.where("category", category.id)
         count = len(content.prescriptions_in(category.id))
-        if count < minimums.prescriptions_per_category:
+        if prescriptions_sure and count < minimums.prescriptions_per_category:
             yield issue(
                 where.file,
                 where.line("id"),
@@ -181,7 +203,7 @@ def _counts(content: Content, sources: SourceMap, minimums: Minimums) -> Iterato
                 f"Category '{category.id}' has {count} prescriptions; at least "
                 f"{minimums.prescriptions_per_category} are needed.",
             )
-        if not content.symptoms_in(category.id):
+        if "symptoms.toml" not in unsure and not content.symptoms_in(category.id):
             yield issue(
                 where.file,
                 where.line("id"),

@@ -12,11 +12,13 @@ from prescriptions.model import Prescription
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
 BROKEN = FIXTURES / "broken"
+SPARSE = FIXTURES / "sparse"
 BUNDLED = Path(__file__).resolve().parents[2] / "prescriptions" / "content"
 
 # The good fixture is deliberately small; these are the minimums it is checked against.
 GOOD_MINIMUMS = Minimums(categories=2, symptoms=3, prescriptions_per_category=4)
 BROKEN_MINIMUMS = Minimums(categories=4, symptoms=4, prescriptions_per_category=2)
+SPARSE_MINIMUMS = Minimums(categories=4, symptoms=4, prescriptions_per_category=4)
 
 FAKE_CARD_CHARACTERS = 60
 

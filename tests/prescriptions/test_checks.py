@@ -13,6 +13,7 @@ from prescriptions.checks import (
     MIN_PRESCRIPTIONS_PER_CATEGORY,
     MIN_SYMPTOMS,
     PLACE_PHONE,
+    Minimums,
     check_content,
 )
 from prescriptions.errors import ContentError, IssueCode
@@ -24,6 +25,8 @@ from tests.prescriptions.helpers import (
     BUNDLED,
     GOOD,
     GOOD_MINIMUMS,
+    SPARSE,
+    SPARSE_MINIMUMS,
     copy_of,
     expected_marks,
     fake_fits,
@@ -32,18 +35,28 @@ from tests.prescriptions.helpers import (
 CSV_ONLY = {IssueCode.CSV_ENCODING, IssueCode.CSV_HEADER, IssueCode.CSV_CELL}
 
 
-def _found(directory: Path) -> set[tuple[str, int, str]]:
-    issues = check_content(directory, fits=fake_fits, minimums=BROKEN_MINIMUMS)
-    return {(i.file, i.line, i.code) for i in issues}
+BAD_EXAMPLES = [(BROKEN, BROKEN_MINIMUMS), (SPARSE, SPARSE_MINIMUMS)]
 
 
-def test_broken_fixture_reports_exactly_the_marked_problems_at_their_lines() -> None:
-    assert _found(BROKEN) == expected_marks(BROKEN)
+@pytest.mark.parametrize(("directory", "minimums"), BAD_EXAMPLES, ids=["broken", "sparse"])
+def test_bad_examples_report_exactly_the_marked_problems_at_their_lines(
+    directory: Path, minimums: Minimums
+) -> None:
+    issues = check_content(directory, fits=fake_fits, minimums=minimums)
+    assert {(i.file, i.line, i.code) for i in issues} == expected_marks(directory)
 
 
-def test_the_broken_fixture_exercises_every_content_check() -> None:
-    codes = {code for _, _, code in expected_marks(BROKEN)}
+def test_the_bad_examples_exercise_every_content_check() -> None:
+    codes = {code for d, _ in BAD_EXAMPLES for _, _, code in expected_marks(d)}
     assert codes == {c.value for c in IssueCode} - {c.value for c in CSV_ONLY}
+
+
+def test_a_file_that_fails_to_load_is_not_also_counted_short(tmp_path: Path) -> None:
+    content = copy_of(GOOD, tmp_path)
+    fine = content / "prescriptions" / "fine.toml"
+    fine.write_text(fine.read_text().replace('id = "fine-002"', 'id = "Fine 002"'))
+    codes = [i.code for i in check_content(content, minimums=GOOD_MINIMUMS)]
+    assert codes == ["bad-id"]  # not also "fine has only 3 prescriptions"
 
 
 def test_good_fixture_passes() -> None:
@@ -68,7 +81,7 @@ def test_bundled_cards_fit_the_smallest_screen_with_the_real_layout() -> None:
 
 
 def test_messages_are_korean_first_with_an_english_code_and_a_file_line() -> None:
-    issues = check_content(BROKEN, fits=fake_fits, minimums=BROKEN_MINIMUMS)
+    issues = [i for d, m in BAD_EXAMPLES for i in check_content(d, fits=fake_fits, minimums=m)]
     for found in issues:
         assert any("\uac00" <= ch <= "\ud7a3" for ch in found.message_ko), found
         assert found.message_en.isascii() or "'" in found.message_en
