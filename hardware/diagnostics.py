@@ -417,15 +417,16 @@ def serial_port_check(
 
 
 def _missing_port_hint(port: str) -> str:
-    if port.startswith("/dev/serial0") or port.startswith("/dev/ttyAMA"):
-        return (
-            "enable the UART: raspi-config → Interface Options → Serial Port "
-            "(login shell: No, hardware: Yes), then reboot"
-        )
-    return (
-        "check the board's USB cable and power, then `ls /dev/serial/by-id/` "
-        "and put that path in serial_port"
+    uart = (
+        "on the UART: enable it (raspi-config → Interface Options → Serial Port: login "
+        "shell No, hardware Yes; on a Pi 4 also dtoverlay=disable-bt), then reboot"
     )
+    usb = "on USB: check the cable and the board's power, then `ls /dev/serial/by-id/`"
+    if port.startswith(("/dev/serial0", "/dev/ttyAMA", "/dev/ttyS")):
+        return uart
+    if port == "/dev/maeum-board":
+        return f"the udev rule makes this name for the board; {uart}; {usb}"
+    return f"{usb}, and put that path in serial_port"
 
 
 # --- GPIO parts -----------------------------------------------------------------------------

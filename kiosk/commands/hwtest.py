@@ -565,6 +565,7 @@ class ChecklistPrinter:
         self.out = out
         self.person_present = person_present
         self.colour = bool(getattr(out, "isatty", lambda: False)())
+        self.warned_motors = False
 
     def banner(self, plan: Plan) -> None:
         print("마음약방 hwtest — technician's checklist (점검표)", file=self.out)
@@ -594,6 +595,14 @@ class ChecklistPrinter:
         print("", file=self.out)
 
     def started(self, check: Check, index: int, total: int) -> None:
+        if check.group == "slots" and check.name != "slots.ledger" and not self.warned_motors:
+            self.warned_motors = True
+            print(
+                "      Each slot now turns once: keep fingers clear of the spirals "
+                "(손을 나선에서 떼 주세요)",
+                file=self.out,
+                flush=True,
+            )
         if check.needs_person and self.person_present:
             print(f"\n----  {check.title} ({index + 1}/{total})", file=self.out, flush=True)
 

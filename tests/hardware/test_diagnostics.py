@@ -326,6 +326,11 @@ def test_a_missing_usb_board_points_at_the_cable_and_by_id() -> None:
     assert "/dev/serial/by-id/" in result.next_step
 
 
+def test_the_kiosks_udev_name_points_at_both_wirings() -> None:
+    hint = port_result("/dev/maeum-board", lambda _: False).next_step
+    assert "udev" in hint and "raspi-config" in hint and "/dev/serial/by-id/" in hint
+
+
 def test_a_port_without_permission_points_at_dialout() -> None:
     result = port_result("/dev/ttyACM0", lambda _: True, lambda _: False)
     assert result.status is Status.FAIL and "dialout" in result.next_step

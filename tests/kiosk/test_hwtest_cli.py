@@ -275,6 +275,8 @@ def test_simulation_without_faults_passes_everything_that_runs(machine: Path) ->
     assert ran >= {"config", "board.hello", "board.status", "board.supply", "gpio.setup"}
     assert {f"slots.{n}" for n in range(1, 7)} <= ran
     assert "RESULT  " in run.out and "OK (정상)" in run.out
+    warning = run.out.index("keep fingers clear of the spirals")
+    assert run.out.index("PASS  ledger for test vends") < warning < run.out.index("slot 1 motor")
 
 
 def test_with_yes_the_person_steps_are_skipped_and_say_so(machine: Path) -> None:
