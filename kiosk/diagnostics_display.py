@@ -13,7 +13,6 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hardware.diagnostics import (
@@ -30,7 +29,6 @@ from hardware.diagnostics import (
 
 # Half the smallest touch target the kiosk draws (9 mm): beyond that, visitors miss buttons.
 MAX_OFFSET_MM = 4.5
-FONT_PATH = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 
 BAR_COLOURS: tuple[tuple[str, tuple[int, int, int]], ...] = (
     ("white", (255, 255, 255)),
@@ -249,9 +247,14 @@ class DisplaySession:
     def font(self, px: int) -> Any:
         import pygame
 
-        if FONT_PATH.exists():
-            return pygame.font.Font(str(FONT_PATH), px)
-        return pygame.font.Font(None, px)
+        from kiosk.ui.fonts import FontNotFoundError, find_korean_fonts
+
+        try:
+            return pygame.font.Font(str(find_korean_fonts().regular), px)
+        except FontNotFoundError:
+            # The kiosk itself refuses to start without Hangul; the test screen still shows
+            # its English half, so the technician can finish the checklist that says so.
+            return pygame.font.Font(None, px)
 
     def show(self) -> None:
         import pygame

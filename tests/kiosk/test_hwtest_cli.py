@@ -351,13 +351,20 @@ def test_a_slow_motor_fails_as_slow(machine: Path) -> None:
     assert "slowly" in run.result("slots.1")["reason"]
 
 
+REPORT_KEYS = {
+    "schema", "tool", "finished_at", "duration_s", "simulation", "port", "config_source",
+    "person_present", "options", "versions", "summary", "exit_status", "checks",
+}  # fmt: skip
+CHECK_KEYS = {
+    "name", "title", "group", "needs_person", "status", "reason", "next_step", "duration_s",
+    "details",
+}  # fmt: skip
+
+
 def test_the_report_schema(machine: Path) -> None:
     run = hwtest_cli(machine, "--yes", "--only", "board", "--sim-fault", "stall:1")
     doc = run.report
-    assert set(doc) == {
-        "schema", "tool", "finished_at", "duration_s", "simulation", "port", "config_source",
-        "person_present", "options", "versions", "summary", "exit_status", "checks",
-    }  # fmt: skip
+    assert set(doc) == REPORT_KEYS
     assert doc["schema"] == "maeum-hwtest/1"
     assert doc["simulation"] is True and doc["person_present"] is False
     assert doc["options"] == {"only": ["board"], "yes": True, "sim_faults": ["stall:1"]}
@@ -370,10 +377,7 @@ def test_the_report_schema(machine: Path) -> None:
     assert doc["exit_status"] == run.status == 0  # only the board group ran: no slot turned
     assert doc["summary"] == {"pass": len(doc["checks"]), "fail": 0, "skip": 0}
     for check in doc["checks"]:
-        assert set(check) == {
-            "name", "title", "group", "needs_person", "status", "reason", "next_step",
-            "duration_s", "details",
-        }  # fmt: skip
+        assert set(check) == CHECK_KEYS
         assert check["group"] in ("config", "board", "slots", "gpio", "display")
         assert check["status"] in ("PASS", "FAIL", "SKIP")
         assert isinstance(check["duration_s"], float) and check["duration_s"] >= 0
@@ -451,3 +455,11 @@ def test_bad_flags_are_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args(["hwtest", *argv])
     assert exit_.value.code == 2
+
+
+def test_the_documented_example_report_has_the_same_schema() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "hwtest.md").read_text(encoding="utf-8")
+    example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    assert set(example) == REPORT_KEYS
+    assert example["schema"] == "maeum-hwtest/1"
+    assert all(set(check) == CHECK_KEYS for check in example["checks"])
