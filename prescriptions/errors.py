@@ -39,6 +39,7 @@ class IssueCode(StrEnum):
     CSV_ENCODING = "csv-encoding"
     CSV_HEADER = "csv-header"
     CSV_CELL = "csv-cell"
+    CHECK_FAILED = "check-failed"  # the checking itself broke: a bug to report, not a typo
 
 
 @dataclass(frozen=True, order=True)
