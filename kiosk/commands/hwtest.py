@@ -309,7 +309,7 @@ class _Builder:
             if server is not None and gpio is not None:
                 server.on_revolution = _items_fall_through(gpio)
             self._slot_checks(board, slots, gpio if watch else None)
-        prompter = self._prompter(gpio, pins)
+        prompter = self._prompter(gpio if mock else None, pins)
         if gpio is not None:
             self.plan.checks += gpio_person_checks(gpio, prompter, pins, wait_s=self.args.wait)
         if "display" in self.groups:
@@ -378,10 +378,11 @@ class _Builder:
         # mistaking a test turn for an old vend.
         self.plan.checks += [replace(c, requires=(*c.requires, "slots.ledger")) for c in checks]
 
-    def _prompter(self, gpio: GpioSession | None, pins: dict[str, int]) -> Prompter:
+    def _prompter(self, mock_gpio: GpioSession | None, pins: dict[str, int]) -> Prompter:
         from hardware.diagnostics import TerminalPrompter
 
-        hands = simulated_hands(gpio, pins) if self.plan.simulation and gpio else {}
+        # Nobody can wave at a mock beam: on mock pins a simulated technician does the steps.
+        hands = simulated_hands(mock_gpio, pins) if mock_gpio is not None else {}
         return TerminalPrompter(
             self.stdin,
             self.stdout,

@@ -434,6 +434,17 @@ def test_against_a_board_on_a_given_port_it_is_not_a_simulation(machine: Path) -
     assert run.result("slots.1")["status"] == "PASS"
 
 
+def test_mock_pins_with_an_outside_simulator_still_get_a_simulated_technician(
+    machine: Path,
+) -> None:
+    # `main.py board-sim` in one terminal, `hwtest --port <its pty>` in another.
+    with fast_simulator() as board:
+        run = hwtest_cli(machine, "--port", board.path, "--only", "gpio", answers="y\ny\n",
+                         interactive=True)  # fmt: skip
+    assert run.report["simulation"] is False
+    assert {c["status"] for c in run.report["checks"]} == {"PASS"}
+
+
 def test_sim_faults_are_refused_outside_simulation(machine: Path) -> None:
     args = build_parser().parse_args(["hwtest", "--port", "loop://", "--sim-fault", "stall:1"])
     err = io.StringIO()
