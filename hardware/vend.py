@@ -183,7 +183,10 @@ def _settle_pending(
         return VendOutcome.MOTOR_FAULT, prefix + f"board reported {result.name}"
     if result is VendResultCode.RUNNING:
         return VendOutcome.UNVERIFIED, prefix + "the board still reports it running"
-    return VendOutcome.UNVERIFIED, prefix + "the board no longer knows this vend (it restarted)"
+    return (
+        VendOutcome.UNVERIFIED,
+        prefix + "the board does not know this vend (never received, or it restarted)",
+    )
 
 
 # --- one vend ----------------------------------------------------------------------------------

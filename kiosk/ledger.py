@@ -180,16 +180,14 @@ class Ledger:
         self.path = path
         self._now = now
         self._lock = threading.RLock()
-        try:
-            self._db = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{path}: cannot open the ledger: {exc}") from exc
+        self._stats_lock = threading.RLock()
+        self._db = self._connect(synchronous="FULL")
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
+            # Counters are written from the UI thread: no fsync per count (a power cut may lose
+            # the last few). The next FULL commit of a vend makes them durable too.
+            self._stats = self._connect(synchronous="NORMAL")
             self.crashed_last_run = self._mark_running()
         except (sqlite3.Error, LedgerError) as exc:
             self._db.close()
@@ -197,19 +195,31 @@ class Ledger:
                 raise
             raise LedgerError(f"{path}: cannot open the ledger: {exc}") from exc
 
+    def _connect(self, synchronous: str) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+            db.execute(f"PRAGMA synchronous={synchronous}")
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.path}: cannot open the ledger: {exc}") from exc
+        return db
+
     # --- set-up -------------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic, durable change; IMMEDIATE so two writers never deadlock midway."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+    def _transaction(self, *, stats: bool = False) -> Iterator[sqlite3.Connection]:
+        """One atomic change; IMMEDIATE so two writers never deadlock midway. On the vend
+        connection (synchronous=FULL) it is on the disk when this returns."""
+        db, lock = (self._stats, self._stats_lock) if stats else (self._db, self._lock)
+        with lock:
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._transaction() as db:
@@ -244,11 +254,12 @@ class Ledger:
 
     def close(self) -> None:
         """Mark a clean shutdown and close the file."""
-        with self._lock:
+        with self._lock, self._stats_lock:
             try:
                 with self._transaction() as db:
                     db.execute("UPDATE meta SET value = '1' WHERE key = 'clean_shutdown'")
             finally:
+                self._stats.close()
                 self._db.close()
 
     def integrity_ok(self) -> bool:
@@ -447,7 +458,7 @@ class Ledger:
         if not _STAT_WORD.match(event) or not _STAT_KEY.match(key):
             raise LedgerError(f"statistics take ids only, not {event!r}/{key!r}")
         hour = _hour(self._now() if when is None else when)
-        with self._transaction() as db:
+        with self._transaction(stats=True) as db:
             db.execute(
                 "INSERT INTO stats (hour, event, key, count) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (hour, event, key) DO UPDATE SET count = count + excluded.count",
@@ -461,8 +472,8 @@ class Ledger:
         on_the_hour = local_end == local_end.replace(minute=0, second=0, microsecond=0)
         # An hour that began before `end` is included; "~" sorts after every "…:00".
         last = _hour(end) if on_the_hour else _hour(end) + "~"
-        with self._lock:
-            rows = self._db.execute(
+        with self._stats_lock:
+            rows = self._stats.execute(
                 "SELECT hour, event, key, count FROM stats WHERE hour >= ? AND hour < ? "
                 "ORDER BY hour, event, key",
                 (first, last),

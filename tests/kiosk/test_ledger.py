@@ -139,6 +139,24 @@ def test_two_threads_never_get_the_same_vend_id(ledger: Ledger) -> None:
     assert len(ids) == len(set(ids)) == 60
 
 
+def test_vend_worker_and_ui_thread_write_at_the_same_time(ledger: Ledger) -> None:
+    def vend_worker() -> None:
+        for _ in range(30):
+            ledger.finish(ledger.begin(1), VendOutcome.NO_DROP)
+
+    def ui_thread() -> None:
+        for _ in range(30):
+            ledger.count("help_view", "", T0)
+
+    workers = [threading.Thread(target=vend_worker), threading.Thread(target=ui_thread)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(ledger.vends()) == 30
+    assert [r.count for r in ledger.counts(datetime(2026, 3, 1), datetime(2026, 3, 4))] == [30]
+
+
 # --- stock -------------------------------------------------------------------------------------
 
 
