@@ -26,9 +26,14 @@ ANIMATION_FPS = 8
 
 
 def glyph_ratio(fonts: FontBook) -> float:
-    """Hangul ink height per font pixel for this font (about 0.8 to 0.9)."""
-    probe = fonts.regular(100).render("가나다라마바사", True, (0, 0, 0))
-    return probe.get_bounding_rect().height / 100
+    """Hangul ink height per font pixel for this font (about 0.8 to 0.9), the smallest seen at
+    the sizes the kiosk uses: hinting rounds small sizes down, and text must never come out
+    under 4.8 mm."""
+    ratios = []
+    for px in range(22, 50, 3):
+        probe = fonts.regular(px).render("가나다라마바사", True, (0, 0, 0))
+        ratios.append((probe.get_bounding_rect().height - 1) / px)
+    return min(ratios)
 
 
 @dataclass

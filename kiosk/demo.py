@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pygame
 from hardware.dispenser import Dispenser, SimulatedDispenser, VendOutcome
 from kiosk.config import KioskConfig
 from kiosk.flow import Screen
+from kiosk.machine_setup import MachineHandle
 from kiosk.runtime import Runtime, build_runtime
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.theme import PANELS, panel
@@ -146,7 +147,7 @@ def run_demo(
     lang: str = "ko",
     resolutions: tuple[tuple[int, int], ...] | None = None,
     visits: int = 1,
-    dispenser_factory: Callable[[], Dispenser] | None = None,
+    machine: MachineHandle | None = None,
     fonts: FontBook | None = None,
 ) -> list[Shot]:
     """Run the scripted visits and write the PNGs into `out`; returns what was written."""
@@ -166,7 +167,7 @@ def run_demo(
         sized = replace(config, display=display)
         surface = pygame.Surface((width, height))
         prefix = f"{width}x{height}-{lang}-" if len(sizes) > 1 else f"{lang}-"
-        shots += _one_size(sized, surface, out, prefix, lang, visits, dispenser_factory, fonts)
+        shots += _one_size(sized, surface, out, prefix, lang, visits, machine, fonts)
     return shots
 
 
@@ -177,12 +178,22 @@ def _one_size(
     prefix: str,
     lang: str,
     visits: int,
-    dispenser_factory: Callable[[], Dispenser] | None,
+    machine: MachineHandle | None,
     fonts: FontBook,
 ) -> list[Shot]:
-    gate = threading.Event() if dispenser_factory is None else None
-    dispenser = dispenser_factory() if dispenser_factory else SimulatedDispenser(wait=gate)
-    rt = build_runtime(config, 0.0, dispenser=dispenser, seed=7, fonts=fonts)
+    """With a machine (`--port`), vends go to that board; else to an in-process one."""
+    gate = threading.Event() if machine is None else None
+    dispenser: Dispenser = SimulatedDispenser(wait=gate) if machine is None else machine.dispenser
+    rt = build_runtime(
+        config,
+        0.0,
+        dispenser=dispenser,
+        seed=7,
+        fonts=fonts,
+        stock=machine.stock if machine else None,
+        stats=machine.stats if machine else None,
+        history=machine.history if machine else None,
+    )
     try:
         d = Director(rt, surface, out, prefix, gate)
         for n in range(visits):
@@ -202,4 +213,6 @@ def _one_size(
     finally:
         if gate is not None:
             gate.set()
-        rt.close()
+        rt.worker.join(timeout=30)
+        if machine is None:
+            rt.close()

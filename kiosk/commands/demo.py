@@ -69,8 +69,25 @@ def run(args: argparse.Namespace) -> int:
         langs = list(config.languages)
     out = Path(args.out)
     total = 0
-    for lang in langs:
-        shots = run_demo(config, out, lang=lang, resolutions=sizes, visits=max(1, args.visits))
-        total += len(shots)
-    print(f"demo: wrote {total} screenshots to {out}/ ({config.source})")
+    machine = None
+    if args.port:
+        from kiosk.machine_setup import open_machine
+
+        machine = open_machine(config, args.port)
+    try:
+        for lang in langs:
+            shots = run_demo(
+                config,
+                out,
+                lang=lang,
+                resolutions=sizes,
+                visits=max(1, args.visits),
+                machine=machine,
+            )
+            total += len(shots)
+    finally:
+        if machine is not None:
+            machine.close()
+    where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
+    print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
     return 0

@@ -1,18 +1,91 @@
-"""`python main.py run`: run the kiosk (the default command)."""
+"""`python main.py` / `python main.py run`: the kiosk.
+
+Without a display (a server, CI, a Pi with no screen yet) it says so and runs the scripted
+demo instead, writing screenshots, so `make run` shows something everywhere.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
+from pathlib import Path
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
 
+log = logging.getLogger(__name__)
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    return None
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    parser.add_argument("--resolution", metavar="WxH", help="window size, e.g. 1024x600")
+    parser.add_argument(
+        "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
+    )
+    parser.add_argument(
+        "--demo-out",
+        default="out/demo",
+        metavar="DIR",
+        help="where the headless demo writes its screenshots",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    print(f"{NAME}: not built yet", file=sys.stderr)
-    return 2
+    from kiosk.commands.demo import parse_resolution
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
+    if args.resolution:
+        config = config.with_resolution(*parse_resolution(args.resolution))
+    log.info("configuration: %s", config.source)
+    return _run(config, args)
+
+
+def _run(config: object, args: argparse.Namespace) -> int:
+    import pygame
+
+    from kiosk.config import KioskConfig
+    from kiosk.demo import RESOLUTIONS, run_demo
+    from kiosk.machine_setup import open_machine
+    from kiosk.runtime import build_runtime
+    from kiosk.shell import NoDisplay, Shell, open_display
+    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.systemd import Notifier
+
+    assert isinstance(config, KioskConfig)
+    try:
+        surface = open_display(config, args.windowed)
+    except NoDisplay as exc:
+        out = Path(args.demo_out)
+        print(f"No display ({exc}): running the scripted demo instead.")
+        shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
+        print(f"Wrote {len(shots)} screenshots to {out}/ — open them to see the kiosk.")
+        return 0
+    shutdown = ShutdownCoordinator()
+    shutdown.install()
+    notifier = Notifier.from_environ()
+    machine = open_machine(config, args.port)
+    runtime = build_runtime(
+        config,
+        time.monotonic(),
+        dispenser=machine.dispenser,
+        stock=machine.stock,
+        stats=machine.stats,
+        history=machine.history,
+    )
+    shutdown.on_shutdown("display", pygame.display.quit)
+    shutdown.on_shutdown("machine", machine.close)
+    shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
+    shutdown.on_shutdown("systemd", notifier.stopping)
+    try:
+        status = Shell(runtime, surface, args.windowed, notifier, shutdown, poll=machine.poll).run()
+    finally:
+        shutdown.shut_down()
+    return status

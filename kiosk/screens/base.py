@@ -143,15 +143,14 @@ def button(
         ops.append(Box(rect, fill, m.radius, border=2, border_color=p.muted))
     pad = max(m.gap, m.radius)
     inner = inset(rect, pad, max(4, m.gap // 2))
-    if sublabel:
-        title_h = v.typesetter.line_height(m.body_px)
-        top = pygame.Rect(inner.x, inner.y, inner.width, min(title_h, inner.height))
+    title_h = v.typesetter.line_height(m.body_px)
+    if sublabel and inner.height >= title_h + v.typesetter.line_height(m.min_px):
+        top = pygame.Rect(inner.x, inner.y, inner.width, title_h)
         rest = pygame.Rect(inner.x, top.bottom, inner.width, inner.bottom - top.bottom)
         ops.append(v.text(label, top, bold=True, color=ink, max_lines=1))
-        if rest.height >= v.typesetter.line_height(m.min_px):
-            ops.append(
-                v.text(sublabel, rest, px=m.min_px, color=ink if style != "choice" else p.muted)
-            )
+        note = v.text(sublabel, rest, px=m.min_px, color=ink if style != "choice" else p.muted)
+        if not note.truncated:  # a description is a bonus: whole, or not at all
+            ops.append(note)
     else:
         ops.append(v.text(label, inner, bold=True, color=ink, align="center", valign="middle"))
     return Button(name, rect, action, tuple(ops), primary)
@@ -163,76 +162,117 @@ LeftButton = tuple[str, str, Action]  # (name, label, action)
 def chrome(
     v: View, left: Sequence[LeftButton], page: Page, action: LeftButton | None = None
 ) -> pygame.Rect:
-    """Top bar (left buttons and the help button) and the footer (외로움안녕120, the nearest
-    서울마음편의점, the SIMULATION badge). Returns the area left for the screen.
+    """Top bar (left buttons, the screen's action on short screens, the help button) and the
+    footer (외로움안녕120, the nearest 서울마음편의점). Returns the area left for the screen.
 
-    In low-screen mode (wheelchair reach) the button bar sits at the bottom, above the footer.
+    The SIMULATION badge sits in the bar when there is room, else in the footer. In
+    low-screen mode (wheelchair reach) the bar sits at the bottom, above the footer.
     """
     m = v.metrics
     screen = v.screen_rect
-    footer = _footer(v, page)
-    bar_y = footer.y - m.bar_height if v.low_screen else 0
+    inner_w = screen.width - 2 * m.gap
+    help_label = v.t("footer.help_button")
+    # Portrait: the help button gets a full-width row of its own above the footer.
+    help_row = m.portrait
+    help_w = inner_w if help_row else min(inner_w // 2, _label_width(v, help_label) + 4 * m.gap)
+    room = inner_w if help_row else inner_w - help_w - m.gap
+    lefts = [
+        min(_label_width(v, label) + 3 * m.gap, room // (len(left) + 1)) for _, label, _ in left
+    ]
+    lefts = [max(w, m.target_px) for w in lefts]
+    action_w = 0
+    if action is not None:
+        action_w = min(
+            room - sum(lefts) - m.gap * (len(left) + 1), _label_width(v, action[1]) + 4 * m.gap
+        )
+    free = room - sum(lefts) - action_w - m.gap * (len(left) + 2)
+    badge_w = _badge_width(v) if v.simulated else 0
+    badge_in_bar = v.simulated and free >= badge_w + 2 * m.gap
+
+    footer = _footer(v, page, badge=v.simulated and not badge_in_bar)
+    bottom = footer.y
+    if help_row:
+        help_rect = pygame.Rect(m.gap, footer.y - m.gap - m.target_px, inner_w, m.target_px)
+        bottom = help_rect.y - m.gap
+    bar_y = bottom - m.bar_height if v.low_screen else 0
     bar = pygame.Rect(0, bar_y, screen.width, m.bar_height)
     inner = inset(bar, m.gap, (m.bar_height - m.target_px) // 2)
-
-    help_label = v.t("footer.help_button")
-    help_w = min(inner.width // 2, _label_width(v, help_label) + 4 * m.gap)
-    help_rect = pygame.Rect(inner.right - help_w, inner.y, help_w, inner.height)
+    if not help_row:
+        help_rect = pygame.Rect(inner.right - help_w, inner.y, help_w, inner.height)
     page.add_button(button(v, "help", help_rect, help_label, OpenHelp(), style="help"))
     x = inner.x
-    for name, label, event in left:
-        width = min(_label_width(v, label) + 3 * m.gap, (help_rect.x - x) // 2)
-        rect = pygame.Rect(x, inner.y, max(width, m.target_px), inner.height)
+    for (name, label, event), width in zip(left, lefts, strict=True):
+        rect = pygame.Rect(x, inner.y, width, inner.height)
         page.add_button(button(v, name, rect, label, event))
         x = rect.right + m.gap
+    right = inner.right if help_row else help_rect.x - m.gap
     if action is not None:  # the screen's main action, in the bar on short screens
         name, label, event = action
-        right = help_rect.x - 2 * m.gap
-        width = min(right - x, _label_width(v, label) + 4 * m.gap)
-        rect = pygame.Rect(right - width, inner.y, width, inner.height)
+        rect = pygame.Rect(right - action_w, inner.y, action_w, inner.height)
         page.add_button(button(v, name, rect, label, event, style="primary", primary=True))
+        right = rect.x - m.gap
+    if badge_in_bar:
+        slot = pygame.Rect(x, inner.y, right - x, inner.height)
+        _badge(v, page, pygame.Rect(0, 0, badge_w, v.typesetter.line_height(m.min_px)), slot)
     if v.low_screen:
         return pygame.Rect(0, 0, screen.width, bar.y).inflate(-2 * m.gap, -2 * m.gap)
-    return pygame.Rect(0, bar.bottom, screen.width, footer.y - bar.bottom).inflate(
+    return pygame.Rect(0, bar.bottom, screen.width, bottom - bar.bottom).inflate(
         -2 * m.gap, -2 * m.gap
     )
 
 
-def _footer(v: View, page: Page) -> pygame.Rect:
+def _badge_width(v: View) -> int:
+    label = v.t("app.simulation")
+    return v.typesetter.fonts.measure(label, v.metrics.min_px, Weight.BOLD) + 2 * v.metrics.gap
+
+
+def _badge(v: View, page: Page, badge: pygame.Rect, within: pygame.Rect) -> None:
+    """The SIMULATION badge: the hardware behind this screen is not real."""
+    badge.center = within.center
+    page.add(Box(badge, v.palette.badge, v.metrics.radius))
+    page.add(
+        v.text(
+            v.t("app.simulation"),
+            badge,
+            px=v.metrics.min_px,
+            bold=True,
+            color=v.palette.on_badge,
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
+    )
+
+
+def _footer(v: View, page: Page, badge: bool) -> pygame.Rect:
     """One line when the hotline and the nearest place fit side by side, else two."""
     m, p = v.metrics, v.palette
     fonts, px = v.typesetter.fonts, m.min_px
     hotline = v.t("footer.hotline")
     place = v.t("footer.nearest", place=v.nearest_place) if v.nearest_place else ""
-    badge_label = v.t("app.simulation") if v.simulated else ""
-    badge_w = fonts.measure(badge_label, px, Weight.BOLD) + 2 * m.gap if badge_label else 0
+    badge_w = _badge_width(v) + m.gap if badge else 0
     line_h = v.typesetter.line_height(px)
-    room = v.metrics.width - 4 * m.gap - badge_w
+    full = m.width - 2 * m.gap
     parts = [hotline, place] if place else [hotline]
     one_line = "   ·   ".join(parts)
-    rows = [one_line] if fonts.measure(one_line, px) <= room else parts
+    rows = [one_line] if fonts.measure(one_line, px) <= full - badge_w else parts
+    # The badge goes on the line with the most room left, or on a line of its own.
+    widths = [fonts.measure(r, px) for r in rows]
+    badge_row = widths.index(min(widths))
+    if badge and widths[badge_row] > full - badge_w:
+        rows.append("")
+        badge_row = len(rows) - 1
     height = line_h * len(rows) + m.gap
     footer = pygame.Rect(0, m.height - height, m.width, height)
     page.add(Box(footer, p.footer))
-    text_box = pygame.Rect(footer.x + m.gap, footer.y + m.gap // 2, room, line_h * len(rows))
     for i, row in enumerate(rows):
-        line = pygame.Rect(text_box.x, text_box.y + i * line_h, text_box.width, line_h)
+        width = full - (badge_w if i == badge_row else 0)
+        line = pygame.Rect(footer.x + m.gap, footer.y + m.gap // 2 + i * line_h, width, line_h)
         page.add(v.text(row, line, px=px, color=p.on_footer, valign="middle", max_lines=1))
-    if badge_label:
-        badge = pygame.Rect(footer.right - m.gap - badge_w, footer.y + m.gap // 2, badge_w, line_h)
-        page.add(Box(badge, p.badge, m.radius))
-        page.add(
-            v.text(
-                badge_label,
-                badge,
-                px=px,
-                bold=True,
-                color=p.on_badge,
-                align="center",
-                valign="middle",
-                max_lines=1,
-            )
-        )
+    if badge:
+        y = footer.y + m.gap // 2 + badge_row * line_h
+        slot = pygame.Rect(footer.right - m.gap - badge_w + m.gap, y, badge_w - m.gap, line_h)
+        _badge(v, page, pygame.Rect(0, 0, badge_w - m.gap, line_h), slot)
     return footer
 
 

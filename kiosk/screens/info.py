@@ -88,13 +88,14 @@ def _talk(v: View, area: pygame.Rect) -> list[Op]:
 def _places(v: View, area: pygame.Rect) -> list[Op]:
     m, p, lang = v.metrics, v.palette, v.texts.lang
     places = v.content.places
-    head_h = v.typesetter.line_height(m.min_px) * 2
-    rows = split_rows(area, [head_h, *([None] * max(1, len(places)))], m.gap // 2)
-    ops: list[Op] = [
-        v.text(
-            v.t("info.places_title"), rows[0], px=m.min_px, bold=True, color=p.primary, max_lines=2
-        )
-    ]
+    line_h = v.typesetter.line_height(m.min_px)
+    flexible: list[int | None] = [None] * max(1, len(places))
+    rows = split_rows(area, [line_h * 2, *flexible], m.gap // 2)
+    roomy = rows[-1].height >= line_h
+    if not roomy:  # a short screen: a one-line heading leaves a line for every place
+        rows = split_rows(area, [line_h, *flexible], m.gap // 2)
+    title = v.t("info.places_title" if roomy else "info.places_title_short")
+    ops: list[Op] = [v.text(title, rows[0], px=m.min_px, bold=True, color=p.primary, max_lines=2)]
     for place, row in zip(places, rows[1:], strict=False):
         line = v.t(
             "info.place_line",
@@ -102,5 +103,9 @@ def _places(v: View, area: pygame.Rect) -> list[Op]:
             name=place.name.get(lang),
             phone=place.phone,
         )
-        ops.append(v.text(line, row, px=m.min_px, valign="middle", max_lines=2))
+        block = v.text(line, row, px=m.min_px, valign="middle", max_lines=2)
+        if block.truncated:  # a small screen: the district and the phone number are enough
+            short = f"{place.district.get(lang)} · {place.phone}"
+            block = v.text(short, row, px=m.min_px, valign="middle", max_lines=1)
+        ops.append(block)
     return ops

@@ -25,7 +25,16 @@ def build(v: View) -> Page:
         page.add(*prescription_slip(v, area))
         return page
     area = chrome(v, home, page)
-    rows = split_rows(area, [None, m.target_px], m.gap)
+    action_h = max(m.target_px, 2 * v.typesetter.line_height(m.min_px) if note else 0)
+    if m.portrait and note:  # narrow: the note gets a row of its own above the button
+        slip_area, note_row, action_row = split_rows(area, [None, action_h, m.target_px], m.gap)
+        page.add(*prescription_slip(v, slip_area))
+        page.add(v.text(note, note_row, px=m.min_px, valign="middle", max_lines=2))
+        page.add_button(
+            button(v, "continue", action_row, label, Continue(), style="primary", primary=True)
+        )
+        return page
+    rows = split_rows(area, [None, action_h], m.gap)
     page.add(*prescription_slip(v, rows[0]))
     width = min(rows[1].width, max(rows[1].width * 2 // 5, 5 * m.target_px))
     cols = split_cols(rows[1], [None, width], m.gap)

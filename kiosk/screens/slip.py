@@ -49,23 +49,25 @@ def slip(
     medicine_px = m.title_px if roomy else m.heading_px
     header = pygame.Rect(inner.x, inner.y, inner.width, v.typesetter.line_height(medicine_px))
     label = v.t("prescription.slip")
-    label_w = v.typesetter.fonts.measure(label, m.min_px, Weight.BOLD) + 2 * m.gap
-    stamp = pygame.Rect(header.x, header.y, label_w, line_min).move(
+    label_w = 0 if compact else v.typesetter.fonts.measure(label, m.min_px, Weight.BOLD) + 2 * m.gap
+    stamp = pygame.Rect(header.x - m.gap, header.y, label_w, line_min).move(
         0, (header.height - line_min) // 2
     )
-    ops.append(Box(stamp, p.paper, m.radius, border=2, border_color=p.stamp))
-    ops.append(
-        v.text(
-            label,
-            stamp,
-            px=m.min_px,
-            bold=True,
-            color=p.stamp,
-            align="center",
-            valign="middle",
-            max_lines=1,
+    if not compact:
+        stamp.x += m.gap
+        ops.append(Box(stamp, p.paper, m.radius, border=2, border_color=p.stamp))
+        ops.append(
+            v.text(
+                label,
+                stamp,
+                px=m.min_px,
+                bold=True,
+                color=p.stamp,
+                align="center",
+                valign="middle",
+                max_lines=1,
+            )
         )
-    )
     name = rx.medicine.get(lang)
     name_w = min(
         header.width - label_w - m.gap,
@@ -141,7 +143,8 @@ def slip(
         inner.width,
         dosage.box.y - m.gap // 2 - medicine.bottom - m.gap // 2,
     )
-    ops.append(v.text(rx.phrase.get(lang), phrase_box, valign="middle"))
+    phrase_px = m.heading_px if roomy else m.body_px
+    ops.append(v.text(rx.phrase.get(lang), phrase_box, px=phrase_px, valign="middle"))
     ops.extend(tail)
     return ops
 

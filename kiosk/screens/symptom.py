@@ -6,6 +6,7 @@ import pygame
 
 from kiosk.flow import Back, ChooseSymptom, GoHome
 from kiosk.screens.base import Page, PageTurn, View, button, chrome
+from kiosk.ui.fonts import Weight
 from kiosk.ui.scene import grid, split_cols, split_rows
 
 
@@ -15,6 +16,15 @@ def layout_size(v: View, area: pygame.Rect) -> tuple[int, int]:
     cols = 3 if area.width >= 1100 or (area.width >= 900 and not m.portrait) else 2
     if m.portrait:
         cols = 2
+    # Fewer columns when the longest name would not fit on one line even at the smallest size.
+    longest = max((s.name.get(v.texts.lang) for s in v.content.symptoms), key=len, default="")
+    pad = 2 * max(m.gap, m.radius) + m.gap
+    while (
+        cols > 1
+        and v.typesetter.fonts.measure(longest, m.min_px, Weight.BOLD)
+        > (area.width - (cols - 1) * m.gap) // cols - pad
+    ):
+        cols -= 1
     cell_h = v.typesetter.line_height(m.body_px) + v.typesetter.line_height(m.min_px) * 2
     cell_h = max(m.target_px, cell_h + m.gap)
     rows = max(1, (area.height + m.gap) // (cell_h + m.gap))

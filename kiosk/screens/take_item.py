@@ -18,7 +18,7 @@ def build(v: View) -> Page:
     if m.portrait:
         message, card = split_rows(area, [area.height * 2 // 5, None], m.gap)
     else:
-        message, card = split_cols(area, [area.width * 2 // 5, None], m.gap)
+        message, card = split_cols(area, [area.width // 2, None], m.gap)
     rows = split_rows(
         message, [v.typesetter.line_height(m.heading_px) * 2, None, m.target_px], m.gap
     )

@@ -1,0 +1,120 @@
+"""Helpers for screen tests: the bundled content, views of any screen at any size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from hardware.dispenser import VendOutcome
+from kiosk.app import glyph_ratio
+from kiosk.config import BUNDLED_CONTENT
+from kiosk.flow import FlowState, Screen, Visit
+from kiosk.i18n import Texts, Translations
+from kiosk.screens import build_page
+from kiosk.screens.base import Page, UiState, View
+from kiosk.ui.fonts import FontBook
+from kiosk.ui.scene import Typesetter
+from kiosk.ui.theme import PANELS, Palette, metrics_for, panel
+from prescriptions.checks import check_directory
+from prescriptions.model import Content
+
+RESOLUTIONS = tuple(PANELS)
+LANGS = ("ko", "en")
+
+
+@cache
+def fonts() -> FontBook:
+    return FontBook()
+
+
+@cache
+def bundled() -> Content:
+    result = check_directory(BUNDLED_CONTENT)
+    assert result.ok, result.issues[:5]
+    return result.content
+
+
+@cache
+def translations() -> Translations:
+    return Translations.load(LANGS)
+
+
+def a_visit(
+    content: Content,
+    outcome: VendOutcome | None = None,
+    help_first: bool = False,
+    answers: tuple[int, ...] = (3, 2, 3),
+) -> Visit:
+    # The longest phrase in the content: the hardest case for the layout.
+    rx = max(content.prescriptions, key=lambda p: len(p.phrase.get("ko")))
+    symptom = next(s for s in content.symptoms if s.category in rx.categories)
+    return Visit(
+        symptom=symptom.id,
+        answers=answers,
+        prescription=rx.id,
+        slot=4,
+        show_help_first=help_first,
+        outcome=outcome,
+    )
+
+
+def states(content: Content, lang: str) -> dict[str, FlowState]:
+    """One state per thing a visitor can see."""
+    base = FlowState(Screen.ATTRACT, lang, "ko")
+    visit = a_visit(content)
+    out = {s.value: replace(base, screen=s, visit=visit) for s in Screen}
+    out["mood"] = replace(base, screen=Screen.MOOD, visit=Visit(symptom=visit.symptom))
+    out["mood-choosing"] = replace(out["mood"], visit=replace(visit, prescription=None))
+    out["prescription-help-first"] = replace(
+        out["prescription"], visit=a_visit(content, help_first=True)
+    )
+    out["prescription-no-item"] = replace(out["prescription"], visit=replace(visit, slot=None))
+    for outcome in VendOutcome:
+        out[f"take-{outcome.value}"] = replace(
+            base, screen=Screen.TAKE_ITEM, visit=a_visit(content, outcome)
+        )
+    out["more-time"] = replace(out["symptom"], prompt_until=15.0)
+    out["help-more-time"] = replace(out["help"], prompt_until=15.0)
+    return out
+
+
+def view(
+    state: FlowState,
+    size: tuple[int, int],
+    content: Content,
+    *,
+    ui: UiState = UiState(),
+    simulated: bool = True,
+    low_screen: bool = False,
+) -> View:
+    display = replace(panel(*size), low_screen=low_screen)
+    metrics = metrics_for(display, glyph_ratio(fonts()))
+    texts = Texts(translations(), state.language)
+    place = content.places[0]
+    return View(
+        state=state,
+        texts=texts,
+        typesetter=Typesetter(fonts(), metrics.min_px),
+        metrics=metrics,
+        palette=Palette(),
+        content=content,
+        simulated=simulated,
+        now=5.0,
+        ui=ui,
+        item_name=lambda _slot: texts("items.fallback"),
+        low_screen=low_screen,
+        nearest_place=f"{place.district.get(state.language)} · {place.phone}",
+    )
+
+
+def page_for(
+    state: FlowState,
+    size: tuple[int, int],
+    *,
+    ui: UiState = UiState(),
+    simulated: bool = True,
+    low_screen: bool = False,
+) -> Page:
+    return build_page(
+        view(state, size, bundled(), ui=ui, simulated=simulated, low_screen=low_screen)
+    )
