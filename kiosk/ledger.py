@@ -452,8 +452,9 @@ class Ledger:
         """Add `n` to the counter of `event`/`key` in the local hour of `when` (default: now).
 
         Events and keys are ids, never free text: visit_started, visit_completed,
-        visit_abandoned/<screen>, symptom/<id>, category/<id>, mood_taken, intensity/<band>,
-        outcome/<slot>:<outcome>, help_view, language/<lang>, crash (counted by the ledger).
+        visit_abandoned/<screen>, symptom/<id>, category/<id>, mood/<taken or skipped>,
+        intensity/<band>, outcome/<slot>:<outcome>, help_view, language/<lang>, and crash
+        (counted by the ledger itself).
         """
         if not _STAT_WORD.match(event) or not _STAT_KEY.match(key):
             raise LedgerError(f"statistics take ids only, not {event!r}/{key!r}")
