@@ -140,15 +140,21 @@ def test_h_key_opens_help_and_escape_closes_it() -> None:
 def test_focus_ring_moves_with_the_arrow_keys() -> None:
     rt = kiosk()
     app = rt.app
-    app.refresh(0.0)
-    before = app.focus
-    app.handle_pygame(key(pygame.K_RIGHT), 1.0)
-    assert app.focus != before
     surface = pygame.Surface((1280, 800))
+
+    def ring_around(name: str) -> bool:
+        rect = app.page.button(name).rect
+        ring = rect.inflate(app.metrics.focus_width, app.metrics.focus_width)
+        return surface.get_at((ring.centerx, ring.top))[:3] == app.palette.focus
+
+    app.refresh(0.0)
+    app.draw(surface)
+    assert ring_around("start")  # the main action has the focus when the screen opens
+    app.handle_pygame(key(pygame.K_RIGHT), 1.0)
     app.refresh(1.0)
     app.draw(surface)
-    focused = [b for b in app.page.buttons if b.name not in ("help",)][0]
-    assert focused is not None
+    assert not ring_around("start")
+    assert sum(ring_around(b.name) for b in app.page.buttons) == 1
 
 
 def test_an_idle_attract_screen_is_not_redrawn() -> None:

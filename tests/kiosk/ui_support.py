@@ -83,7 +83,7 @@ def view(
     size: tuple[int, int],
     content: Content,
     *,
-    ui: UiState = UiState(),
+    ui: UiState | None = None,
     simulated: bool = True,
     low_screen: bool = False,
 ) -> View:
@@ -91,6 +91,7 @@ def view(
     metrics = metrics_for(display, glyph_ratio(fonts()))
     texts = Texts(translations(), state.language)
     place = content.places[0]
+    ui = ui or UiState()
     return View(
         state=state,
         texts=texts,
@@ -111,7 +112,7 @@ def page_for(
     state: FlowState,
     size: tuple[int, int],
     *,
-    ui: UiState = UiState(),
+    ui: UiState | None = None,
     simulated: bool = True,
     low_screen: bool = False,
 ) -> Page:
