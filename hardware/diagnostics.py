@@ -497,6 +497,7 @@ def gpio_person_checks(
     wait_s: float = 20.0,
     waves: int = 3,
 ) -> list[Check]:
+    """Each part with the technician: drop sensor, door, service button, four keys, lights."""
     needs = ("gpio.setup",)
 
     def person(name: str, title: str, run: Callable[[], CheckResult]) -> Check:
