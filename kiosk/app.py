@@ -12,7 +12,7 @@ from kiosk.flow import Back, CloseHelp, Event, MoreTime, OpenHelp, Screen
 from kiosk.i18n import Texts, Translations
 from kiosk.input import InputMapper, Nav, Tap, UiInput
 from kiosk.screens import build_page
-from kiosk.screens.base import Button, Page, PageTurn, UiState, View
+from kiosk.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
 from kiosk.session import KioskSession
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
@@ -55,6 +55,7 @@ class App:
         self.renderer = Renderer(self.fonts)
         self.mapper = InputMapper((d.width, d.height))
         self.page: Page = Page()
+        self.pictures = PictureCache()
         self._key: object = None
         self._screen_key: tuple[Screen, bool, tuple[int, ...], bool] | None = None
         self._changed_at = -1e9
@@ -143,6 +144,7 @@ class App:
             item_name=lambda slot: self.item_name(slot, texts),
             low_screen=self.config.display.low_screen,
             nearest_place=self.nearest_place(texts),
+            pictures=self.pictures,
         )
 
     def refresh(self, now: float) -> bool:

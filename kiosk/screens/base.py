@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 import pygame
 
@@ -20,6 +20,7 @@ from kiosk.ui.theme import Metrics, Palette
 from prescriptions.model import Content
 
 Style = Literal["primary", "secondary", "help", "choice"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,21 @@ class UiState:
     list_page: int = 0
 
 
+@dataclass
+class PictureCache:
+    """Things that are costly to make (the QR code), kept per key: one per app, not global."""
+
+    size: int = 16
+    _items: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+    def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        if key not in self._items:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[key] = make()
+        return cast(T, self._items[key])
+
+
 @dataclass(frozen=True)
 class View:
     """Everything a screen may look at. Screens read it and return a Page; nothing else."""
@@ -88,6 +104,7 @@ class View:
     ui: UiState
     item_name: Callable[[int | None], str]  # slot -> the item's name in this language
     low_screen: bool = False
+    pictures: PictureCache | None = None  # keeps costly pictures (the QR code) between frames
     nearest_place: str = ""  # "동대문 동대문종합사회복지관 · 02-920-4500", already localized
 
     @property

@@ -6,7 +6,7 @@ import pygame
 
 from kiosk.flow import Back, Continue, GoHome
 from kiosk.screens.base import Action, Page, PageTurn, View, button, chrome
-from kiosk.ui.qr import qr_surface
+from kiosk.ui.qr import qr_modules, qr_surface
 from kiosk.ui.scene import Op, Picture, split_cols, split_rows
 
 
@@ -59,8 +59,18 @@ def _talk(v: View, area: pygame.Rect) -> list[Op]:
         v.text(v.t("info.hotline"), rows[1], px=m.min_px),
     ]
     qr_side = min(rows[2].height, rows[2].width // 2)
-    if qr_side >= 21 * 2 + 8:  # at least 2 px per module with the quiet zone
-        qr = qr_surface(v.t("chatbot.url"), qr_side, (0, 0, 0), (255, 255, 255))
+    url = v.t("chatbot.url")
+    modules = (
+        v.pictures.get(("qr-modules", url), lambda: qr_modules(url))
+        if v.pictures
+        else (qr_modules(url))
+    )
+    if qr_side >= 2 * modules:  # two pixels a module read reliably
+
+        def make() -> pygame.Surface:
+            return qr_surface(url, qr_side, (0, 0, 0), (255, 255, 255))
+
+        qr = v.pictures.get(("qr", url, qr_side), make) if v.pictures else make()
         ops.append(Picture(qr, (rows[2].x, rows[2].y)))
         caption = pygame.Rect(
             rows[2].x + qr.get_width() + m.gap,

@@ -70,6 +70,10 @@ class Typesetter:
     fonts: FontBook
     min_px: int
     line_spacing: float = 1.22
+    cache_size: int = 2048
+    # Typeset blocks are immutable, so the same request is answered from here: a screen that
+    # is rebuilt (focus moved, a countdown ticked) costs no new measuring.
+    _blocks: dict[tuple[object, ...], TextBlock] = field(default_factory=dict, repr=False)
 
     def line_height(self, px: int) -> int:
         return max(round(px * self.line_spacing), self.fonts.regular(px).get_linesize())
@@ -88,6 +92,28 @@ class Typesetter:
         max_lines: int | None = None,
     ) -> TextBlock:
         """The largest size from `px` down to `min_px` at which `text` fits `box`."""
+        key = (text, tuple(box), px, color, weight, align, valign, min_px, max_lines)
+        found = self._blocks.get(key)
+        if found is None:
+            if len(self._blocks) >= self.cache_size:
+                self._blocks.clear()
+            found = self._blocks[key] = self._block(
+                text, box, px, color, weight, align, valign, min_px, max_lines
+            )
+        return found
+
+    def _block(
+        self,
+        text: str,
+        box: pygame.Rect,
+        px: int,
+        color: RGB,
+        weight: Weight,
+        align: Align,
+        valign: VAlign,
+        min_px: int | None,
+        max_lines: int | None,
+    ) -> TextBlock:
         floor = min(px, self.min_px if min_px is None else max(min_px, self.min_px))
         size = px
         while True:
