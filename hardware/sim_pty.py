@@ -107,6 +107,7 @@ class PtyBoardServer:
         self._drop_next = 0
         self._drop_cmd: int | None = None
         self._lose_next = 0
+        self._prefix = b""
         self._received: deque[Frame] = deque(maxlen=1000)
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -137,8 +138,9 @@ class PtyBoardServer:
         self._thread = None
         with self._lock:
             self._unplug()
-        for fd in (self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
+            wake_fds, self._wake_r, self._wake_w = (self._wake_r, self._wake_w), -1, -1
+        for fd in wake_fds:
+            if fd >= 0:  # a second stop() must not close a number someone else now owns
                 os.close(fd)
         shutil.rmtree(self._dir, ignore_errors=True)
 
@@ -227,6 +229,11 @@ class PtyBoardServer:
         with self._lock:
             self._drop_next, self._drop_cmd = count, (None if cmd is None else int(cmd))
 
+    def prefix_next_reply(self, noise: bytes) -> None:
+        """Put `noise` on the wire just before the next reply (line noise on demand)."""
+        with self._lock:
+            self._prefix = noise
+
     def lose_next_requests(self, count: int) -> None:
         """The board never hears the next `count` request frames (garbled on the way in)."""
         with self._lock:
@@ -267,10 +274,18 @@ class PtyBoardServer:
             raise RuntimeError("board simulator thread did not respond")
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"!")
+        if self._wake_w >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._wake_w, b"!")
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:  # say so loudly: a silent dead board looks like a cable fault
+            _log.exception("board simulator thread crashed")
+            raise
+
+    def _loop(self) -> None:
         while True:
             with self._lock:
                 if self._stopping:
@@ -343,6 +358,7 @@ class PtyBoardServer:
             self.stats.corrupted_bytes += len(raw)
         self.stats.replies += 1
         self.stats.reply_bytes += len(raw)
+        raw, self._prefix = self._prefix + raw, b""
         self._enqueue(now + self.response_s + self.delay_s, raw)
 
     def _should_drop(self, request: Frame) -> bool:

@@ -142,7 +142,9 @@ def test_busy_board_is_waited_out(target: BoardTarget) -> None:
     first, second = target.new_vend_id(), target.new_vend_id()
     assert board.start_vend(first, target.good_slot) is VendCode.ACCEPTED
     assert board.start_vend(second, target.good_slot) is VendCode.BUSY
-    result = board.vend(second, target.good_slot, deadline_s=target.deadline_s, poll_s=0.01)
+    result = board.vend(
+        second, target.good_slot, deadline_s=target.deadline_s, poll_s=target.poll_s
+    )
     assert result is DONE
     assert board.vend_result(first) is DONE
     assert (target.revolutions(first), target.revolutions(second)) in ((1, 1), (None, None))
@@ -270,6 +272,17 @@ def test_vend_the_board_never_heard_is_unknown_not_retried(
     assert board.vend(1, 2, poll_s=SIM_POLL_S) is VendResultCode.UNKNOWN
     assert not any(f.cmd == Cmd.VEND for f in sim.received)
     assert sim.motor_starts == {}
+
+
+def test_reply_behind_a_false_frame_start_is_found_after_20_ms(sim: PtyBoardServer) -> None:
+    # "A5 20" announces a 38-byte frame that never comes; the real reply hides inside it. The
+    # driver must wake when the 20 ms partial-frame limit passes, not sit out its reply timeout.
+    with Board(sim.path, reply_timeout=0.2) as board:
+        sim.prefix_next_reply(bytes([0xA5, 0x20]))
+        start = time.monotonic()
+        assert board.status().state is BoardState.IDLE
+        assert time.monotonic() - start < 0.15
+        assert board.stats.resends == 0
 
 
 def test_every_command_succeeds_with_10_percent_of_bytes_corrupted() -> None:
