@@ -260,6 +260,12 @@ class BoardDispenser:
             log("vend %d slot %d: %s (%s)", vend_id, slot, outcome.value, detail)
             return VendResult(outcome, slot, vend_id, detail)
 
+    def check_link(self) -> bool:
+        """Find a lost board again without vending (reconnect, settle, STATUS); True if it
+        answers. For a background retry while no vend is being attempted."""
+        with self._lock:
+            return self._check_link() is None
+
     def item_taken(self) -> None:
         """The take-item screen is over: the chute light stops."""
         self._chute.off()

@@ -26,6 +26,7 @@ At start, before any vend, every vend left unfinished by the last run is settled
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ _log = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.sqlite3"
 BOARD_DEADLINE_S = 8.0  # one VEND to its final result: a 4 s stall plus a BUSY wait
+BOARD_RETRY_S = 5.0  # how often a lost board is looked for between vends
 
 
 class OutOfService:
@@ -101,6 +103,8 @@ class Machine:
     reconciled: list[VendResult] = field(default_factory=list)
     setup_fault: str | None = None
     _vending: BoardDispenser | None = None
+    _stop_watch: threading.Event = field(default_factory=threading.Event)
+    _watch: threading.Thread | None = None
 
     @property
     def fault(self) -> str | None:
@@ -138,6 +142,33 @@ class Machine:
         if self.io is not None:
             self.io.attention_led.set(bool(self.attention_reasons()))
 
+    @property
+    def door_closed(self) -> bool:
+        """The service door is closed (False also when the door switch cannot be read)."""
+        return self.io is not None and self.io.door.is_closed
+
+    def check_board(self) -> bool:
+        """Try to reach a lost board now (blocks up to about a second; not on the UI thread).
+        True if it answers; the fault then clears and the lights follow."""
+        if self._vending is None:
+            return False
+        try:
+            return self._vending.check_link()
+        finally:
+            self.update_lights()
+
+    def watch_board(self, every_s: float) -> None:
+        """While the board is lost, look for it every `every_s` seconds in a background
+        thread, so the kiosk comes back into service without waiting for a visitor's vend."""
+
+        def watch() -> None:
+            while not self._stop_watch.wait(every_s):
+                if self._vending is not None and not self._vending.board_reachable:
+                    self.check_board()
+
+        self._watch = threading.Thread(target=watch, name="board-watch", daemon=True)
+        self._watch.start()
+
     def test_vend(self, slot: int) -> VendResult:
         """A technician's vend (recorded as kind 'test'); same checks and outcomes."""
         if self._vending is None:
@@ -159,6 +190,9 @@ class Machine:
 
     def close(self) -> None:
         """Lights off, board port closed, simulator stopped, ledger closed (cleanly)."""
+        self._stop_watch.set()
+        if self._watch is not None:
+            self._watch.join(timeout=5.0)
         try:
             self.dispenser.close()
             self.board.close()
@@ -205,83 +239,45 @@ def build_machine(
     *,
     sim_board: SimulatedBoard | None = None,
     pin_factory: PinFactory | None = None,
+    board_retry_s: float | None = BOARD_RETRY_S,
 ) -> Machine:
     """The machine the configuration (and `--port`) describe, with unfinished vends settled.
 
     `sim_board` replaces the default simulated board (tests make it fast); `pin_factory`
-    replaces the configured one (tests use gpiozero's MockFactory with a real port).
+    replaces the configured one (tests use gpiozero's MockFactory with a real port);
+    `board_retry_s` is how often a lost board is looked for (None: only at the next vend).
     Raises `LedgerError` if the ledger cannot be opened: no vend may be made without it.
     """
     hw = config.hardware
-    simulation = hw.simulated and port_override is None
     # config.data_dir is already $MAEUM_DATA_DIR when that is set (kiosk.config).
-    directory = config.data_dir
-    directory.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(directory / LEDGER_FILE)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(config.data_dir / LEDGER_FILE)
     fresh_ledger = ledger.last_vend_id() == 0
+    server: PtyBoardServer | None = None
+    io: MachineIO | None = None
     try:
-        return _assemble(
-            config, port_override, simulation, ledger, fresh_ledger, sim_board, pin_factory
-        )
+        if hw.simulated and port_override is None:
+            server = _simulator(config, sim_board)
+        port = server.path if server is not None else (port_override or hw.serial_port)
+        io, gpio_fault = _gpio(config, server is not None, pin_factory)
+        board, link = _link(port, io, server)
+        simulated = server is not None or (io is not None and io.is_mock)
+        ledger.sync_slots(hw.slots, fill_new=simulated)
+        reconciled = _connect(board, link, ledger, io, fresh_ledger and server is None, port)
     except BaseException:
+        if io is not None:
+            io.close()
+        if server is not None:
+            server.stop()
         ledger.close()
         raise
-
-
-def _assemble(
-    config: KioskConfig,
-    port_override: str | None,
-    simulation: bool,
-    ledger: Ledger,
-    fresh_ledger: bool,
-    sim_board: SimulatedBoard | None,
-    pin_factory: PinFactory | None,
-) -> Machine:
-    hw = config.hardware
-    server: PtyBoardServer | None = None
-    if simulation:
-        slots = max((s.number for s in hw.slots), default=1)
-        server = PtyBoardServer(sim_board or SimulatedBoard(slots=slots)).start()
-        port = server.path
-        _log.warning("SIMULATION: simulated board on %s, mock GPIO pins", port)
-    else:
-        port = port_override or hw.serial_port
-
-    faults: list[str] = []
-    io = _gpio(config, simulation, pin_factory, faults)
-    board = Board(port)
-    link: BoardLink = board
-    if io is not None and io.is_mock:
-        close_door(io)
-        if server is not None:
-            wire_drop_sensor(server, io)
-        else:
-            link = DropOnDone(board, io)
-    simulated = server is not None or (io is not None and io.is_mock)
-    ledger.sync_slots(hw.slots, fill_new=simulated)
-
-    reconciled = _connect(board, link, ledger, io, fresh_ledger and server is None, port)
-    vending: BoardDispenser | None = None
-    dispenser: Dispenser
-    if io is None:
-        dispenser = OutOfService(faults[0])
-    else:
-        vending = BoardDispenser(
-            link,
-            drop=io.drop_sensor,
-            door=io.door,
-            chute=io.chute_light,
-            journal=ledger,
-            simulated=simulated,
-            drop_grace_s=hw.drop_grace,
-            deadline_s=BOARD_DEADLINE_S,
-        )
-        if not board.is_open:
-            vending.last_error = f"board not answering on {port}"
-            _log.error("OUT OF SERVICE until the board answers: %s", vending.last_error)
-        dispenser = vending
+    vending = None if io is None else _board_dispenser(config, link, io, ledger, simulated)
+    if vending is not None and not board.is_open:
+        vending.last_error = f"board not answering on {port}"
+        _log.error("OUT OF SERVICE until the board answers: %s", vending.last_error)
+    inner: Dispenser = vending if vending is not None else OutOfService(gpio_fault or "")
     machine = Machine(
-        dispenser=dispenser,
+        dispenser=inner,
         ledger=ledger,
         io=io,
         board=link,
@@ -289,27 +285,64 @@ def _assemble(
         simulated=simulated,
         port=port,
         reconciled=reconciled,
-        setup_fault=faults[0] if faults else None,
+        setup_fault=gpio_fault,
         _vending=vending,
     )
-    machine.dispenser = _LightsFollow(dispenser, machine.update_lights, simulated)
+    machine.dispenser = _LightsFollow(inner, machine.update_lights, simulated)
     machine.update_lights()
+    if vending is not None and board_retry_s is not None:
+        machine.watch_board(board_retry_s)
     return machine
 
 
+def _simulator(config: KioskConfig, sim_board: SimulatedBoard | None) -> PtyBoardServer:
+    slots = max((s.number for s in config.hardware.slots), default=1)
+    server = PtyBoardServer(sim_board or SimulatedBoard(slots=slots)).start()
+    _log.warning("SIMULATION: simulated board on %s, mock GPIO pins", server.path)
+    return server
+
+
 def _gpio(
-    config: KioskConfig, simulation: bool, pin_factory: PinFactory | None, faults: list[str]
-) -> MachineIO | None:
-    """The GPIO parts, or None with the reason appended to `faults` (never a mock instead)."""
+    config: KioskConfig, simulation: bool, pin_factory: PinFactory | None
+) -> tuple[MachineIO | None, str | None]:
+    """The GPIO parts, or None and the reason (never a mock instead)."""
     hw = config.hardware
     try:
         if pin_factory is None:
             pin_factory = make_pin_factory("mock" if simulation else hw.pin_factory)
-        return MachineIO.build(hw.pins, pin_factory)
+        return MachineIO.build(hw.pins, pin_factory), None
     except GpioError as exc:
-        faults.append(f"GPIO: {exc}")
         _log.error("OUT OF SERVICE: GPIO parts cannot be used: %s", exc)
-        return None
+        return None, f"GPIO: {exc}"
+
+
+def _link(
+    port: str, io: MachineIO | None, server: PtyBoardServer | None
+) -> tuple[Board, BoardLink]:
+    """The driver, and what vends talk to: with mock pins, the simulation's physics too."""
+    board = Board(port)
+    if io is None or not io.is_mock:
+        return board, board
+    close_door(io)
+    if server is not None:
+        wire_drop_sensor(server, io)
+        return board, board
+    return board, DropOnDone(board, io)
+
+
+def _board_dispenser(
+    config: KioskConfig, link: BoardLink, io: MachineIO, ledger: Ledger, simulated: bool
+) -> BoardDispenser:
+    return BoardDispenser(
+        link,
+        drop=io.drop_sensor,
+        door=io.door,
+        chute=io.chute_light,
+        journal=ledger,
+        simulated=simulated,
+        drop_grace_s=config.hardware.drop_grace,
+        deadline_s=BOARD_DEADLINE_S,
+    )
 
 
 def _connect(

@@ -251,3 +251,26 @@ def test_missing_board_is_out_of_service_not_simulated(tmp_path: Path) -> None:
         assert built.io is not None and built.io.attention_led.is_lit
     finally:
         built.close()
+
+
+def test_a_board_that_comes_back_is_found_without_a_vend(
+    tmp_path: Path, outside: PtyBoardServer
+) -> None:
+    outside.unplug()
+    built = build_machine(config(tmp_path), port_override=outside.path, board_retry_s=None)
+    try:
+        assert built.fault is not None
+        assert built.io is not None and built.io.attention_led.is_lit
+        assert not built.check_board()
+        outside.replug()
+        assert built.check_board()
+        assert built.fault is None and not built.io.attention_led.is_lit
+        assert vend_ids_on_the_wire(outside) == []
+    finally:
+        built.close()
+
+
+def test_door_state_is_visible_to_the_kiosk(machine: Machine) -> None:
+    assert machine.io is not None and machine.door_closed
+    open_door(machine.io)
+    assert not machine.door_closed
