@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from hardware.dispenser import VendOutcome
-from hardware.vend import PendingVend, VendKind
+from hardware.protocol import VendResultCode
+from hardware.vend import PendingVend, VendKind, reconcile
 from kiosk.config import Slot
 from kiosk.ledger import SCHEMA_VERSION, Ledger, LedgerError
 
@@ -155,6 +156,52 @@ def test_vend_worker_and_ui_thread_write_at_the_same_time(ledger: Ledger) -> Non
         w.join()
     assert len(ledger.vends()) == 30
     assert [r.count for r in ledger.counts(datetime(2026, 3, 1), datetime(2026, 3, 4))] == [30]
+
+
+# --- reconciliation at start -------------------------------------------------------------------
+
+
+class RememberingBoard:
+    """A board that answers VEND_RESULT from what it remembers; it is never asked to VEND."""
+
+    def __init__(self, memory: dict[int, VendResultCode]) -> None:
+        self.memory = memory
+        self.asked: list[int] = []
+
+    def vend_result(self, vend_id: int) -> VendResultCode:
+        self.asked.append(vend_id)
+        return self.memory.get(vend_id, VendResultCode.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "count", "in_use"),
+    [
+        (VendResultCode.DONE, VendOutcome.DISPENSED, 4, True),
+        (VendResultCode.MOTOR_STALL, VendOutcome.MOTOR_FAULT, 5, False),
+        (VendResultCode.NO_MOTOR, VendOutcome.MOTOR_FAULT, 5, False),
+        (VendResultCode.UNKNOWN, VendOutcome.UNVERIFIED, 5, True),
+    ],
+)
+def test_reconciling_each_board_answer_after_a_restart(
+    path: Path,
+    answer: VendResultCode,
+    outcome: VendOutcome,
+    count: int,
+    in_use: bool,
+) -> None:
+    before = Ledger(path)
+    before.sync_slots(SLOTS, fill_new=True)
+    vend_id = before.begin(1)  # then the process died
+    after = Ledger(path)
+    board = RememberingBoard({vend_id: answer})
+    results = reconcile(board, after)  # type: ignore[arg-type]
+    assert [(r.vend_id, r.outcome) for r in results] == [(vend_id, outcome)]
+    assert after.unfinished_vends() == []
+    assert after.slot(1).count == count
+    assert (1 in after.stocked_slots()) is in_use
+    assert board.asked == [vend_id]
+    assert after.begin(1) != vend_id  # and the id is not handed out again
+    after.close()
 
 
 # --- stock -------------------------------------------------------------------------------------
