@@ -164,7 +164,11 @@ class Board:
         self.close()
 
     def reconnect(self, timeout_s: float) -> BoardInfo:
-        """Close the port, wait up to `timeout_s` for its path to come back, reopen, HELLO."""
+        """Close the port, wait up to `timeout_s` for its path to come back, reopen, HELLO.
+
+        Raises BoardDisconnected if the port never came back, BoardUnreachable if it did but
+        the board stayed silent, BoardProtocolError if what answered is not MDP/1.
+        """
         with self._lock:
             self._close_port()
             self.stats.reconnects += 1
@@ -177,8 +181,13 @@ class Board:
                     except BoardUnreachable as exc:  # still booting, or the path just flickered
                         last = exc
                 if self._clock() >= end:
-                    raise BoardDisconnected(
-                        f"{self.url}: board did not come back within {timeout_s:g} s"
+                    if last is None or isinstance(last, BoardDisconnected):
+                        raise BoardDisconnected(
+                            f"{self.url}: port did not come back within {timeout_s:g} s"
+                        ) from last
+                    raise BoardUnreachable(
+                        f"{self.url}: port is back but the board did not answer HELLO"
+                        f" within {timeout_s:g} s"
                     ) from last
                 self._sleep(self.reconnect_poll_s)
 

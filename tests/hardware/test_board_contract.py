@@ -373,10 +373,19 @@ def test_reconnect_gives_up_after_its_timeout(sim: PtyBoardServer, board: Board)
 
     late = Board(sim.path, clock=lambda: now[0], sleep=sleep)
     sim.unplug()
-    with pytest.raises(BoardDisconnected, match="did not come back"):
+    with pytest.raises(BoardDisconnected, match="port did not come back"):
         late.reconnect(timeout_s=2.0)
     assert now[0] >= 2.0
     assert isinstance(BoardDisconnected("x"), BoardError)
+
+
+def test_reconnect_to_a_silent_board_says_it_is_unreachable(sim: PtyBoardServer) -> None:
+    sim.lose_next_requests(1000)  # the port is there, the board does not answer
+    board = Board(sim.path, sleep=lambda seconds: None)
+    with pytest.raises(BoardUnreachable, match="did not answer HELLO") as failed:
+        board.reconnect(timeout_s=0.1)
+    assert not isinstance(failed.value, BoardDisconnected)
+    assert not board.is_open
 
 
 def test_unplug_mid_vend_then_replug_learns_the_outcome_without_a_second_turn(
