@@ -59,6 +59,7 @@ class App:
         self._key: object = None
         self._screen_key: tuple[Screen, bool, tuple[int, ...], bool] | None = None
         self._changed_at = -1e9
+        self._dirty = True  # the page changed since it was last drawn
 
     # ---- input -----------------------------------------------------------------------------
 
@@ -173,6 +174,7 @@ class App:
         if key == self._key:
             return False
         self.page = build_page(self.view(now))
+        self._dirty = True
         if self.focus < 0:
             order = self._order()
             primary = [i for i, b in enumerate(order) if b.primary]
@@ -203,13 +205,15 @@ class App:
                 ],
             )
         self.frames_drawn += 1
+        self._dirty = False
 
     def frame(self, surface: pygame.Surface, events: list[pygame.event.Event], now: float) -> bool:
         """One turn of the loop: inputs, results, timeouts; draw only if something changed."""
         for event in events:
             self.handle_pygame(event, now)
         self.tick(now)
-        if self.refresh(now) or self.frames_drawn == 0:
+        self.refresh(now)
+        if self._dirty:  # input handled above may already have rebuilt the page
             self.draw(surface)
             return True
         return False

@@ -157,6 +157,18 @@ def test_focus_ring_moves_with_the_arrow_keys() -> None:
     assert sum(ring_around(b.name) for b in app.page.buttons) == 1
 
 
+def test_a_tap_in_the_frame_loop_shows_the_next_screen() -> None:
+    rt = kiosk()
+    surface = pygame.Surface((1280, 800))
+    rt.app.frame(surface, [], 0.0)
+    before = pygame.image.tobytes(surface, "RGB")
+    start = rt.app.page.button("start").rect.center
+    drew = rt.app.frame(surface, [finger(pygame.FINGERUP, start)], 1.0)
+    assert drew and rt.session.state.screen is Screen.SYMPTOM
+    assert pygame.image.tobytes(surface, "RGB") != before
+    assert not rt.app.frame(surface, [], 1.1)  # and then nothing more until something changes
+
+
 def test_an_idle_attract_screen_is_not_redrawn() -> None:
     rt = kiosk()
     surface = pygame.Surface((1280, 800))
