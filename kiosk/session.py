@@ -128,21 +128,28 @@ class KioskSession:
             self._count(command)
         elif isinstance(command, VisitEnded):
             if command.completed:
-                self.stats.count("visit_completed")
+                self._stat("visit_completed")
             else:
-                self.stats.count("visit_abandoned", command.screen)
+                self._stat("visit_abandoned", command.screen)
         return None
 
+    def _stat(self, event: str, key: str = "") -> None:
+        """Counting must never disturb a visit: a failing ledger is logged, not raised."""
+        try:
+            self.stats.count(event, key)
+        except Exception:
+            log.exception("statistic %s/%s not counted", event, key)
+
     def _count(self, stat: CountStat) -> None:
-        self.stats.count(stat.event, stat.key)
+        self._stat(stat.event, stat.key)
         if stat.event == "symptom":
             with contextlib.suppress(KeyError):
-                self.stats.count("category", self.content.symptom(stat.key).category)
+                self._stat("category", self.content.symptom(stat.key).category)
 
     def _choose(self, command: ChoosePrescription) -> Event | None:
         intensity = Intensity.from_ucla(command.ucla_total)
         if command.ucla_total is not None:
-            self.stats.count("intensity", intensity.value)
+            self._stat("intensity", intensity.value)
         stocked = self.stock.stocked_slots() if self.state.dispensing_ok else {}
         try:
             choice = self.chooser(self.content, command.symptom, intensity, stocked)

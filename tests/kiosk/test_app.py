@@ -227,3 +227,26 @@ def test_the_demo_writes_a_png_for_every_screen(tmp_path: Path, lang: str) -> No
     for shot in shots:
         assert shot.path.exists() and shot.path.stat().st_size > 1000
         assert pygame.image.load(str(shot.path)).get_size() == (1024, 600)
+
+
+class BrokenStats:
+    def count(self, event: str, key: str = "") -> None:
+        raise RuntimeError("disk full")
+
+
+def test_a_failing_statistics_store_never_stops_a_visit() -> None:
+    config = replace(KioskConfig(), display=panel(1280, 800))
+    rt = build_runtime(
+        config,
+        0.0,
+        dispenser=SimulatedDispenser(),
+        seed=1,
+        stats=BrokenStats(),
+        fonts=fonts(),
+        content=bundled(),
+    )
+    now = 0.0
+    for name in ["start", "symptom:" + bundled().symptoms[0].id, "skip"]:
+        now += 1
+        rt.app.press(name, now)
+    assert rt.session.state.screen is Screen.PRESCRIPTION
