@@ -176,9 +176,18 @@ def _hour(when: datetime) -> str:
 class Ledger:
     """The kiosk's durable record. Implements `hardware.vend.VendJournal`."""
 
-    def __init__(self, path: Path, *, now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        now: Callable[[], datetime] = _utc_now,
+        records_runs: bool = True,
+    ) -> None:
+        """`records_runs=False` is for tools (`stock`, `stats`) that open the ledger while the
+        kiosk may be running: they neither count a crash nor mark a clean shutdown."""
         self.path = path
         self._now = now
+        self._records_runs = records_runs
         self._lock = threading.RLock()
         self._stats_lock = threading.RLock()
         self._db = self._connect(synchronous="FULL")
@@ -188,7 +197,7 @@ class Ledger:
             # Counters are written from the UI thread: no fsync per count (a power cut may lose
             # the last few). The next FULL commit of a vend makes them durable too.
             self._stats = self._connect(synchronous="NORMAL")
-            self.crashed_last_run = self._mark_running()
+            self.crashed_last_run = self._mark_running() if records_runs else False
         except (sqlite3.Error, LedgerError) as exc:
             self._db.close()
             if isinstance(exc, LedgerError):
@@ -256,8 +265,9 @@ class Ledger:
         """Mark a clean shutdown and close the file."""
         with self._lock, self._stats_lock:
             try:
-                with self._transaction() as db:
-                    db.execute("UPDATE meta SET value = '1' WHERE key = 'clean_shutdown'")
+                if self._records_runs:
+                    with self._transaction() as db:
+                        db.execute("UPDATE meta SET value = '1' WHERE key = 'clean_shutdown'")
             finally:
                 self._stats.close()
                 self._db.close()
@@ -291,7 +301,8 @@ class Ledger:
     def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
         with self._transaction() as db:
             row = db.execute(
-                "SELECT id, slot FROM vends WHERE vend_id = ? AND outcome IS NULL", (vend_id,)
+                "SELECT id, slot, kind FROM vends WHERE vend_id = ? AND outcome IS NULL",
+                (vend_id,),
             ).fetchone()
             if row is None:
                 raise LedgerError(f"vend {vend_id} is not an unfinished vend")
@@ -299,11 +310,19 @@ class Ledger:
                 "UPDATE vends SET outcome = ?, outcome_at = ?, detail = ? WHERE id = ?",
                 (outcome.value, self._stamp(), detail, row[0]),
             )
-            self._apply_outcome(db, int(row[1]), outcome)
+            self._apply_outcome(db, int(row[1]), outcome, VendKind(row[2]))
 
     @staticmethod
-    def _apply_outcome(db: sqlite3.Connection, slot: int, outcome: VendOutcome) -> None:
-        """What an outcome means for the slot; in the same transaction as the outcome."""
+    def _apply_outcome(
+        db: sqlite3.Connection, slot: int, outcome: VendOutcome, kind: VendKind
+    ) -> None:
+        """What an outcome means for the slot; in the same transaction as the outcome.
+
+        A technician's test vend leaves the stock alone (the item it drops is put back, and a
+        test on an empty slot says nothing staff did not know); only a motor fault, which
+        makes the slot unsafe for visitors, is kept."""
+        if kind is VendKind.TEST and outcome is not VendOutcome.MOTOR_FAULT:
+            return
         if outcome is VendOutcome.DISPENSED:
             # Never negative: an item that fell from a slot the ledger thought empty means staff
             # loaded it without a refill record; the count stays at 0 until the next refill.

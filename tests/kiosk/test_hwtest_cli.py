@@ -405,11 +405,6 @@ def test_test_vends_are_recorded_in_the_ledger_as_test_vends(machine: Path) -> N
     assert run.result("slots.1")["details"]["vend_id"] in ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kiosk.ledger.Ledger.finish applies a test vend's outcome to the stock like a "
-    "visit's; reported to the lead (hwtest must not touch stock)",
-)
 def test_test_vends_do_not_touch_stock(machine: Path) -> None:
     # With the drop sensor watching, every turn of the full simulated slots drops an item.
     run = hwtest_cli(machine, "--yes", "--only", "slots,gpio")
