@@ -73,8 +73,9 @@ def build_runtime(
     seed: int | None = None,
     fonts: FontBook | None = None,
     content: Content | None = None,
+    content_fault: str | None = None,
 ) -> Runtime:
-    fault: str | None = None
+    fault = content_fault
     if content is None:
         content, fault = load_checked_content(config)
     dispenser = dispenser if dispenser is not None else SimulatedDispenser()

@@ -52,9 +52,11 @@ def _run(config: object, args: argparse.Namespace) -> int:
     import pygame
 
     from kiosk.config import KioskConfig
+    from kiosk.content_feed import ContentFeed
     from kiosk.demo import RESOLUTIONS, run_demo
     from kiosk.machine_setup import open_machine
     from kiosk.runtime import build_runtime
+    from kiosk.session import KioskSession
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.systemd import Notifier
@@ -72,6 +74,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
     shutdown.install()
     notifier = Notifier.from_environ()
     machine = open_machine(config, args.port)
+    feed = ContentFeed.open(config)
     runtime = build_runtime(
         config,
         time.monotonic(),
@@ -79,13 +82,22 @@ def _run(config: object, args: argparse.Namespace) -> int:
         stock=machine.stock,
         stats=machine.stats,
         history=machine.history,
+        content=feed.initial,
+        content_fault=feed.initial_fault,
     )
+    feed.start()
+
+    def poll(session: KioskSession, now: float) -> None:
+        machine.poll(session, now)
+        feed.poll(session, now)
+
     shutdown.on_shutdown("display", pygame.display.quit)
     shutdown.on_shutdown("machine", machine.close)
     shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
+    shutdown.on_shutdown("content watcher", feed.close)
     shutdown.on_shutdown("systemd", notifier.stopping)
     try:
-        status = Shell(runtime, surface, args.windowed, notifier, shutdown, poll=machine.poll).run()
+        status = Shell(runtime, surface, args.windowed, notifier, shutdown, poll=poll).run()
     finally:
         shutdown.shut_down()
     return status
