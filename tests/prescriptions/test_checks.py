@@ -15,6 +15,7 @@ from prescriptions.checks import (
     PLACE_PHONE,
     Minimums,
     check_content,
+    check_directory,
 )
 from prescriptions.errors import ContentError, IssueCode
 from prescriptions.loader import load_content
@@ -83,7 +84,8 @@ def test_bundled_content_passes_every_check_but_the_card_fit() -> None:
 
 def test_bundled_cards_fit_the_smallest_screen_with_the_real_layout() -> None:
     card = pytest.importorskip("kiosk.ui.card", reason="the card renderer is not written yet")
-    assert [str(i) for i in check_content(BUNDLED, fits=card.card_fit_problem)] == []
+    result = check_directory(BUNDLED, fits_for=card.make_fit_check)  # as `content check` does
+    assert [str(i) for i in result.issues] == []
 
 
 def test_messages_are_korean_first_with_an_english_code_and_a_file_line() -> None:
