@@ -51,9 +51,9 @@ from prescriptions.tomlwrite import prescriptions_toml
 TEXT_FIELDS = ("medicine", "phrase", "dosage")
 PLAIN_COLUMNS = ("file", "id", "categories", "items", "gentle", "weight", "next_step")
 REQUIRED_COLUMNS = ("file", "id", "categories", *(f"{f}_ko" for f in TEXT_FIELDS))
-_TRUE = {"true", "1", "yes", "y", "예", "o"}
-_FALSE = {"false", "0", "no", "n", "아니오", "아니요", "x", ""}
-_EXCEL_ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"}
+_TRUE = frozenset({"true", "1", "yes", "y", "예", "o"})
+_FALSE = frozenset({"false", "0", "no", "n", "아니오", "아니요", "x", ""})
+_EXCEL_ERRORS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
 _FILE_NAME = re.compile(r'^[^/\\:*?"<>|.][^/\\:*?"<>|]*$')
 _LIST_SPLIT = re.compile(r"[,;\s]+")
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from prescriptions.errors import ContentIssue, IssueCode
@@ -69,17 +70,19 @@ class Kind:
     REQUIRED_IDS = "non-empty list of ids"
 
 
-KIND_KO = {
-    Kind.ID: '따옴표로 감싼 id ("lonely-001")',
-    Kind.OPTIONAL_ID: '따옴표로 감싼 id ("hotline-120")',
-    Kind.TEXT: '따옴표로 감싼 글 ("…")',
-    Kind.OPTIONAL_TEXT: '따옴표로 감싼 글 ("…")',
-    Kind.BOOL: "true 또는 false",
-    Kind.WEIGHT: "숫자 (1.0)",
-    Kind.IDS: 'id 목록 (["a", "b"])',
-    Kind.REQUIRED_IDS: 'id 목록 (["a", "b"])',
-    "table": "표 ([이름.ko] 형식)",
-}
+KIND_KO = MappingProxyType(
+    {
+        Kind.ID: '따옴표로 감싼 id ("lonely-001")',
+        Kind.OPTIONAL_ID: '따옴표로 감싼 id ("hotline-120")',
+        Kind.TEXT: '따옴표로 감싼 글 ("…")',
+        Kind.OPTIONAL_TEXT: '따옴표로 감싼 글 ("…")',
+        Kind.BOOL: "true 또는 false",
+        Kind.WEIGHT: "숫자 (1.0)",
+        Kind.IDS: 'id 목록 (["a", "b"])',
+        Kind.REQUIRED_IDS: 'id 목록 (["a", "b"])',
+        "table": "표 ([이름.ko] 형식)",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -188,13 +191,15 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-_TYPE_KO = {
-    "true/false": "true/false",
-    "text": "글",
-    "number": "숫자",
-    "list": "목록",
-    "table": "표",
-}
+_TYPE_KO = MappingProxyType(
+    {
+        "true/false": "true/false",
+        "text": "글",
+        "number": "숫자",
+        "list": "목록",
+        "table": "표",
+    }
+)
 
 
 class _Invalid(Exception):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Protocol
 
 from prescriptions.history import History
@@ -35,12 +36,14 @@ class Steering:
     hotline_120_factor: float  # weight multiplier for prescriptions whose next step is 120
 
 
-STEERING: Mapping[Intensity, Steering] = {
-    Intensity.SKIPPED: Steering(gentle_only=False, gentle_factor=1.0, hotline_120_factor=1.0),
-    Intensity.LOW: Steering(gentle_only=False, gentle_factor=1.0, hotline_120_factor=1.0),
-    Intensity.MODERATE: Steering(gentle_only=False, gentle_factor=2.0, hotline_120_factor=2.0),
-    Intensity.HIGH: Steering(gentle_only=True, gentle_factor=1.0, hotline_120_factor=3.0),
-}
+STEERING: Mapping[Intensity, Steering] = MappingProxyType(
+    {
+        Intensity.SKIPPED: Steering(gentle_only=False, gentle_factor=1.0, hotline_120_factor=1.0),
+        Intensity.LOW: Steering(gentle_only=False, gentle_factor=1.0, hotline_120_factor=1.0),
+        Intensity.MODERATE: Steering(gentle_only=False, gentle_factor=2.0, hotline_120_factor=2.0),
+        Intensity.HIGH: Steering(gentle_only=True, gentle_factor=1.0, hotline_120_factor=3.0),
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ with line breaks written as multi-line strings so the file reads like the card.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 
 from prescriptions.model import BASE_LANGUAGE, Prescription
 
@@ -25,7 +26,9 @@ HEADER = """\
 #   [prescription.ko]  한국어 (꼭 필요), [prescription.en] 영어 (없으면 한국어가 나옵니다)
 """
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = MappingProxyType(
+    {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\f": "\\f", "\r": "\\r"}
+)
 
 
 def _escape(ch: str, keep_newline: bool) -> str:
