@@ -186,10 +186,15 @@ class _RowReader:
         )
 
     def entry(self, row: int, cells: list[str]) -> Entry | None:
-        if len(cells) > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
-            self.bad(row, "-", "머리글이 없는 칸에 값이 있습니다", "values beyond the last column")
-        values = dict(zip(self.header, [*cells, *[""] * len(self.header)], strict=False))
         before = len(self.issues)
+        padded = [*cells, *[""] * (len(self.header) - len(cells))]
+        named = [""] * max(0, len(cells) - len(self.header))  # past the last header: unnamed
+        values: dict[str, str] = {}
+        for column, value in zip([*self.header, *named], padded, strict=True):
+            if column:
+                values[column] = value
+            elif value.strip():  # Excel may save empty columns; only empty ones are harmless
+                self.bad(row, "?", "머리글이 없는 열에 값이 있습니다", "a value under no header")
         for column, value in values.items():
             if value.strip() in _EXCEL_ERRORS:
                 self.bad(
@@ -264,9 +269,10 @@ def _ids(cell: str) -> tuple[str, ...]:
 def _check_header(header: list[str], source: str) -> list[ContentIssue]:
     allowed = set(PLAIN_COLUMNS) | {f"{f}_{lang}" for f in TEXT_FIELDS for lang in KNOWN_LANGUAGES}
     problems = []
-    unknown = [c for c in header if c not in allowed]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    repeated = sorted({c for c in header if header.count(c) > 1})
+    named = [c for c in header if c]  # Excel may add empty columns at the right
+    unknown = [c for c in named if c not in allowed]
+    missing = [c for c in REQUIRED_COLUMNS if c not in named]
+    repeated = sorted({c for c in named if named.count(c) > 1})
     for kind_ko, kind_en, names in (
         ("모르는 열", "unknown columns", unknown),
         ("빠진 열", "missing columns", missing),

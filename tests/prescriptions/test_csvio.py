@@ -335,3 +335,14 @@ def test_export_refuses_content_whose_prescriptions_do_not_load(tmp_path: Path) 
         export_csv(content, tmp_path / "x.csv")
     assert refused.value.issues[0].code == "unknown-field"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_empty_columns_excel_adds_at_the_right_are_ignored_but_not_values_under_them() -> None:
+    text = entries_to_csv(entries_in(GOOD)).decode("utf-8-sig")
+    lines = text.split("\r\n")
+    widened = "\r\n".join(f"{line},," if line else line for line in lines)
+    assert _entries(widened.encode("utf-8-sig")) == entries_in(GOOD)
+    stray = "\r\n".join([f"{lines[0]},,", f"{lines[1]},,oops", *lines[2:]])
+    with pytest.raises(ContentError) as refused:
+        entries_from_csv(stray.encode("utf-8-sig"), "x.csv")
+    assert [(i.line, i.code) for i in refused.value.issues] == [(2, "csv-cell")]
