@@ -40,6 +40,7 @@ from prescriptions.schema import PRESCRIPTIONS_DIR
 LOG = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int, int], ...]
+_STAGING_PREFIX = ".content-staging-"
 
 
 class Waiter(Protocol):
@@ -110,6 +111,9 @@ class ContentStore:
 
     def start(self) -> ReloadResult:
         """The first load. When the directory fails, fall back to the last good snapshot."""
+        if self.snapshot_dir is not None:  # copies left by a reload a power cut interrupted
+            for stale in self.snapshot_dir.parent.glob(f"{_STAGING_PREFIX}*"):
+                shutil.rmtree(stale, ignore_errors=True)
         result = self.reload()
         if result.accepted or self.snapshot_dir is None or not self.snapshot_dir.is_dir():
             return result
@@ -192,7 +196,7 @@ class ContentStore:
         if self.snapshot_dir is not None:
             try:
                 self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
-                return Path(tempfile.mkdtemp(prefix=".content-", dir=self.snapshot_dir.parent))
+                return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
             except OSError as exc:
                 LOG.warning("cannot stage content beside %s: %s", self.snapshot_dir, exc)
         return Path(tempfile.mkdtemp(prefix="maeum-content-"))

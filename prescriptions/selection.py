@@ -105,7 +105,8 @@ class Selector:
     def choose(self, symptom_id: str, intensity: Intensity, stocked: Mapping[int, str]) -> Choice:
         """A prescription for this visit, recorded in the history as shown.
 
-        `stocked` maps slot number → item id for the slots in use that have stock."""
+        `stocked` maps slot number → item id for the slots in use that have stock.
+        Raises KeyError for a symptom the content does not have."""
         pool = self.candidates(symptom_id, intensity)
         index = weighted_pick([w for _, w in pool], self.rng.random())
         prescription = pool[index][0]

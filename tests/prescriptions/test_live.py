@@ -107,6 +107,7 @@ def test_a_restart_on_broken_files_serves_the_last_good_copy(tmp_path: Path) -> 
     assert first.start().accepted
     _edit(content_dir, f'phrase = "{PHRASE}"', "phrase = ")  # broken while the kiosk is off
 
+    (snapshot.parent / ".content-staging-left-by-a-power-cut").mkdir()
     restarted = _store(content_dir, snapshot)
     result = restarted.start()
     assert not result.accepted
