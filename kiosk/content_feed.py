@@ -91,8 +91,9 @@ class ContentFeed:
 
 
 def _quick_load(directory: Path, snapshot: Path) -> tuple[Content, str | None]:
-    """Structural checks only; the last good snapshot when the files are broken."""
-    for source in (directory, snapshot):
+    """The last good snapshot (it passed every check) when there is one; on a first start the
+    files with the structural checks, until the worker's full check a few seconds later."""
+    for source in (snapshot, directory):
         if not source.is_dir():
             continue
         try:
@@ -101,8 +102,7 @@ def _quick_load(directory: Path, snapshot: Path) -> tuple[Content, str | None]:
             log.exception("content in %s could not be read", source)
             continue
         if result.ok:
-            if source != directory:
-                log.warning("content in %s refused; starting on the last good copy", directory)
+            log.info("content: starting on %s", source)
             return result.content, None
         log.error(
             "content in %s has %d problem(s), first: %s",

@@ -59,8 +59,9 @@ def _page(
     if rx.items:
         with contextlib.suppress(KeyError):
             item = content.item(rx.items[0]).name.get(lang) or item
-    if not any(p.id == rx.id for p in content.prescriptions):
-        content = replace(content, prescriptions=(*content.prescriptions, rx))
+    if rx not in content.prescriptions:  # measure the text given, not a stored namesake
+        others = tuple(p for p in content.prescriptions if p.id != rx.id)
+        content = replace(content, prescriptions=(*others, rx))
     view = View(
         state=state,
         texts=texts,

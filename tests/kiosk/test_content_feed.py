@@ -81,3 +81,18 @@ def test_a_kiosk_restarting_on_broken_files_starts_on_the_last_good_copy(tmp_pat
     assert again.initial_fault is None
     assert len(again.initial.symptoms) >= 16
     again.close()
+
+
+def test_the_fit_check_measures_the_text_it_is_given() -> None:
+    from dataclasses import replace as change
+
+    from kiosk.ui.card import make_fit_check
+    from prescriptions.model import Localized
+    from tests.kiosk.ui_support import bundled
+
+    content = bundled()
+    fits = make_fit_check(content, fonts=fonts())
+    rx = content.prescriptions[0]
+    assert fits(rx, "ko") is None
+    long = change(rx, phrase=Localized.of({"ko": "아주 긴 문장이에요. " * 20}))
+    assert fits(long, "ko") is not None
