@@ -1,4 +1,9 @@
-"""The app shell: pages from the flow state, input to actions, drawing only when needed."""
+"""The app shell: pages from the flow state, input to actions, drawing only when needed.
+
+With staff mode on the screen (the service button, or a long press in the top-left corner),
+pages come from the staff screens and input goes to staff mode; the visit waits, untouched.
+Leaving staff mode returns to attract, or, when nobody got past the PIN, resumes the visit.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,19 @@ from dataclasses import dataclass, field, replace
 import pygame
 
 from kiosk.config import KioskConfig
-from kiosk.flow import Back, CloseHelp, Event, MoreTime, OpenHelp, Screen
+from kiosk.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
 from kiosk.i18n import Texts, Translations
 from kiosk.input import InputMapper, Nav, Tap, UiInput
 from kiosk.screens import build_page
 from kiosk.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
 from kiosk.session import KioskSession
+from kiosk.staff import events as staff_events
+from kiosk.staff.events import Leave, StaffEvent, StaffScreen
+from kiosk.staff.gesture import CornerPress
+from kiosk.staff.mode import StaffMode
+from kiosk.staff.screens.base import StaffButton, StaffPage
+from kiosk.staff.service import SERVICE_BUTTON_EVENT
+from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
@@ -47,6 +59,7 @@ class App:
     ui: UiState = field(default_factory=UiState)
     focus: int = 0
     frames_drawn: int = 0
+    staff: StaffMode | None = None  # None: this kiosk has no staff mode (tests, the demo)
 
     def __post_init__(self) -> None:
         d = self.config.display
@@ -57,16 +70,59 @@ class App:
         self.page: Page = Page()
         self.pictures = PictureCache()
         self._key: object = None
-        self._screen_key: tuple[Screen, bool, tuple[int, ...], bool] | None = None
+        self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
+        self.staff_page = StaffPage()
+        self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
 
     # ---- input -----------------------------------------------------------------------------
 
+    @property
+    def staff_on(self) -> bool:
+        return self.staff is not None and self.staff.active
+
     def handle_pygame(self, event: pygame.event.Event, now: float) -> None:
+        if self._staff_input(event, now):
+            return
         ui_input = self.mapper.map(event)
         if ui_input is not None:
             self.feed(ui_input, now)
+
+    def _staff_input(self, event: pygame.event.Event, now: float) -> bool:
+        """The service button, the corner press and typed digits; True when used up here."""
+        if self.staff is None:
+            return False
+        if event.type == SERVICE_BUTTON_EVENT:
+            self.open_staff(now)
+            return True
+        if self._corner(event, now):
+            return True
+        if not self.staff.active:
+            return False
+        if self.staff.state.screen is StaffScreen.PIN and event.type == pygame.KEYDOWN:
+            typed = getattr(event, "unicode", "")
+            if typed.isdigit() and typed.isascii():  # a USB keyboard: then Enter means OK
+                self._staff_act(staff_events.Digit(int(typed)), now)
+                names = [b.name for b in self._order()]
+                self.focus = names.index("ok") if "ok" in names else self.focus
+                return True
+        return False
+
+    def _corner(self, event: pygame.event.Event, now: float) -> bool:
+        """Feed the hidden corner press; True for the release of the press that opened staff
+        mode (it must not also press the button under the finger on the PIN screen)."""
+        if self.staff_on and event.type in DOWN:
+            return False  # on the staff screens a press is just a press
+        if feed_corner(self.corner, event, self.mapper.size, now):
+            self.open_staff(now)
+            return True
+        return False
+
+    def open_staff(self, now: float) -> None:
+        """The PIN keypad over whatever the visitor was doing (which waits)."""
+        if self.staff is not None and not self.staff.active and self.staff.open(now):
+            self.refresh(now)
 
     def feed(self, ui_input: UiInput, now: float) -> None:
         self.refresh(now)  # act on the page the visitor is looking at
@@ -76,7 +132,10 @@ class App:
             hit = self._hit(ui_input.pos)
             if hit is not None:
                 self.focus = self._order().index(hit)
-                self._act(hit.action, now)
+                self._press(hit, now)
+            return
+        if self.staff_on:
+            self._staff_nav(ui_input, now)
             return
         if ui_input is Nav.HELP:
             self._act(OpenHelp(), now)
@@ -97,12 +156,47 @@ class App:
         elif ui_input is Nav.SELECT:
             order = self._order()
             if order:
-                self._act(order[self.focus % len(order)].action, now)
+                self._press(order[self.focus % len(order)], now)
+
+    def _staff_nav(self, ui_input: Nav, now: float) -> None:
+        """Keys on a staff screen: the same focus ring; Esc goes back; H does nothing."""
+        order = self._order()
+        if ui_input is Nav.BACK:
+            self._staff_act(staff_events.Back(), now)
+        elif ui_input in (Nav.NEXT, Nav.PREVIOUS) and order:
+            self.focus = (self.focus + (1 if ui_input is Nav.NEXT else -1)) % len(order)
+            self._key = None
+        elif ui_input is Nav.SELECT and order:
+            self._press(order[self.focus % len(order)], now)
 
     def press(self, name: str, now: float) -> None:
         """Press a button by name (the demo script and tests)."""
         self.refresh(now)
-        self._act(self.page.button(name).action, now)
+        if self.staff_on:
+            self._press(self.staff_page.button(name), now)
+        else:
+            self._press(self.page.button(name), now)
+
+    def _press(self, b: Button | StaffButton, now: float) -> None:
+        if isinstance(b, StaffButton):
+            self._staff_act(b.action, now)
+        else:
+            self._act(b.action, now)
+
+    def _staff_act(self, event: StaffEvent, now: float) -> None:
+        if self.staff is None:
+            return
+        leave = self.staff.handle(event, now)
+        if leave is not None:
+            self._leave_staff(leave, now)
+        self.refresh(now)
+
+    def _leave_staff(self, leave: Leave, now: float) -> None:
+        """Back to the visitor screens: the paused visit resumes, or the kiosk goes home."""
+        self.session.tick(now)  # vends that finished meanwhile are counted first
+        self.session.handle(MoreTime() if leave.resume_visit else GoHome(), now)
+        self._screen_key = None
+        self._key = None
 
     def _act(self, action: Event | PageTurn, now: float) -> None:
         if isinstance(action, PageTurn):
@@ -111,15 +205,18 @@ class App:
             self.session.handle(action, now)
         self.refresh(now)
 
-    def _hit(self, pos: tuple[int, int]) -> Button | None:
-        for b in reversed(self.page.buttons):
+    def _buttons(self) -> list[Button | StaffButton]:
+        return list(self.staff_page.buttons if self.staff_on else self.page.buttons)
+
+    def _hit(self, pos: tuple[int, int]) -> Button | StaffButton | None:
+        for b in reversed(self._buttons()):
             if b.rect.collidepoint(pos):
                 return b
         return None
 
-    def _order(self) -> list[Button]:
+    def _order(self) -> list[Button | StaffButton]:
         """Focus order: the screen's own buttons first, then the bars."""
-        buttons = self.page.buttons
+        buttons = self._buttons()
         return [b for b in buttons if b.name not in CHROME] + [
             b for b in buttons if b.name in CHROME
         ]
@@ -127,6 +224,14 @@ class App:
     # ---- frame -----------------------------------------------------------------------------
 
     def tick(self, now: float) -> None:
+        if self.staff is not None and self.staff.active:
+            leave = self.staff.tick(now)  # the visit waits: no timeouts, no prompts
+            if leave is not None:
+                self._leave_staff(leave, now)
+            return
+        if self.corner.due(now):
+            self.open_staff(now)
+            return
         self.session.tick(now)
 
     def view(self, now: float) -> View:
@@ -150,8 +255,10 @@ class App:
 
     def refresh(self, now: float) -> bool:
         """Rebuild the page if anything visible changed; True when it did."""
+        if self.staff is not None and self.staff.active:
+            return self._refresh_staff(self.staff, now)
         state = self.session.state
-        screen_key: tuple[Screen, bool, tuple[int, ...], bool] = (
+        screen_key: tuple[object, ...] = (
             state.screen,
             state.prompting,
             state.visit.answers,
@@ -160,9 +267,7 @@ class App:
         if screen_key != self._screen_key:
             if self._screen_key is not None and screen_key[0] != self._screen_key[0]:
                 self.ui = UiState()
-            self._screen_key = screen_key
-            self._changed_at = now
-            self.focus = -1  # the primary button takes the focus
+            self._new_screen(screen_key, now)
         key = (
             state,
             self.ui,
@@ -182,10 +287,32 @@ class App:
         self._key = (state, self.ui, self.focus, *key[3:])
         return True
 
+    def _new_screen(self, screen_key: tuple[object, ...], now: float) -> None:
+        self._screen_key = screen_key
+        self._changed_at = now
+        self.focus = -1  # the primary button takes the focus
+
+    def _refresh_staff(self, staff: StaffMode, now: float) -> bool:
+        state = staff.state
+        screen_key = ("staff", state.screen, state.slot)
+        if screen_key != self._screen_key:
+            self._new_screen(screen_key, now)
+        key = ("staff", staff.key(now), self.focus)
+        if key == self._key:
+            return False
+        self.staff_page = staff.build(self.view(now), now)
+        self._dirty = True
+        if self.focus < 0:
+            order = self._order()
+            primary = [i for i, b in enumerate(order) if b.primary]
+            self.focus = primary[0] if primary else 0
+        self._key = ("staff", staff.key(now), self.focus)
+        return True
+
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.palette.background)
-        self.renderer.draw(surface, self.page.ops)
-        for b in self.page.buttons:
+        self.renderer.draw(surface, self.staff_page.ops if self.staff_on else self.page.ops)
+        for b in self._buttons():
             self.renderer.draw(surface, b.ops)
         order = self._order()
         if order:

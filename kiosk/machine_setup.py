@@ -3,6 +3,10 @@ per-frame `poll` that keeps the visit flow and the lights in step with the hardw
 
 A machine that cannot be built (the ledger cannot open, a part is broken) still gives a kiosk:
 prescriptions without items, the help lines, and an honest word — never a crash.
+
+Alerts (low stock, a slot out of use, the board lost) light the attention LED and are logged:
+the `AlertMonitor` checks every few seconds from `poll` and after every vend. The service
+button inside the cabinet becomes a pygame event that opens staff mode.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from hardware.dispenser import Dispenser, VendOutcome
+from hardware.dispenser import Dispenser, VendOutcome, VendResult
+from kiosk.alerts import AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
 from kiosk.flow import Screen
 from kiosk.machine import Machine, OutOfService, build_machine
 from kiosk.session import KioskSession, NoStats, Stats, Stock
+from kiosk.staff.service import post_service_button_to_pygame
 from prescriptions.history import History, JsonHistory, MemoryHistory
 
 log = logging.getLogger(__name__)
@@ -34,14 +40,21 @@ class MachineHandle:
     history: History
     machine: Machine | None = None
     fault: str | None = None  # why the machine could not be built at all
+    monitor: AlertMonitor | None = None
     _last_screen: Screen | None = field(default=None, repr=False)
     _last_outcome: VendOutcome | None = field(default=None, repr=False)
 
+    def current_fault(self) -> str | None:
+        """Why nothing can be dispensed now (setup failed, board lost), or None."""
+        return self.fault or (self.machine.fault if self.machine is not None else None)
+
     def poll(self, session: KioskSession, now: float) -> None:
         """Once per frame; cheap. Dispensing follows the board; the chute light stops once
-        the take-item screen is left."""
-        fault = self.fault or (self.machine.fault if self.machine is not None else None)
+        the take-item screen is left; alerts are checked every few seconds."""
+        fault = self.current_fault()
         session.set_dispensing(fault is None, now)
+        if self.monitor is not None:
+            self.monitor.poll(now)
         screen = session.state.screen
         if (
             self._last_screen is Screen.TAKE_ITEM
@@ -71,4 +84,42 @@ def open_machine(config: KioskConfig, port: str | None) -> MachineHandle:
         reason = f"machine setup failed: {exc}"
         return MachineHandle(OutOfService(reason), NoStock(), NoStats(), history, fault=reason)
     machine.post_keys_to_pygame()
-    return MachineHandle(machine.dispenser, machine, machine.ledger, history, machine)
+    monitor = alert_monitor(machine)
+    if machine.io is not None:
+        post_service_button_to_pygame(machine.io.service_button)
+    dispenser = AlertsFollow(machine.dispenser, monitor)
+    return MachineHandle(dispenser, machine, machine.ledger, history, machine, monitor=monitor)
+
+
+def alert_monitor(machine: Machine) -> AlertMonitor:
+    """Alerts from the ledger's slots and the board, on the cabinet's attention LED."""
+    io = machine.io
+
+    def set_led(on: bool) -> None:
+        if io is not None:
+            io.attention_led.set(on)
+
+    return AlertMonitor(lambda: alerts_for(machine.ledger.slots(), machine.fault), set_led)
+
+
+class AlertsFollow:
+    """The dispenser the kiosk uses: after every vend the alerts are checked, so a slot that
+    ran low lights the LED at once (the machine's own light rule knows only empty and
+    faulty slots)."""
+
+    def __init__(self, inner: Dispenser, monitor: AlertMonitor) -> None:
+        self._inner = inner
+        self._monitor = monitor
+
+    @property
+    def simulated(self) -> bool:
+        return self._inner.simulated
+
+    def vend(self, slot: int) -> VendResult:
+        try:
+            return self._inner.vend(slot)
+        finally:
+            self._monitor.check()
+
+    def close(self) -> None:
+        self._inner.close()

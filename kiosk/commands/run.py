@@ -59,6 +59,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
     from kiosk.session import KioskSession
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.staff.setup import build_staff_mode
     from kiosk.systemd import Notifier
 
     assert isinstance(config, KioskConfig)
@@ -91,8 +92,13 @@ def _run(config: object, args: argparse.Namespace) -> int:
         machine.poll(session, now)
         feed.poll(session, now)
 
+    staff = build_staff_mode(
+        config, machine, runtime.session, feed, simulated=runtime.dispenser.simulated
+    )
+    runtime.app.staff = staff
     shutdown.on_shutdown("display", pygame.display.quit)
     shutdown.on_shutdown("machine", machine.close)
+    shutdown.on_shutdown("staff", staff.close)  # its jobs end before the ledger closes
     shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
     shutdown.on_shutdown("content watcher", feed.close)
     shutdown.on_shutdown("systemd", notifier.stopping)

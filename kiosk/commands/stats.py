@@ -1,18 +1,104 @@
-"""`python main.py stats`: anonymous usage statistics."""
+"""`python main.py stats`: anonymous usage statistics from the kiosk's ledger.
+
+    python main.py stats                                  the last 7 days, a summary per day
+    python main.py stats --from 2026-03-01 --to 2026-03-31 --csv march.csv --chart march.png
+
+The CSV has one row per hour, event and key (columns: date, hour, event, key, count; see
+docs/staff-guide.md); the chart is a daily bar chart of visits started and finished.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kiosk.i18n import Texts
+    from kiosk.stats import DayVisits
 
 NAME = "stats"
-HELP = "anonymous usage statistics"
+HELP = "anonymous usage statistics: a daily summary, --csv FILE, --chart FILE.png"
+DEFAULT_DAYS = 7
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    return None
+    parser.add_argument(
+        "--from", dest="first", type=_date, metavar="DATE", help="first day (default: 6 days ago)"
+    )
+    parser.add_argument("--to", dest="last", type=_date, metavar="DATE", help="last day (today)")
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="write the hourly counts as CSV")
+    parser.add_argument("--chart", type=Path, metavar="FILE.png", help="write a daily chart")
+    parser.add_argument("--lang", help="language of the summary and chart (default: the kiosk's)")
 
 
-def run(args: argparse.Namespace) -> int:
-    print(f"{NAME}: not built yet", file=sys.stderr)
-    return 2
+def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None = None) -> int:
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
+    from kiosk.i18n import Texts, Translations
+    from kiosk.stats import daily_visits, day_bounds, write_csv
+    from kiosk.stock_text import open_tool_ledger
+
+    out = out or sys.stdout
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
+    last = args.last or today or date.today()
+    first = args.first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        print(f"stats: --from {first} is after --to {last}", file=sys.stderr)
+        return 2
+    lang = args.lang or config.language
+    texts = Texts(Translations.load(tuple(dict.fromkeys((lang, *config.languages)))), lang)
+    ledger = open_tool_ledger(config.data_dir, texts)
+    if ledger is None:
+        return 1
+    try:
+        counts = ledger.counts(*day_bounds(first, last))
+    finally:
+        ledger.close()
+    days = daily_visits(counts, first, last)
+    print(summary_table(days, texts), file=out)
+    if args.csv is not None:
+        rows = write_csv(args.csv, counts)
+        print(f"CSV: {args.csv} ({rows} rows)", file=out)
+    if args.chart is not None:
+        _chart(args.chart, days, texts)
+        print(f"chart: {args.chart}", file=out)
+    return 0
+
+
+def summary_table(days: list[DayVisits], texts: Texts) -> str:
+    """Visits started and finished per day, with the totals, as aligned columns."""
+    from kiosk.stock_text import display_width, pad
+
+    rows = [["", texts("staff.chart.started"), texts("staff.chart.completed")]]
+    rows += [[d.day.isoformat(), str(d.started), str(d.completed)] for d in days]
+    rows.append(["Σ", str(sum(d.started for d in days)), str(sum(d.completed for d in days))])
+    widths = [max(display_width(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+def _chart(path: Path, days: list[DayVisits], texts: Texts) -> None:
+    import os
+
+    # Headless: the chart needs fonts and a surface, never a window.
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from kiosk.stats_chart import save_daily_chart
+    from kiosk.ui.fonts import FontBook
+
+    save_daily_chart(path, days, texts, FontBook())

@@ -1,0 +1,124 @@
+"""What staff should know about the machine: low stock, a slot out of use, the board lost.
+
+Every alert lights the attention LED on the cabinet, writes one log line when it appears (and
+one when it clears), and is a line on the staff overview. `alerts_for` is pure; the
+`AlertMonitor` reads the ledger every few seconds from the frame loop and after every vend.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from kiosk.ledger import SlotState
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY_S = 2.0
+
+
+class AlertKind(enum.Enum):
+    """Worst first; the screen text is `staff.alert.<value>`."""
+
+    BOARD = "board"  # the board does not answer (or a part failed at start)
+    MOTOR_FAULT = "motor_fault"
+    SUSPECTED_EMPTY = "suspected_empty"
+    EMPTY = "empty"
+    DISABLED = "disabled"  # staff took the slot out of use
+    LOW = "low"  # at or below the slot's low_stock threshold
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    slot: int | None = None
+    item: str = ""
+    count: int = 0
+    detail: str = ""
+
+    def describe(self) -> str:
+        """One line for the log (English, ids only)."""
+        if self.kind is AlertKind.BOARD:
+            return f"machine: {self.detail}"
+        what = self.kind.value.replace("_", " ")
+        return f"slot {self.slot} ({self.item}): {what}, {self.count} left"
+
+
+def slot_alert(slot: SlotState) -> Alert | None:
+    """The one alert that matters most for `slot`, or None when it is fine."""
+    kind: AlertKind | None = None
+    if not slot.enabled:
+        kind = AlertKind.DISABLED
+    elif slot.motor_fault:
+        kind = AlertKind.MOTOR_FAULT
+    elif slot.suspected_empty:
+        kind = AlertKind.SUSPECTED_EMPTY
+    elif slot.count == 0:
+        kind = AlertKind.EMPTY
+    elif slot.is_low:
+        kind = AlertKind.LOW
+    if kind is None:
+        return None
+    return Alert(kind, slot.number, slot.item, slot.count)
+
+
+def alerts_for(slots: Sequence[SlotState], machine_fault: str | None) -> list[Alert]:
+    """Every alert, worst first, then by slot number."""
+    found = [a for a in (slot_alert(s) for s in slots) if a is not None]
+    if machine_fault is not None:
+        found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    order = list(AlertKind)
+    return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
+
+
+@dataclass
+class AlertMonitor:
+    """Keeps the attention LED and the log in step with the alerts.
+
+    `read` gives the alerts now (it reads the ledger: a quick SELECT); `set_led` lights the
+    LED. `poll(now)` checks at most every `every_s` seconds; `check()` checks at once (after a
+    vend, a refill).
+    """
+
+    read: Callable[[], list[Alert]]
+    set_led: Callable[[bool], None]
+    every_s: float = CHECK_EVERY_S
+    current: tuple[Alert, ...] = ()
+    _next_at: float = field(default=float("-inf"), repr=False)
+    # `check` runs on the UI thread (poll, staff screens) and on the vend worker (after a vend).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def poll(self, now: float) -> None:
+        if now >= self._next_at:
+            self._next_at = now + self.every_s
+            self.check()
+
+    def check(self) -> list[Alert]:
+        with self._lock:
+            try:
+                found = self.read()
+            except Exception:  # a broken ledger must not stop the frame loop; it is logged
+                log.exception("alerts: cannot read the machine's state")
+                return list(self.current)
+            self._log_changes(found)
+            self.current = tuple(found)
+            self.set_led(bool(found))
+            return found
+
+    def _log_changes(self, found: list[Alert]) -> None:
+        before = {_identity(a): a for a in self.current}
+        now = {_identity(a): a for a in found}
+        for key, alert in now.items():
+            if key not in before:
+                log.warning("ALERT %s", alert.describe())
+        for key, alert in before.items():
+            if key not in now:
+                log.info("alert cleared: %s", alert.describe())
+
+
+def _identity(alert: Alert) -> tuple[AlertKind, int | None]:
+    """An alert is the same alert while its kind and slot are (a count going down is not new)."""
+    return (alert.kind, alert.slot)

@@ -1,0 +1,225 @@
+"""Staff mode for the app shell: the pure staff machine plus the work its commands ask for.
+
+The app shell calls `open` (service button, corner press), `handle` (a staff button), `tick`
+(once per frame) and `build` (the page). Slow work runs as jobs off the UI thread; the answers
+come back in `tick`. `handle` and `tick` return `Leave` when staff mode is over, and the shell
+then resumes or ends the paused visit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from kiosk.i18n import Texts
+from kiosk.screens.base import View
+from kiosk.staff.backend import Live, Snapshot, StaffBackend
+from kiosk.staff.events import (
+    ArmDropTest,
+    ChangeSlot,
+    Done,
+    DropSeen,
+    Leave,
+    LockedOut,
+    Notice,
+    NoticeKind,
+    Open,
+    PinChecked,
+    ProbeBoard,
+    Refill,
+    Refresh,
+    Reload,
+    StaffCommand,
+    StaffEvent,
+    StaffScreen,
+    Tick,
+    VerifyPin,
+)
+from kiosk.staff.jobs import Jobs
+from kiosk.staff.machine import StaffRules, StaffState, step
+from kiosk.staff.pin import PinHash, verify_pin
+from kiosk.staff.screens import build_staff_page
+from kiosk.staff.screens.base import StaffPage, StaffView
+
+log = logging.getLogger(__name__)
+
+LIVE_EVERY_S = 0.2  # door and drop sensor on the machine-check screen
+
+
+class StaffMode:
+    def __init__(
+        self,
+        backend: StaffBackend,
+        jobs: Jobs,
+        pin_hash: PinHash | None,
+        *,
+        language: str = "ko",
+        languages: tuple[str, ...] = ("ko", "en"),
+        rules: StaffRules | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.backend = backend
+        self.jobs = jobs
+        self.pin_hash = pin_hash  # None: no PIN set, staff mode is off
+        self.languages = languages
+        self.rules = rules or StaffRules()
+        self.today = today
+        self.state = StaffState(language=language)
+        self.snapshot = Snapshot(content=backend.content.status())
+        self.live = Live()
+        self._version = 0  # goes up whenever the snapshot or live readings change
+        self._drop_base: int | None = None
+        self._live_at = float("-inf")
+
+    @property
+    def active(self) -> bool:
+        return self.state.active
+
+    @property
+    def enabled(self) -> bool:
+        return self.pin_hash is not None
+
+    def open(self, now: float) -> bool:
+        """Show the PIN keypad (the visit pauses); False when staff mode is off."""
+        if self.pin_hash is None:
+            log.warning("staff mode asked for, but it is off: no PIN set (main.py staff-pin)")
+            return False
+        if not self.active:
+            log.info("staff mode: PIN keypad shown")
+        self.handle(Open(), now)
+        self._refresh()
+        return True
+
+    def handle(self, event: StaffEvent, now: float) -> Leave | None:
+        """Step the staff machine and carry out its commands."""
+        self.state, commands = step(self.state, event, now, self.rules)
+        leave: Leave | None = None
+        for command in commands:
+            leave = self._run(command) or leave
+        return leave
+
+    def tick(self, now: float) -> Leave | None:
+        """Once per frame: finished jobs, the drop sensor, timeouts."""
+        leave: Leave | None = None
+        for event in self.jobs.collect():
+            leave = self.handle(event, now) or leave
+        if self.state.screen is StaffScreen.HARDWARE and now - self._live_at >= LIVE_EVERY_S:
+            self._live_at = now
+            self._read_live()
+        if self.state.drop_test_until is not None and self._dropped():
+            leave = self.handle(DropSeen(), now) or leave
+        return self.handle(Tick(), now) or leave
+
+    def key(self, now: float) -> tuple[object, ...]:
+        """Changes whenever the staff page would look different."""
+        state = self.state
+        return (
+            state,
+            self._version,
+            state.gate.minutes_left(now),
+            None if state.drop_test_until is None else int(state.drop_test_until - now),
+        )
+
+    def build(self, v: View, now: float) -> StaffPage:
+        texts = Texts(v.texts.translations, self.state.language)
+        sv = StaffView(
+            replace(v, texts=texts),
+            self.state,
+            self.snapshot,
+            self.live,
+            now,
+            self.languages,
+        )
+        return build_staff_page(sv)
+
+    def close(self) -> None:
+        self.jobs.close()
+
+    # ---- commands --------------------------------------------------------------------------
+
+    def _run(self, command: StaffCommand) -> Leave | None:
+        if isinstance(command, Leave):
+            log.info("staff mode closed")
+            return command
+        if isinstance(command, Refresh):
+            self._refresh()
+        elif isinstance(command, VerifyPin):
+            self._verify(command.pin)
+        elif isinstance(command, LockedOut):
+            log.warning("staff mode locked for %.0f s after too many wrong PINs", command.seconds)
+        elif isinstance(command, ArmDropTest):
+            self._read_live()
+            self._drop_base = self.live.drop_breaks
+        else:
+            self.jobs.submit(self._job(command))
+        return None
+
+    def _job(self, command: Refill | ChangeSlot | Reload | ProbeBoard) -> Callable[[], StaffEvent]:
+        backend = self.backend
+        if isinstance(command, Refill):
+
+            def refill() -> StaffEvent:
+                count = backend.refill(command.slot, command.count)
+                return Done(Notice(NoticeKind.REFILLED, command.slot, count), count)
+
+            return refill
+        if isinstance(command, ChangeSlot):
+
+            def change() -> StaffEvent:
+                backend.set_enabled(command.slot, command.enabled)
+                kind = NoticeKind.ENABLED if command.enabled else NoticeKind.DISABLED
+                return Done(Notice(kind, command.slot))
+
+            return change
+        if isinstance(command, Reload):
+
+            def reload() -> StaffEvent:
+                result = backend.reload_content()
+                if result.accepted:
+                    return Done(Notice(NoticeKind.RELOADED))
+                return Done(Notice(NoticeKind.RELOAD_REFUSED, count=len(result.issues)))
+
+            return reload
+
+        def probe() -> StaffEvent:
+            ok = backend.check_board()
+            return Done(Notice(NoticeKind.BOARD_OK if ok else NoticeKind.BOARD_LOST))
+
+        return probe
+
+    def _verify(self, pin: str) -> None:
+        stored = self.pin_hash
+
+        def check() -> StaffEvent:
+            ok = stored is not None and verify_pin(pin, stored)
+            if ok:
+                log.info("staff mode: right PIN")
+            else:
+                log.warning("staff mode: wrong PIN")
+            return PinChecked(ok)
+
+        self.jobs.submit(check)
+
+    def _refresh(self) -> None:
+        """Read the slots, alerts, statistics and content status again."""
+        try:
+            self.snapshot = self.backend.snapshot(self.today())
+        except Exception:  # a broken ledger must not take the staff screens down
+            log.exception("staff mode: cannot read the machine's state")
+            self.snapshot = Snapshot(
+                content=self.backend.content.status(), ledger_ok=False, day=self.today()
+            )
+        self.live = self.snapshot.live
+        self._version += 1
+
+    def _read_live(self) -> None:
+        live = self.backend.live()
+        if live != self.live:
+            self.live = live
+            self._version += 1
+
+    def _dropped(self) -> bool:
+        base, now = self._drop_base, self.live.drop_breaks
+        return base is not None and now is not None and now > base

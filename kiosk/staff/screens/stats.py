@@ -1,0 +1,108 @@
+"""Today's statistics, in words: visits, where visits stopped, help views, the mood check,
+gifts, languages and the symptoms chosen most."""
+
+from __future__ import annotations
+
+from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, flow_columns
+from kiosk.stats import (
+    HELP_VIEW,
+    INTENSITY,
+    LANGUAGE,
+    MOOD,
+    SYMPTOM,
+    VISIT_ABANDONED,
+    VISIT_COMPLETED,
+    VISIT_STARTED,
+    Totals,
+)
+
+TOP_SYMPTOMS = 3
+
+
+def build(sv: StaffView) -> StaffPage:
+    page = StaffPage()
+    area = chrome(sv, page)
+    day = sv.snap.day.isoformat() if sv.snap.day is not None else ""
+    title = Line(sv.t("staff.stats.title", date=day), heading=True)
+    placed = flow(sv, [title], area) or []
+    page.add(*placed)
+    top = max((b.box.bottom for b in placed), default=area.y) + sv.v.metrics.gap
+    rest = area.copy()
+    rest.height, rest.y = area.bottom - top, top
+    body = lines(sv, sv.snap.today)
+    # Fewer symptoms named when the screen is small; the counts always show.
+    for trimmed in (body, body[:-1]):
+        blocks = flow_columns(sv, trimmed, rest)
+        if blocks is not None:
+            page.add(*blocks)
+            break
+    return page
+
+
+def lines(sv: StaffView, today: Totals) -> list[Line]:
+    started = today.total(VISIT_STARTED)
+    if started == 0 and today.total(HELP_VIEW) == 0:
+        return [Line(sv.t("staff.stats.none"), tone="muted")]
+    out = [
+        Line(
+            sv.t(
+                "staff.stats.visits",
+                started=started,
+                completed=today.total(VISIT_COMPLETED),
+                abandoned=today.total(VISIT_ABANDONED),
+            ),
+            bold=True,
+        )
+    ]
+    stopped = today.by_key(VISIT_ABANDONED)
+    if stopped:
+        screen = next(iter(stopped))
+        out.append(Line(sv.t("staff.stats.abandoned_at", screen=sv.t(f"staff.screen.{screen}"))))
+    out.append(Line(sv.t("staff.stats.help", n=today.total(HELP_VIEW))))
+    mood = today.by_key(MOOD)
+    out.append(
+        Line(sv.t("staff.stats.mood", taken=mood.get("taken", 0), skipped=mood.get("skipped", 0)))
+    )
+    bands = today.by_key(INTENSITY)
+    if bands:
+        out.append(Line(sv.t("staff.stats.intensity", **{b: bands.get(b, 0) for b in BANDS})))
+    out.append(Line(_items(sv, today)))
+    out.append(Line(sv.t("staff.stats.languages", list=_languages(sv, today))))
+    symptoms = _symptoms(sv, today)
+    if symptoms:
+        out.append(Line(sv.t("staff.stats.symptoms", list=symptoms)))
+    return out
+
+
+BANDS = ("low", "moderate", "high")
+
+
+def _items(sv: StaffView, today: Totals) -> str:
+    dispensed = failed = 0
+    for outcomes in today.outcomes_by_slot().values():
+        for outcome, n in outcomes.items():
+            if outcome == "dispensed":
+                dispensed += n
+            else:
+                failed += n
+    return sv.t("staff.stats.items", dispensed=dispensed, failed=failed)
+
+
+def _languages(sv: StaffView, today: Totals) -> str:
+    parts = [
+        f"{sv.t(f'attract.language_{lang}') or lang} {n}"
+        for lang, n in today.by_key(LANGUAGE).items()
+    ]
+    return " · ".join(parts) or "-"
+
+
+def _symptoms(sv: StaffView, today: Totals) -> str:
+    lang = sv.v.texts.lang
+    names = []
+    for symptom_id, n in list(today.by_key(SYMPTOM).items())[:TOP_SYMPTOMS]:
+        try:
+            name = sv.v.content.symptom(symptom_id).name.get(lang)
+        except KeyError:
+            name = symptom_id
+        names.append(f"{name} {n}")
+    return ", ".join(names)

@@ -1,0 +1,64 @@
+"""Puts staff mode together for the running kiosk: the PIN from the configuration, the machine,
+the content, the visit session that new content goes to."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from kiosk.config import KioskConfig
+from kiosk.machine_setup import MachineHandle
+from kiosk.session import KioskSession
+from kiosk.staff.backend import MachineBackend
+from kiosk.staff.content import ContentKeeper, ContentSource
+from kiosk.staff.jobs import Jobs, ThreadJobs
+from kiosk.staff.mode import StaffMode
+from kiosk.staff.pin import PinError, PinHash, parse_pin_hash
+
+log = logging.getLogger(__name__)
+
+
+def configured_pin(config: KioskConfig) -> PinHash | None:
+    """The PIN hash, or None (staff mode off) when none is set or it cannot be read."""
+    stored = config.staff.pin_hash
+    if not stored:
+        log.warning("staff mode is off: no staff PIN set (python main.py staff-pin)")
+        return None
+    try:
+        return parse_pin_hash(stored)
+    except PinError as exc:
+        log.error("staff mode is off: %s (set it again with python main.py staff-pin)", exc)
+        return None
+
+
+def build_staff_mode(
+    config: KioskConfig,
+    handle: MachineHandle,
+    session: KioskSession,
+    content: ContentSource,
+    *,
+    simulated: bool = False,
+    jobs: Jobs | None = None,
+    wall: Callable[[], datetime] = datetime.now,
+) -> StaffMode:
+    """Staff mode for the kiosk that `handle`, `session` and its content feed make up. `wall`
+    is local wall time, for "today" only, never for timeouts."""
+    keeper = ContentKeeper(content, lambda: session.content)
+    machine = handle.machine
+    backend = MachineBackend(
+        ledger=machine.ledger if machine is not None else None,
+        machine=machine,
+        fault=handle.current_fault,
+        content=keeper,
+        monitor=handle.monitor,
+        simulated=simulated,
+    )
+    return StaffMode(
+        backend,
+        jobs if jobs is not None else ThreadJobs(),
+        configured_pin(config),
+        language=config.language,
+        languages=config.languages,
+        today=lambda: wall().date(),
+    )

@@ -1,0 +1,99 @@
+"""Words for the stock (a slot's state, an alert), the terminal table, and the ledger as a
+tool opens it."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kiosk.alerts import Alert, AlertKind, slot_alert
+from kiosk.i18n import Texts
+from kiosk.ledger import Ledger, LedgerError, SlotState
+from kiosk.machine import LEDGER_FILE
+from prescriptions.loader import read_content
+
+
+def open_tool_ledger(data_dir: Path, texts: Texts) -> Ledger | None:
+    """The kiosk's ledger, opened as a tool (no crash counting, no clean-shutdown mark, so a
+    running kiosk is not disturbed); None, with a message, when there is none yet."""
+    path = data_dir / LEDGER_FILE
+    if not path.is_file():
+        print(texts("staff.cli.no_ledger", path=path), file=sys.stderr)
+        return None
+    try:
+        return Ledger(path, records_runs=False)
+    except LedgerError as exc:
+        print(f"ledger: {exc}", file=sys.stderr)
+        return None
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def status_key(slot: SlotState) -> str:
+    """The screen text key for the slot's state (ok, low, empty, …)."""
+    alert = slot_alert(slot)
+    return "staff.status.ok" if alert is None else f"staff.status.{alert.kind.value}"
+
+
+def item_namer(content_dir: Path, lang: str) -> Callable[[str], str]:
+    """Item id → its name from the content files (the id itself where they say nothing)."""
+    try:
+        content = read_content(content_dir).content
+    except Exception:  # unreadable content must not stop a stock listing
+        return lambda item: item
+
+    def name(item: str) -> str:
+        try:
+            return content.item(item).name.get(lang) or item
+        except KeyError:
+            return item
+
+    return name
+
+
+def alert_line(alert: Alert, texts: Texts, item_name: Callable[[str], str]) -> str:
+    if alert.kind is AlertKind.BOARD:
+        return texts("staff.alert.board")
+    return texts(
+        f"staff.alert.{alert.kind.value}",
+        slot=alert.slot,
+        item=item_name(alert.item),
+        count=alert.count,
+    )
+
+
+def stock_table(
+    slots: Sequence[SlotState],
+    alerts: Sequence[Alert],
+    texts: Texts,
+    item_name: Callable[[str], str] = lambda item: item,
+) -> str:
+    header = [texts(f"staff.cli.{k}") for k in ("slot", "item", "count", "state")]
+    rows = [
+        [
+            str(s.number),
+            item_name(s.item),
+            f"{s.count}/{s.capacity}",
+            texts(status_key(s)),
+        ]
+        for s in slots
+    ]
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
+    if alerts:
+        lines.append("")
+        lines.append(f"{texts('staff.cli.alerts')}:")
+        lines.extend(f"  - {alert_line(a, texts, item_name)}" for a in alerts)
+    return "\n".join(lines)
