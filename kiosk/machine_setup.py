@@ -84,9 +84,14 @@ def open_machine(config: KioskConfig, port: str | None) -> MachineHandle:
         reason = f"machine setup failed: {exc}"
         return MachineHandle(OutOfService(reason), NoStock(), NoStats(), history, fault=reason)
     machine.post_keys_to_pygame()
-    monitor = alert_monitor(machine)
     if machine.io is not None:
         post_service_button_to_pygame(machine.io.service_button)
+    return machine_handle(machine, history)
+
+
+def machine_handle(machine: Machine, history: History) -> MachineHandle:
+    """The running kiosk's view of a built machine: its vends followed by the alerts."""
+    monitor = alert_monitor(machine)
     dispenser = AlertsFollow(machine.dispenser, monitor)
     return MachineHandle(dispenser, machine, machine.ledger, history, machine, monitor=monitor)
 
