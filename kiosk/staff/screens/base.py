@@ -38,7 +38,6 @@ class StaffButton:
 class StaffPage:
     ops: list[Op] = field(default_factory=list)
     buttons: list[StaffButton] = field(default_factory=list)
-    animated: bool = False
 
     def add(self, *ops: Op) -> None:
         self.ops.extend(ops)

@@ -46,7 +46,6 @@ def drop_line(sv: StaffView) -> Line:
 
 def build(sv: StaffView) -> StaffPage:
     page = StaffPage()
-    page.animated = sv.state.drop_test_until is not None  # the countdown
     area = chrome(sv, page)
     m = sv.v.metrics
     title = flow(sv, [Line(sv.t("staff.hardware.title"), heading=True)], area) or []
