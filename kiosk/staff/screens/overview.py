@@ -75,6 +75,8 @@ def _alerts(sv: StaffView, area: pygame.Rect, slot_lines: int) -> list[TextBlock
     then "and n more"; or one line saying all is well."""
     alerts = sv.snap.alerts
     if not alerts:
+        if not sv.snap.ledger_ok:
+            return []  # nothing could be read: no news is not good news here
         return (
             flow(sv, [Line(sv.t("staff.overview.all_well"), tone="good", heading=True)], area) or []
         )

@@ -23,6 +23,7 @@ def build(sv: StaffView) -> StaffPage:
     controls_h = 3 * m.target_px + 2 * m.gap
     if m.portrait or area.height >= controls_h + 5 * m.target_px:
         text_area, controls = split_rows(area, [None, controls_h], 2 * m.gap)
+        controls.width = min(controls.width, 14 * m.target_px)  # not a metre-wide button
     else:
         text_area, controls = split_cols(area, [None, None], 2 * m.gap)
         controls = pygame.Rect(controls.x, controls.bottom - controls_h, controls.width, controls_h)
