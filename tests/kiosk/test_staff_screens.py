@@ -151,3 +151,16 @@ def test_hardware_screen_counts_down_the_drop_test() -> None:
     assert t("staff.hardware.board_lost") in shown
     assert t("staff.hardware.door_open") in shown
     assert NOW  # the countdown is measured from the view's now
+
+
+def test_stats_screen_shows_a_crash_even_on_a_quiet_day() -> None:
+    from kiosk.staff.screens.stats import lines
+    from kiosk.stats import Totals
+
+    state, snap = staff_states("ko")["stats"]
+    sv = staff_view(state, snap, (800, 480))
+    quiet = [line.text for line in lines(sv, Totals({("crash", ""): 2}))]
+    assert t("staff.stats.crashes", n=2) in quiet
+    assert t("staff.stats.none") in quiet
+    calm = [line.text for line in lines(sv, Totals({}))]
+    assert not any(t("staff.stats.crashes", n=2) == text for text in calm)

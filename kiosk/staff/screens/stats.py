@@ -41,9 +41,14 @@ def build(sv: StaffView) -> StaffPage:
 
 def lines(sv: StaffView, today: Totals) -> list[Line]:
     started = today.total(VISIT_STARTED)
+    # An unclean stop (crash, power cut) is worth a line even on a day with no visitors.
+    crashes = (
+        [Line(sv.t("staff.stats.crashes", n=n), tone="warn")] if (n := today.total("crash")) else []
+    )
     if started == 0 and today.total(HELP_VIEW) == 0:
-        return [Line(sv.t("staff.stats.none"), tone="muted")]
+        return [*crashes, Line(sv.t("staff.stats.none"), tone="muted")]
     out = [
+        *crashes,
         Line(
             sv.t(
                 "staff.stats.visits",
@@ -52,7 +57,7 @@ def lines(sv: StaffView, today: Totals) -> list[Line]:
                 abandoned=today.total(VISIT_ABANDONED),
             ),
             bold=True,
-        )
+        ),
     ]
     stopped = today.by_key(VISIT_ABANDONED)
     if stopped:
