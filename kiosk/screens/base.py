@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar, cast
+from typing import Generic, Literal, Protocol, TypeVar, cast
 
 import pygame
 
@@ -42,19 +42,31 @@ class Button:
     primary: bool = False  # gets the focus when the screen opens
 
 
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def ops(self) -> tuple[Op, ...]: ...
+
+
+B = TypeVar("B", bound=Named)
+
+
 @dataclass
-class Page:
+class Pages(Generic[B]):
+    """A display list with its buttons: what every screen builder returns."""
+
     ops: list[Op] = field(default_factory=list)
-    buttons: list[Button] = field(default_factory=list)
-    animated: bool = False  # redraw periodically (the dispensing screen's motion)
+    buttons: list[B] = field(default_factory=list)
 
     def add(self, *ops: Op) -> None:
         self.ops.extend(ops)
 
-    def add_button(self, button: Button) -> None:
+    def add_button(self, button: B) -> None:
         self.buttons.append(button)
 
-    def button(self, name: str) -> Button:
+    def button(self, name: str) -> B:
         for b in self.buttons:
             if b.name == name:
                 return b
@@ -65,6 +77,11 @@ class Page:
         for b in self.buttons:
             blocks.extend(op for op in b.ops if isinstance(op, TextBlock))
         return blocks
+
+
+@dataclass
+class Page(Pages[Button]):
+    animated: bool = False  # redraw periodically (the dispensing screen's motion)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from hardware.protocol import (
 )
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import VendKind
+from tests.hardware.wiring import Pins
 
 
 class FakeClock:
@@ -342,21 +343,6 @@ def test_present_port_and_pyserial_urls_pass() -> None:
 
 
 # --- GPIO parts, on gpiozero's mock pins ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pins:
-    """The datasheet's host wiring (the kiosk's defaults), as plain numbers."""
-
-    drop_sensor: int = 17
-    door: int = 27
-    service_button: int = 22
-    key_previous: int = 5
-    key_next: int = 6
-    key_select: int = 13
-    key_help: int = 26
-    chute_light: int = 12
-    attention_led: int = 16
 
 
 class Cabinet:

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from hardware.errors import GpioError
 from hardware.gpio import Key, MachineIO, make_pin_factory
-
-
-@dataclass(frozen=True)
-class Pins:
-    """Datasheet wiring, redeclared here so the hardware tests do not import the kiosk."""
-
-    drop_sensor: int = 17
-    door: int = 27
-    service_button: int = 22
-    key_previous: int = 5
-    key_next: int = 6
-    key_select: int = 13
-    key_help: int = 26
-    chute_light: int = 12
-    attention_led: int = 16
+from tests.hardware.wiring import Pins
 
 
 @pytest.fixture

@@ -27,19 +27,7 @@ from hardware.sim_wiring import (
 )
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import BoardDispenser, PendingVend, VendKind, reconcile
-
-
-@dataclass(frozen=True)
-class Pins:
-    drop_sensor: int = 17
-    door: int = 27
-    service_button: int = 22
-    key_previous: int = 5
-    key_next: int = 6
-    key_select: int = 13
-    key_help: int = 26
-    chute_light: int = 12
-    attention_led: int = 16
+from tests.hardware.wiring import Pins
 
 
 @dataclass

@@ -8,13 +8,13 @@ Same rules as the visitor screens: sizes from the panel's millimetres, nothing s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import pygame
 
 from kiosk.ledger import SlotState
-from kiosk.screens.base import PageTurn, Style, View, button
+from kiosk.screens.base import Pages, PageTurn, Style, View, button
 from kiosk.staff.backend import Live, Snapshot
 from kiosk.staff.events import Back, Exit, SetLanguage, StaffEvent, StaffScreen
 from kiosk.staff.machine import StaffState
@@ -35,27 +35,8 @@ class StaffButton:
 
 
 @dataclass
-class StaffPage:
-    ops: list[Op] = field(default_factory=list)
-    buttons: list[StaffButton] = field(default_factory=list)
-
-    def add(self, *ops: Op) -> None:
-        self.ops.extend(ops)
-
-    def add_button(self, b: StaffButton) -> None:
-        self.buttons.append(b)
-
-    def button(self, name: str) -> StaffButton:
-        for b in self.buttons:
-            if b.name == name:
-                return b
-        raise KeyError(name)
-
-    def text_blocks(self) -> list[TextBlock]:
-        blocks = [op for op in self.ops if isinstance(op, TextBlock)]
-        for b in self.buttons:
-            blocks.extend(op for op in b.ops if isinstance(op, TextBlock))
-        return blocks
+class StaffPage(Pages[StaffButton]):
+    """A staff screen: the same display list and buttons as the visitor's pages."""
 
 
 @dataclass(frozen=True)
