@@ -9,6 +9,7 @@ an error (never a silent fallback). See `deploy/kiosk.toml` for every key with c
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -246,3 +247,13 @@ def _validate(config: KioskConfig, where: str) -> None:
             raise ConfigError(f"{where} [timeouts]: {f.name} must be positive")
     if config.no_repeat_window < 0:
         raise ConfigError(f"{where}: no_repeat_window must be >= 0")
+
+
+def config_for_command(explicit: str | None) -> KioskConfig | None:
+    """The configuration for a `main.py` command, or None after saying on stderr what is
+    wrong with it (the command then exits with status 2)."""
+    try:
+        return load_config(explicit)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return None

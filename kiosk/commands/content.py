@@ -65,13 +65,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import load_config
-    from kiosk.errors import ConfigError
+    from kiosk.config import config_for_command
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+    config = config_for_command(args.config)
+    if config is None:
         return 2
     directory = Path(args.dir) if args.dir else config.content_dir
     if not directory.is_dir():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 NAME = "demo"
@@ -50,14 +49,11 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import load_config
+    from kiosk.config import config_for_command
     from kiosk.demo import RESOLUTIONS, run_demo
-    from kiosk.errors import ConfigError
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+    config = config_for_command(args.config)
+    if config is None:
         return 2
     sizes = (
         RESOLUTIONS

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 from pathlib import Path
 
@@ -34,13 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config import load_config
-    from kiosk.errors import ConfigError
+    from kiosk.config import config_for_command
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+    config = config_for_command(args.config)
+    if config is None:
         return 2
     if args.resolution:
         config = config.with_resolution(*parse_resolution(args.resolution))

@@ -42,17 +42,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None = None) -> int:
-    from kiosk.config import load_config
-    from kiosk.errors import ConfigError
+    from kiosk.config import config_for_command
     from kiosk.i18n import Texts, Translations
     from kiosk.stats import daily_visits, day_bounds, write_csv
     from kiosk.stock_text import open_tool_ledger
 
     out = out or sys.stdout
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+    config = config_for_command(args.config)
+    if config is None:
         return 2
     last = args.last or today or date.today()
     first = args.first or last - timedelta(days=DEFAULT_DAYS - 1)

@@ -43,17 +43,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from kiosk.alerts import alerts_for
-    from kiosk.config import load_config
-    from kiosk.errors import ConfigError
+    from kiosk.config import config_for_command
     from kiosk.i18n import Texts, Translations
     from kiosk.ledger import LedgerError
     from kiosk.stock_text import item_namer, open_tool_ledger, stock_table
 
     out = out or sys.stdout
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+    config = config_for_command(args.config)
+    if config is None:
         return 2
     lang = args.lang or config.language
     texts = Texts(Translations.load(tuple(dict.fromkeys((lang, *config.languages)))), lang)
