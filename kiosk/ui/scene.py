@@ -115,14 +115,20 @@ class Typesetter:
         max_lines: int | None,
     ) -> TextBlock:
         floor = min(px, self.min_px if min_px is None else max(min_px, self.min_px))
-        size = px
+        size, tried = px, px + 1
         while True:
             lines = self._fit(text, box, size, weight, max_lines)
             if lines is not None:
+                # Coarse steps found a fit; the sizes skipped above it may fit too.
+                for larger in range(tried - 1, size, -1):
+                    better = self._fit(text, box, larger, weight, max_lines)
+                    if better is not None:
+                        size, lines = larger, better
+                        break
                 return self._place(text, lines, box, size, weight, color, align, valign)
             if size <= floor:
                 break
-            size = max(floor, size - max(1, size // 16))
+            tried, size = size, max(floor, size - max(1, size // 16))
         return self._truncated(text, box, floor, weight, color, align, valign, max_lines)
 
     def _fit(
