@@ -12,12 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kiosk.config import KioskConfig
+from kiosk.runtime import load_first_good
 from kiosk.session import KioskSession
 from kiosk.ui.card import make_fit_check
-from prescriptions.checks import check_directory
 from prescriptions.live import ContentStore, ReloadResult
 from prescriptions.model import Content
 
@@ -42,7 +41,9 @@ class ContentFeed:
     def open(cls, config: KioskConfig) -> ContentFeed:
         snapshot = config.data_dir / SNAPSHOT
         store = ContentStore(config.content_dir, fits_for=make_fit_check, snapshot_dir=snapshot)
-        content, fault = _quick_load(config.content_dir, snapshot)
+        # The last good snapshot passed every check; on a first start the files get the
+        # structural checks here and the worker's full check a few seconds later.
+        content, fault = load_first_good(snapshot, config.content_dir)
         return cls(store, content, fault)
 
     def start(self) -> None:
@@ -88,26 +89,3 @@ class ContentFeed:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-
-def _quick_load(directory: Path, snapshot: Path) -> tuple[Content, str | None]:
-    """The last good snapshot (it passed every check) when there is one; on a first start the
-    files with the structural checks, until the worker's full check a few seconds later."""
-    for source in (snapshot, directory):
-        if not source.is_dir():
-            continue
-        try:
-            result = check_directory(source)
-        except Exception:
-            log.exception("content in %s could not be read", source)
-            continue
-        if result.ok:
-            log.info("content: starting on %s", source)
-            return result.content, None
-        log.error(
-            "content in %s has %d problem(s), first: %s",
-            source,
-            len(result.issues),
-            result.issues[0] if result.issues else "?",
-        )
-    return Content(), "no usable content"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hardware.dispenser import Dispenser, SimulatedDispenser
 from kiosk.app import App
@@ -48,18 +49,26 @@ class Runtime:
         self.dispenser.close()
 
 
-def load_checked_content(config: KioskConfig) -> tuple[Content, str | None]:
-    """The content if it passes the checks, else empty content and the reason."""
-    try:
-        result = check_directory(config.content_dir)
-    except Exception as exc:  # an unreadable folder must not stop the kiosk
-        log.exception("content in %s could not be read", config.content_dir)
-        return Content(), f"content unreadable: {exc}"
-    if not result.ok:
+def load_first_good(*sources: Path) -> tuple[Content, str | None]:
+    """The content of the first folder that passes the structural checks, else empty content
+    and the reason. Folders that do not exist are passed over; nothing here raises."""
+    fault = "no content folder"
+    for source in sources:
+        if not source.is_dir():
+            continue
+        try:
+            result = check_directory(source)
+        except Exception as exc:  # an unreadable folder must not stop the kiosk
+            log.exception("content in %s could not be read", source)
+            fault = f"content unreadable: {exc}"
+            continue
+        if result.ok:
+            log.info("content: starting on %s", source)
+            return result.content, None
         for issue in result.issues[:20]:
-            log.error("content: %s", issue)
-        return Content(), f"content has {len(result.issues)} problem(s)"
-    return result.content, None
+            log.error("content in %s: %s", source, issue)
+        fault = f"content has {len(result.issues)} problem(s)"
+    return Content(), fault
 
 
 def build_runtime(
@@ -77,7 +86,7 @@ def build_runtime(
 ) -> Runtime:
     fault = content_fault
     if content is None:
-        content, fault = load_checked_content(config)
+        content, fault = load_first_good(config.content_dir)
     dispenser = dispenser if dispenser is not None else SimulatedDispenser()
     worker = VendWorker(dispenser)
     chooser = selector_chooser(
