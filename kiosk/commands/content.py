@@ -214,7 +214,7 @@ def _preview(
     _headless()
     import pygame
 
-    from kiosk.ui.card import make_fit_check, render_card
+    from kiosk.ui.card import CardStage, make_fit_check, render_card
     from kiosk.ui.fonts import FontBook
     from prescriptions.loader import read_content
 
@@ -228,12 +228,13 @@ def _preview(
     content = loaded.content
     fonts = FontBook()
     fits = make_fit_check(content, size, fonts)
+    stage = CardStage.make(size, fonts)
     out.mkdir(parents=True, exist_ok=True)
     cards: list[tuple[str, pygame.Surface, bool]] = []
     for p in content.prescriptions:
         for lang in languages:
             for first in (False, True) if help_first and _low_mood(content, p) else (False,):
-                surface = render_card(p, content, lang, size, fonts=fonts, help_first=first)
+                surface = render_card(p, content, lang, size, help_first=first, stage=stage)
                 label = f"{p.id}.{lang}" + (".help-first" if first else "")
                 pygame.image.save(surface, str(out / f"{label}.png"))
                 cards.append((label, surface, fits(p, lang) is not None))

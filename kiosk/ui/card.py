@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pygame
 
@@ -20,62 +20,64 @@ from kiosk.screens import build_page
 from kiosk.screens.base import Page, UiState, View
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Renderer, Typesetter
-from kiosk.ui.theme import Palette, metrics_for, panel
+from kiosk.ui.theme import Metrics, Palette, metrics_for, panel
 from prescriptions.model import Content, Prescription
 
 SMALLEST = (800, 480)
 FitCheck = Callable[[Prescription, str], "str | None"]
 
 
-def _glyph_ratio(fonts: FontBook) -> float:
-    from kiosk.app import glyph_ratio
+@dataclass(frozen=True)
+class CardStage:
+    """What every card at one size shares: sizes, fonts, screen text. Made once per check or
+    preview run, not once per card (it measures the font and reads the text files)."""
 
-    return glyph_ratio(fonts)
+    size: tuple[int, int]
+    fonts: FontBook
+    metrics: Metrics
+    translations: Translations
 
+    @classmethod
+    def make(cls, size: tuple[int, int], fonts: FontBook | None = None) -> CardStage:
+        from kiosk.app import glyph_ratio
 
-def _page(
-    rx: Prescription,
-    content: Content,
-    lang: str,
-    size: tuple[int, int],
-    fonts: FontBook,
-    help_first: bool,
-) -> Page:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    display = panel(*size)
-    metrics = metrics_for(display, _glyph_ratio(fonts))
-    symptoms = [s for s in content.symptoms if s.category in rx.categories]
-    longest = max(symptoms, key=lambda s: len(s.name.get(lang)), default=None)
-    visit = Visit(
-        symptom=longest.id if longest else None,
-        prescription=rx.id,
-        slot=1,
-        show_help_first=help_first,
-    )
-    state = FlowState(Screen.PRESCRIPTION, lang, "ko", visit=visit)
-    config = replace(KioskConfig(), display=display)
-    texts = Texts(Translations.load(config.languages), lang)
-    item = texts("items.fallback")
-    if rx.items:
-        with contextlib.suppress(KeyError):
-            item = content.item(rx.items[0]).name.get(lang) or item
-    if rx not in content.prescriptions:  # measure the text given, not a stored namesake
-        others = tuple(p for p in content.prescriptions if p.id != rx.id)
-        content = replace(content, prescriptions=(*others, rx))
-    view = View(
-        state=state,
-        texts=texts,
-        typesetter=Typesetter(fonts, metrics.min_px),
-        metrics=metrics,
-        palette=Palette(),
-        content=content,
-        simulated=False,
-        now=0.0,
-        ui=UiState(),
-        item_name=lambda _slot: item,
-        nearest_place=_place(content, lang),
-    )
-    return build_page(view)
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        book = fonts or FontBook()
+        metrics = metrics_for(panel(*size), glyph_ratio(book))
+        return cls(size, book, metrics, Translations.load(KioskConfig().languages))
+
+    def page(self, rx: Prescription, content: Content, lang: str, help_first: bool) -> Page:
+        """The prescription screen for `rx`, with the longest symptom name of its category."""
+        symptoms = [s for s in content.symptoms if s.category in rx.categories]
+        longest = max(symptoms, key=lambda s: len(s.name.get(lang)), default=None)
+        visit = Visit(
+            symptom=longest.id if longest else None,
+            prescription=rx.id,
+            slot=1,
+            show_help_first=help_first,
+        )
+        texts = Texts(self.translations, lang)
+        item = texts("items.fallback")
+        if rx.items:
+            with contextlib.suppress(KeyError):
+                item = content.item(rx.items[0]).name.get(lang) or item
+        if rx not in content.prescriptions:  # measure the text given, not a stored namesake
+            others = tuple(p for p in content.prescriptions if p.id != rx.id)
+            content = replace(content, prescriptions=(*others, rx))
+        view = View(
+            state=FlowState(Screen.PRESCRIPTION, lang, "ko", visit=visit),
+            texts=texts,
+            typesetter=Typesetter(self.fonts, self.metrics.min_px),
+            metrics=self.metrics,
+            palette=Palette(),
+            content=content,
+            simulated=False,
+            now=0.0,
+            ui=UiState(),
+            item_name=lambda _slot: item,
+            nearest_place=_place(content, lang),
+        )
+        return build_page(view)
 
 
 def _place(content: Content, lang: str) -> str:
@@ -90,11 +92,11 @@ def make_fit_check(
     content: Content, size: tuple[int, int] = SMALLEST, fonts: FontBook | None = None
 ) -> FitCheck:
     """A `fits` callable for `prescriptions.checks`: None when the card fits, else why."""
-    book = fonts or FontBook()
+    stage = CardStage.make(size, fonts)
 
     def fits(rx: Prescription, lang: str) -> str | None:
         for help_first in (False, True):
-            page = _page(rx, content, lang, size, book, help_first)
+            page = stage.page(rx, content, lang, help_first)
             for block in page.text_blocks():
                 if block.truncated:
                     where = "도움 안내와 함께" if help_first else "처방전"
@@ -127,13 +129,15 @@ def render_card(
     *,
     fonts: FontBook | None = None,
     help_first: bool = False,
+    stage: CardStage | None = None,
 ) -> pygame.Surface:
-    """The prescription screen as a visitor sees it, as a surface (for PNG previews)."""
-    book = fonts or FontBook()
-    page = _page(prescription, content, lang, size, book, help_first)
+    """The prescription screen as a visitor sees it, as a surface (for PNG previews). Pass
+    the same `stage` for every card of a run."""
+    stage = stage if stage is not None and stage.size == size else CardStage.make(size, fonts)
+    page = stage.page(prescription, content, lang, help_first)
     surface = pygame.Surface(size)
     surface.fill(Palette().background)
-    renderer = Renderer(book)
+    renderer = Renderer(stage.fonts)
     renderer.draw(surface, page.ops)
     for b in page.buttons:
         renderer.draw(surface, b.ops)
