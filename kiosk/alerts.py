@@ -23,7 +23,9 @@ CHECK_EVERY_S = 2.0
 class AlertKind(enum.Enum):
     """Worst first; the screen text is `staff.alert.<value>`."""
 
+    STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
+    STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
     MOTOR_FAULT = "motor_fault"
     SUSPECTED_EMPTY = "suspected_empty"
     EMPTY = "empty"
@@ -41,7 +43,7 @@ class Alert:
 
     def describe(self) -> str:
         """One line for the log (English, ids only)."""
-        if self.kind is AlertKind.BOARD:
+        if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
         return f"slot {self.slot} ({self.item}): {what}, {self.count} left"
@@ -65,11 +67,21 @@ def slot_alert(slot: SlotState) -> Alert | None:
     return Alert(kind, slot.number, slot.item, slot.count)
 
 
-def alerts_for(slots: Sequence[SlotState], machine_fault: str | None) -> list[Alert]:
+def alerts_for(
+    slots: Sequence[SlotState],
+    machine_fault: str | None,
+    *,
+    storage_fault: str | None = None,
+    stock_unknown: str | None = None,
+) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
     if machine_fault is not None:
         found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if storage_fault is not None:
+        found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
+    if stock_unknown is not None:
+        found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
     order = list(AlertKind)
     return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
 

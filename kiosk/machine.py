@@ -117,6 +117,16 @@ class Machine:
             return self._vending.last_error
         return None
 
+    @property
+    def storage_fault(self) -> str | None:
+        """Why vends cannot be written down now (the ledger's disk), or None. No vend is
+        made meanwhile; outcomes that could not be written wait in memory."""
+        if self.ledger.write_fault is not None:
+            return self.ledger.write_fault
+        if self._vending is not None and self._vending.unwritten:
+            return f"{self._vending.unwritten} vend outcome(s) not yet written to the ledger"
+        return None
+
     def stocked_slots(self) -> dict[int, str]:
         """Slot → item that may be offered now; none while a part is out of service."""
         if self.setup_fault is not None:
@@ -148,8 +158,9 @@ class Machine:
         return self.io is not None and self.io.door.is_closed
 
     def check_board(self) -> bool:
-        """Try to reach a lost board now (blocks up to about a second; not on the UI thread).
-        True if it answers; the fault then clears and the lights follow."""
+        """Try to reach a lost board now (blocks up to about a second; not on the UI thread),
+        writing down first any outcome the ledger could not take. True if all is well; the
+        fault then clears and the lights follow."""
         if self._vending is None:
             return False
         try:
@@ -158,12 +169,16 @@ class Machine:
             self.update_lights()
 
     def watch_board(self, every_s: float) -> None:
-        """While the board is lost, look for it every `every_s` seconds in a background
-        thread, so the kiosk comes back into service without waiting for a visitor's vend."""
+        """While the board is lost or the ledger cannot be written, look again every
+        `every_s` seconds in a background thread, so the kiosk comes back into service
+        without waiting for a visitor's vend."""
 
         def watch() -> None:
             while not self._stop_watch.wait(every_s):
-                if self._vending is not None and not self._vending.board_reachable:
+                if self.storage_fault is not None:
+                    self.ledger.probe()  # the disk may have room again
+                    self.check_board()  # writes down what waits in memory
+                elif self._vending is not None and not self._vending.board_reachable:
                     self.check_board()
 
         self._watch = threading.Thread(target=watch, name="board-watch", daemon=True)
@@ -252,6 +267,12 @@ def build_machine(
     # config.data_dir is already $MAEUM_DATA_DIR when that is set (kiosk.config).
     config.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(config.data_dir / LEDGER_FILE)
+    if ledger.recovered_from is not None:
+        _log.error(
+            "the ledger was empty (kept as %s): started a new one; stock counts are unknown "
+            "until staff count and refill every slot",
+            ledger.recovered_from,
+        )
     fresh_ledger = ledger.last_vend_id() == 0
     server: PtyBoardServer | None = None
     io: MachineIO | None = None

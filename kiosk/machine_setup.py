@@ -15,9 +15,11 @@ import logging
 from dataclasses import dataclass, field
 
 from hardware.dispenser import Dispenser, VendOutcome, VendResult
-from kiosk.alerts import AlertMonitor, alerts_for
+from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
 from kiosk.flow import Screen
+from kiosk.held_stats import HeldStats
+from kiosk.ledger import LedgerError
 from kiosk.machine import Machine, OutOfService, build_machine
 from kiosk.session import KioskSession, NoStats, Stats, Stock
 from kiosk.staff.service import post_service_button_to_pygame
@@ -45,8 +47,10 @@ class MachineHandle:
     _last_outcome: VendOutcome | None = field(default=None, repr=False)
 
     def current_fault(self) -> str | None:
-        """Why nothing can be dispensed now (setup failed, board lost), or None."""
-        return self.fault or (self.machine.fault if self.machine is not None else None)
+        """Why nothing can be dispensed now (setup failed, board lost, ledger unwritable)."""
+        if self.fault is not None or self.machine is None:
+            return self.fault
+        return self.machine.fault or self.machine.storage_fault
 
     def poll(self, session: KioskSession, now: float) -> None:
         """Once per frame; cheap. Dispensing follows the board; the chute light stops once
@@ -82,7 +86,13 @@ def open_machine(config: KioskConfig, port: str | None) -> MachineHandle:
     except Exception as exc:  # the kiosk still serves prescriptions and the help lines
         log.exception("OUT OF SERVICE: the machine could not be set up")
         reason = f"machine setup failed: {exc}"
-        return MachineHandle(OutOfService(reason), NoStock(), NoStats(), history, fault=reason)
+        kind = AlertKind.STORAGE if isinstance(exc, LedgerError) else AlertKind.BOARD
+        standing = [Alert(kind, detail=reason)]
+        monitor = AlertMonitor(lambda: standing, lambda _on: None)  # no lights without GPIO
+        monitor.check()
+        return MachineHandle(
+            OutOfService(reason), NoStock(), NoStats(), history, fault=reason, monitor=monitor
+        )
     machine.post_keys_to_pygame()
     if machine.io is not None:
         post_service_button_to_pygame(machine.io.service_button)
@@ -93,7 +103,8 @@ def machine_handle(machine: Machine, history: History) -> MachineHandle:
     """The running kiosk's view of a built machine: its vends followed by the alerts."""
     monitor = alert_monitor(machine)
     dispenser = AlertsFollow(machine.dispenser, monitor)
-    return MachineHandle(dispenser, machine, machine.ledger, history, machine, monitor=monitor)
+    stats = HeldStats(machine.ledger, clock=machine.ledger.clock)
+    return MachineHandle(dispenser, machine, stats, history, machine, monitor=monitor)
 
 
 def alert_monitor(machine: Machine) -> AlertMonitor:
@@ -104,7 +115,15 @@ def alert_monitor(machine: Machine) -> AlertMonitor:
         if io is not None:
             io.attention_led.set(on)
 
-    return AlertMonitor(lambda: alerts_for(machine.ledger.slots(), machine.fault), set_led)
+    def read() -> list[Alert]:
+        return alerts_for(
+            machine.ledger.slots(),
+            machine.fault,
+            storage_fault=machine.storage_fault,
+            stock_unknown=machine.ledger.stock_unknown(),
+        )
+
+    return AlertMonitor(read, set_led)
 
 
 class AlertsFollow:

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.alerts import Alert, AlertKind, slot_alert
+from kiosk.alerts import Alert, slot_alert
 from kiosk.i18n import Texts
 from kiosk.ledger import Ledger, LedgerError, SlotState
 from kiosk.machine import LEDGER_FILE
@@ -61,8 +61,8 @@ def item_namer(content_dir: Path, lang: str) -> Callable[[str], str]:
 
 
 def alert_line(alert: Alert, texts: Texts, item_name: Callable[[str], str]) -> str:
-    if alert.kind is AlertKind.BOARD:
-        return texts("staff.alert.board")
+    if alert.slot is None:
+        return texts(f"staff.alert.{alert.kind.value}")
     return texts(
         f"staff.alert.{alert.kind.value}",
         slot=alert.slot,

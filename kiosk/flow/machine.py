@@ -183,7 +183,8 @@ def _prescription_chosen(state: FlowState, event: PrescriptionChosen, now: float
 def _start_dispensing(state: FlowState, now: float) -> Result:
     visit = state.visit
     if visit.slot is None or not state.dispensing_ok:
-        outcome = VendOutcome.OUT_OF_STOCK if visit.slot is None else VendOutcome.BOARD_UNREACHABLE
+        # A machine that cannot dispense (board, disk) is not an empty one: say which it is.
+        outcome = VendOutcome.OUT_OF_STOCK if state.dispensing_ok else VendOutcome.BOARD_UNREACHABLE
         visit = replace(visit, outcome=outcome)
         return _go(state, Screen.TAKE_ITEM, now, visit=visit), [
             CountStat("outcome", f"-:{outcome.value}")
