@@ -29,10 +29,12 @@ from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
+from prescriptions.model import Content
 
 log = logging.getLogger(__name__)
 
 CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en")
+CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
 
@@ -73,6 +75,8 @@ class App:
         self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
         self.staff_page = StaffPage()
+        # The content a prescription card was last drawn from (it then becomes "last good").
+        self.card_drawn_from: Content | None = None
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
 
@@ -331,6 +335,8 @@ class App:
                     ),
                 ],
             )
+        if not self.staff_on and self.session.state.screen in CARD_SCREENS:
+            self.card_drawn_from = self.session.content  # drawn without failing
         self.frames_drawn += 1
         self._dirty = False
 

@@ -34,6 +34,8 @@ class ContentFeed:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _seen_generation: int = 0
+    _drawn_generation: int | None = None
+    _wake: threading.Event = field(default_factory=threading.Event)
     last_result: ReloadResult | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -53,7 +55,26 @@ class ContentFeed:
 
     def _work(self) -> None:
         self._record(self.store.start())
-        self.store.watch(self._stop, WATCH_INTERVAL_S, self._record)
+        while not self._stop.is_set():
+            self._wake.wait(WATCH_INTERVAL_S)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            self.turn()
+
+    def turn(self) -> None:
+        """One turn of the worker: keep drawn content as the last good copy, then reload if
+        the files changed. Never raises: the watcher outlives any failure."""
+        drawn = self._drawn_generation
+        if drawn is not None and self.store.unconfirmed == drawn and self.store.confirm(drawn):
+            log.info("content generation %d was drawn: kept as the last good copy", drawn)
+        try:
+            result = self.store.reload_if_changed()
+        except Exception:
+            log.exception("content reload failed; keeping the current content")
+            return
+        if result is not None:
+            self._record(result)
 
     def _record(self, result: ReloadResult) -> None:
         with self._lock:
@@ -68,9 +89,18 @@ class ContentFeed:
         self._record(result)
         return result
 
-    def poll(self, session: KioskSession, now: float) -> None:
-        """Once per frame: hand newly accepted content to the session (taken at attract)."""
+    def poll(self, session: KioskSession, now: float, drawn: Content | None = None) -> None:
+        """Once per frame: hand newly accepted content to the session (taken at attract).
+        `drawn` is the content a prescription card was last drawn from: once new content has
+        been on the screen, the worker keeps it as the last good copy."""
         generation = self.store.generation
+        if (
+            drawn is not None
+            and drawn is self.store.content
+            and generation != self._drawn_generation
+        ):
+            self._drawn_generation = generation
+            self._wake.set()
         if generation != self._seen_generation:
             self._seen_generation = generation
             content = self.store.content
@@ -87,5 +117,6 @@ class ContentFeed:
 
     def close(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -86,7 +86,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
 
     def poll(session: KioskSession, now: float) -> None:
         machine.poll(session, now)
-        feed.poll(session, now)
+        feed.poll(session, now, drawn=runtime.app.card_drawn_from)
 
     staff = build_staff_mode(
         config, machine, runtime.session, feed, simulated=runtime.dispenser.simulated

@@ -74,7 +74,8 @@ def test_a_broken_file_leaves_the_old_content_serving(tmp_path: Path) -> None:
 def test_a_kiosk_restarting_on_broken_files_starts_on_the_last_good_copy(tmp_path: Path) -> None:
     config, content = setup(tmp_path)
     feed = ContentFeed.open(config)
-    assert feed.reload_now().accepted  # leaves a last-good snapshot in the data dir
+    assert feed.reload_now().accepted
+    assert feed.store.confirm(feed.store.generation)  # a card from it was drawn: last good
     feed.close()
     (content / "symptoms.toml").write_text("not toml at all [", encoding="utf-8")
     again = ContentFeed.open(config)
@@ -96,3 +97,32 @@ def test_the_fit_check_measures_the_text_it_is_given() -> None:
     assert fits(rx, "ko") is None
     long = change(rx, phrase=Localized.of({"ko": "아주 긴 문장이에요. " * 20}))
     assert fits(long, "ko") is not None
+
+
+def test_new_content_becomes_the_last_good_copy_only_after_a_card_was_drawn(
+    tmp_path: Path,
+) -> None:
+    import pygame
+
+    from kiosk.content_feed import SNAPSHOT
+    from kiosk.flow import SkipMood
+
+    config, _ = setup(tmp_path)
+    feed = ContentFeed.open(config)
+    rt = build_runtime(config, 0.0, content=feed.initial, fonts=fonts())
+    assert feed.reload_now().accepted
+    feed.poll(rt.session, 0.0, drawn=rt.app.card_drawn_from)
+    feed.turn()
+    snapshot = config.data_dir / SNAPSHOT
+    assert not snapshot.exists()  # checked, on the attract screen, but no card drawn yet
+
+    surface = pygame.Surface((config.display.width, config.display.height))
+    rt.session.handle(Start(), 1.0)
+    rt.session.handle(ChooseSymptom(rt.session.content.symptoms[0].id), 2.0)
+    rt.session.handle(SkipMood(), 3.0)
+    assert rt.session.state.screen is Screen.PRESCRIPTION
+    assert rt.app.frame(surface, [], 7.0)
+    feed.poll(rt.session, 7.0, drawn=rt.app.card_drawn_from)
+    feed.turn()
+    assert (snapshot / "items.toml").exists()
+    feed.close()
