@@ -8,13 +8,18 @@ Leaving staff mode returns to attract, or, when nobody got past the PIN, resumes
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pygame
 
+from hardware.gpio import Key
+from kiosk import failsafe
 from kiosk.config import KioskConfig
 from kiosk.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
 from kiosk.i18n import Texts, Translations
+from kiosk.inbox import AlertsChanged, Attach, Inbox, KeypadPressed, ServiceButtonPressed
 from kiosk.input import InputMapper, Nav, Tap, UiInput
 from kiosk.screens import build_page
 from kiosk.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
@@ -24,7 +29,6 @@ from kiosk.staff.events import Leave, StaffEvent, StaffScreen
 from kiosk.staff.gesture import CornerPress
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.screens.base import StaffButton, StaffPage
-from kiosk.staff.service import SERVICE_BUTTON_EVENT
 from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
@@ -37,6 +41,13 @@ CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en")
 CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
+STAFF_POLL_S = 0.1
+KEYPAD_NAV = {
+    Key.PREVIOUS: Nav.PREVIOUS,
+    Key.NEXT: Nav.NEXT,
+    Key.SELECT: Nav.SELECT,
+    Key.HELP: Nav.HELP,
+}
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -62,6 +73,9 @@ class App:
     focus: int = 0
     frames_drawn: int = 0
     staff: StaffMode | None = None  # None: this kiosk has no staff mode (tests, the demo)
+    inbox: Inbox = field(default_factory=Inbox)  # what background work reports, per frame
+    # Told (on the UI thread, cheaply) when a card from new content was first drawn.
+    card_drawn: Callable[[Content], None] | None = None
 
     def __post_init__(self) -> None:
         d = self.config.display
@@ -77,6 +91,9 @@ class App:
         self.staff_page = StaffPage()
         # The content a prescription card was last drawn from (it then becomes "last good").
         self.card_drawn_from: Content | None = None
+        self.last_flip: float | None = None  # perf_counter time of the last flip
+        self.last_frame_s = 0.0  # how long the last drawn frame took, input to drawing
+        self._failsafe_since: float | None = None  # showing the failsafe screen since
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
 
@@ -97,9 +114,6 @@ class App:
         """The service button, the corner press and typed digits; True when used up here."""
         if self.staff is None:
             return False
-        if event.type == SERVICE_BUTTON_EVENT:
-            self.open_staff(now)
-            return True
         if self._corner(event, now):
             return True
         if not self.staff.active:
@@ -212,6 +226,10 @@ class App:
     def _buttons(self) -> list[Button | StaffButton]:
         return list(self.staff_page.buttons if self.staff_on else self.page.buttons)
 
+    def flipped(self, at: float) -> None:
+        """The frame just drawn is on the screen (for the tap-to-screen measurement)."""
+        self.last_flip = at
+
     def _hit(self, pos: tuple[int, int]) -> Button | StaffButton | None:
         for b in reversed(self._buttons()):
             if b.rect.collidepoint(pos):
@@ -227,7 +245,52 @@ class App:
 
     # ---- frame -----------------------------------------------------------------------------
 
+    def deliver(self, event: object, now: float) -> None:
+        """One event from the inbox, on the UI thread."""
+        if self.session.deliver(event, now):
+            return
+        if isinstance(event, AlertsChanged):
+            self._key = None  # a staff screen may show them
+            return
+        if isinstance(event, KeypadPressed):
+            self.feed(KEYPAD_NAV[event.key], now)
+            return
+        if isinstance(event, ServiceButtonPressed):
+            self.open_staff(now)
+            return
+        if isinstance(event, Attach):
+            event.attach()
+            self._key = None
+            return
+        log.warning("inbox: no one takes %r", event)
+
+    def next_deadline(self, now: float) -> float | None:
+        """When the loop must wake even without input or inbox events (timeouts, the
+        countdown, an animation frame, a long press), or None: sleep until something comes."""
+        if self._failsafe_since is not None:
+            return self._failsafe_since + failsafe.RETRY_S
+        due: list[float] = []
+        if self.staff is not None and self.staff.active:
+            due.append(now + STAFF_POLL_S)  # staff jobs and the drop test are still polled
+        else:
+            if (session_due := self.session.next_deadline()) is not None:
+                due.append(session_due)
+            left = self.session.state.seconds_left(now)
+            if left is not None:  # the countdown's number changes on the whole second
+                due.append(now + (left - int(left) or 1.0))
+        if self.corner.pressed_since is not None:
+            due.append(self.corner.pressed_since + self.corner.hold_s)
+        if self.page.animated and not self.staff_on:
+            due.append((int(now * ANIMATION_FPS) + 1) / ANIMATION_FPS)
+        return min(due, default=None)
+
+    def take_inbox(self, now: float) -> None:
+        """Everything background work reported since the last frame."""
+        for event in self.inbox.drain():
+            self.deliver(event, now)
+
     def tick(self, now: float) -> None:
+        self.take_inbox(now)
         if self.staff is not None and self.staff.active:
             leave = self.staff.tick(now)  # the visit waits: no timeouts, no prompts
             if leave is not None:
@@ -335,19 +398,65 @@ class App:
                     ),
                 ],
             )
-        if not self.staff_on and self.session.state.screen in CARD_SCREENS:
-            self.card_drawn_from = self.session.content  # drawn without failing
+        content = self.session.content
+        on_card = not self.staff_on and self.session.state.screen in CARD_SCREENS
+        if on_card and content is not self.card_drawn_from:
+            self.card_drawn_from = content  # drawn without failing
+            if self.card_drawn is not None:
+                self.card_drawn(content)
         self.frames_drawn += 1
         self._dirty = False
 
     def frame(self, surface: pygame.Surface, events: list[pygame.event.Event], now: float) -> bool:
-        """One turn of the loop: inputs, results, timeouts; draw only if something changed."""
-        for event in events:
-            self.handle_pygame(event, now)
-        self.tick(now)
-        self.refresh(now)
-        if self._dirty:  # input handled above may already have rebuilt the page
-            self.draw(surface)
+        """One turn of the loop: inputs, results, timeouts; draw only if something changed.
+        Whatever fails in it ends on the failsafe screen, never in a dead kiosk."""
+        if self._failsafe_since is not None:
+            if not self._failsafe_over(events, now):
+                self.take_inbox(now)  # vends and the cabinet still report
+                return False
+            events = []
+        started = time.perf_counter()
+        try:
+            for event in events:
+                self.handle_pygame(event, now)
+            self.tick(now)
+            self.refresh(now)
+            if self._dirty:  # input handled above may already have rebuilt the page
+                self.draw(surface)
+                self.last_frame_s = time.perf_counter() - started
+                return True
+            return False
+        except Exception:
+            log.exception("a screen failed: the visit is reset and the failsafe screen shown")
+            self._fail_safe(surface, now)
+            return True
+
+    def _fail_safe(self, surface: pygame.Surface, now: float) -> None:
+        self._failsafe_since = now
+        try:
+            if self.staff is not None and self.staff.active:
+                self.staff.handle(staff_events.Exit(), now)  # staff mode closes with the visit
+            self.session.reset(now)
+        except Exception:
+            log.exception("failsafe: the visit could not be reset")
+        self._screen_key = None
+        self._key = None
+        try:
+            texts = Texts(self.translations, self.session.state.language)
+            failsafe.draw(surface, self.fonts.regular, failsafe.lines(texts))
+        except Exception:
+            log.exception("failsafe: drawing with the kiosk's font failed")
+            failsafe.draw(surface, _system_font, failsafe.BUILT_IN)
+
+    def _failsafe_over(self, events: list[pygame.event.Event], now: float) -> bool:
+        """A touch or a key press, or the retry time, ends the failsafe screen."""
+        since = self._failsafe_since
+        touched = any(
+            e.type in (pygame.MOUSEBUTTONUP, pygame.FINGERUP, pygame.KEYDOWN) for e in events
+        )
+        if touched or (since is not None and now - since >= failsafe.RETRY_S):
+            self._failsafe_since = None
+            self._dirty = True
             return True
         return False
 
@@ -370,3 +479,7 @@ class App:
             return ""
         p, lang = chosen[0], texts.lang
         return f"{p.district.get(lang)} · {p.phone}"
+
+
+def _system_font(px: int) -> pygame.font.Font:
+    return pygame.font.Font(None, px)

@@ -3,19 +3,23 @@ when staff change the files — only ever with content that passes every check.
 
 At start the files are loaded with the structural checks only (a tenth of a second), so the
 first frame is quick. A worker thread then runs the full checks, the card-fit measurement
-included, through `prescriptions.live.ContentStore`, and keeps watching the files. The frame
-loop calls `poll` once per frame: it costs a lock and an integer compare.
+included, through `prescriptions.live.ContentStore`, and keeps watching the files. What it
+finds reaches the frame through the inbox: `ContentReady` (the visit takes it at the attract
+screen) or `ContentUnusable` (no checked content at all: out of service). Once a card from new
+content has been drawn (`drawn`, called by the app), the worker keeps that content as the last
+good copy a restart falls back to.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.config import KioskConfig
+from kiosk.inbox import ContentReady, ContentUnusable
 from kiosk.runtime import load_first_good
-from kiosk.session import KioskSession
 from kiosk.ui.card import make_fit_check
 from prescriptions.live import ContentStore, ReloadResult
 from prescriptions.model import Content
@@ -31,22 +35,25 @@ class ContentFeed:
     store: ContentStore
     initial: Content
     initial_fault: str | None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-    _seen_generation: int = 0
-    _drawn_generation: int | None = None
-    _wake: threading.Event = field(default_factory=threading.Event)
+    post: Callable[[object], None] = lambda _event: None  # the kiosk's inbox
     last_result: ReloadResult | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _drawn_generation: int | None = None
+    _offered_generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def open(cls, config: KioskConfig) -> ContentFeed:
+    def open(
+        cls, config: KioskConfig, post: Callable[[object], None] = lambda _e: None
+    ) -> ContentFeed:
         snapshot = config.data_dir / SNAPSHOT
         store = ContentStore(config.content_dir, fits_for=make_fit_check, snapshot_dir=snapshot)
         # The last good snapshot passed every check; on a first start the files get the
         # structural checks here and the worker's full check a few seconds later.
         content, fault = load_first_good(snapshot, config.content_dir)
-        return cls(store, content, fault)
+        return cls(store, content, fault, post)
 
     def start(self) -> None:
         """The full check and then the file watcher, in a worker thread."""
@@ -79,9 +86,19 @@ class ContentFeed:
     def _record(self, result: ReloadResult) -> None:
         with self._lock:
             self.last_result = result
-        if not result.accepted:
-            for issue in result.issues[:10]:
-                log.error("content refused: %s", issue)
+            content, generation = self.store.content, self.store.generation
+            offer = content is not None and generation != self._offered_generation
+            self._offered_generation = generation
+        if offer and content is not None:  # new files, or the last good copy after a refusal
+            self.post(ContentReady(content, generation))
+        if result.accepted:
+            return
+        for issue in result.issues[:10]:
+            log.error("content refused: %s", issue)
+        if content is None:
+            # The full check refused the files and there is no earlier good copy: the quick
+            # load must not keep serving unchecked content.
+            self.post(ContentUnusable("content failed its checks"))
 
     def reload_now(self) -> ReloadResult:
         """A staff action: check the files now (blocks about a second; call it off the UI)."""
@@ -89,31 +106,12 @@ class ContentFeed:
         self._record(result)
         return result
 
-    def poll(self, session: KioskSession, now: float, drawn: Content | None = None) -> None:
-        """Once per frame: hand newly accepted content to the session (taken at attract).
-        `drawn` is the content a prescription card was last drawn from: once new content has
-        been on the screen, the worker keeps it as the last good copy."""
-        generation = self.store.generation
-        if (
-            drawn is not None
-            and drawn is self.store.content
-            and generation != self._drawn_generation
-        ):
-            self._drawn_generation = generation
+    def drawn(self, content: Content) -> None:
+        """The app drew a card from `content` (UI thread; cheap): if it is the newest checked
+        content, the worker keeps it as the last good copy."""
+        if content is self.store.content:
+            self._drawn_generation = self.store.generation
             self._wake.set()
-        if generation != self._seen_generation:
-            self._seen_generation = generation
-            content = self.store.content
-            if content is not None:
-                session.offer_content(content)
-                session.set_service_fault(None, now)
-            return
-        with self._lock:
-            result = self.last_result
-        if result is not None and self.store.content is None and generation == 0:
-            # The full check refused the files and there is no earlier good copy: the quick
-            # load must not keep serving unchecked content.
-            session.set_service_fault("content failed its checks", now)
 
     def close(self) -> None:
         self._stop.set()

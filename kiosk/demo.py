@@ -54,20 +54,14 @@ class Director:
         self.gate = gate
         self.shots: list[Shot] = []
         self.quiet = False  # after the first visit of a soak run: no more pictures
-        self.machine: MachineHandle | None = None  # followed as the real frame loop does
-
-    def _follow_machine(self) -> None:
-        if self.machine is not None:
-            self.machine.poll(self.rt.session, self.now)
 
     def wait(self, seconds: float) -> None:
         self.now += seconds
-        self._follow_machine()
         self.rt.app.tick(self.now)
 
     def press(self, name: str) -> None:
         self.now += 1.0
-        self._follow_machine()
+        self.rt.app.take_inbox(self.now)  # what the machine reported meanwhile
         try:
             self.rt.app.press(name, self.now)
         except KeyError as exc:
@@ -200,10 +194,12 @@ def _one_size(
         stock=machine.stock if machine else None,
         stats=machine.stats if machine else None,
         history=machine.history if machine else None,
+        chute_off=machine.chute_off if machine else lambda: None,
     )
     try:
+        if machine is not None:
+            machine.attach(rt.inbox.post)
         d = Director(rt, surface, out, prefix, gate)
-        d.machine = machine
         for n in range(visits):
             d.quiet = n > 0
             if gate is not None:

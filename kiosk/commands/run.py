@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import time
 from pathlib import Path
 
 NAME = "run"
@@ -47,21 +46,19 @@ def run(args: argparse.Namespace) -> int:
 def _run(config: object, args: argparse.Namespace) -> int:
     import pygame
 
+    from kiosk.assembly import assemble
     from kiosk.config import KioskConfig
-    from kiosk.content_feed import ContentFeed
-    from kiosk.demo import RESOLUTIONS, run_demo
-    from kiosk.machine_setup import open_machine
-    from kiosk.runtime import build_runtime
-    from kiosk.session import KioskSession
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
-    from kiosk.staff.setup import build_staff_mode
     from kiosk.systemd import Notifier
+    from kiosk.wait import Sleeper
 
     assert isinstance(config, KioskConfig)
     try:
         surface = open_display(config, args.windowed)
     except NoDisplay as exc:
+        from kiosk.demo import RESOLUTIONS, run_demo
+
         out = Path(args.demo_out)
         print(f"No display ({exc}): running the scripted demo instead.")
         shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
@@ -69,37 +66,18 @@ def _run(config: object, args: argparse.Namespace) -> int:
         return 0
     shutdown = ShutdownCoordinator()
     shutdown.install()
-    notifier = Notifier.from_environ()
-    machine = open_machine(config, args.port)
-    feed = ContentFeed.open(config)
-    runtime = build_runtime(
+    kiosk = assemble(
         config,
-        time.monotonic(),
-        dispenser=machine.dispenser,
-        stock=machine.stock,
-        stats=machine.stats,
-        history=machine.history,
-        content=feed.initial,
-        content_fault=feed.initial_fault,
+        notifier=Notifier.from_environ(),
+        shutdown=shutdown,
+        close_display=pygame.display.quit,
     )
-    feed.start()
-
-    def poll(session: KioskSession, now: float) -> None:
-        machine.poll(session, now)
-        feed.poll(session, now, drawn=runtime.app.card_drawn_from)
-
-    staff = build_staff_mode(
-        config, machine, runtime.session, feed, simulated=runtime.dispenser.simulated
-    )
-    runtime.app.staff = staff
-    shutdown.on_shutdown("display", pygame.display.quit)
-    shutdown.on_shutdown("machine", machine.close)
-    shutdown.on_shutdown("staff", staff.close)  # its jobs end before the ledger closes
-    shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
-    shutdown.on_shutdown("content watcher", feed.close)
-    shutdown.on_shutdown("systemd", notifier.stopping)
+    kiosk.start(args.port)
+    sleeper = Sleeper.for_driver(kiosk.waker, pygame.display.get_driver())
+    shell = Shell(kiosk.runtime, surface, args.windowed, kiosk.notifier, shutdown, sleeper)
     try:
-        status = Shell(runtime, surface, args.windowed, notifier, shutdown, poll=poll).run()
+        status = shell.run()
     finally:
         shutdown.shut_down()
+        sleeper.close()
     return status

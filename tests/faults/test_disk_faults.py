@@ -54,9 +54,9 @@ def visit_to_the_gift(handle: MachineHandle, cfg: KioskConfig) -> Director:
         stats=handle.stats,
         history=handle.history,
     )
+    handle.attach(rt.inbox.post)  # the cabinet reports into this kiosk's inbox
     surface = pygame.Surface((cfg.display.width, cfg.display.height))
     d = Director(rt, surface, cfg.data_dir, "fault-", gate=None)
-    d.machine = handle
     d.press("start")
     d.press(next(b.name for b in rt.app.page.buttons if b.name.startswith("symptom:")))
     for _ in range(3):
