@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hardware.dispenser import VendOutcome, VendResult
 from kiosk.config import KioskConfig
@@ -27,14 +28,19 @@ from kiosk.inbox import Attach, DispensingStatus, Inbox
 from kiosk.machine_setup import MachineHandle, open_machine
 from kiosk.runtime import Runtime, build_runtime
 from kiosk.shutdown import ShutdownCoordinator
-from kiosk.staff.mode import StaffMode
 from kiosk.systemd import Notifier
 from kiosk.wait import Waker
+from kiosk.writer import BackgroundWriter, Writer
 from prescriptions.history import MemoryHistory
+
+if TYPE_CHECKING:
+    from kiosk.staff.mode import StaffMode
 
 log = logging.getLogger(__name__)
 
-CabinetOpener = Callable[[KioskConfig, "str | None", Callable[[object], None]], MachineHandle]
+CabinetOpener = Callable[
+    [KioskConfig, "str | None", Callable[[object], None], Writer], MachineHandle
+]
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Kiosk:
     shutdown: ShutdownCoordinator
     notifier: Notifier
     waker: Waker
+    writer: BackgroundWriter
     cabinet: MachineHandle | None = None
     staff: StaffMode | None = None
     _opening: threading.Thread | None = field(default=None, repr=False)
@@ -65,7 +72,7 @@ class Kiosk:
     def _open_cabinet(self, port: str | None, opener: CabinetOpener) -> None:
         inbox = self.runtime.inbox
         try:
-            handle = opener(self.config, port, inbox.post)
+            handle = opener(self.config, port, inbox.post, self.writer)
         except Exception as exc:  # open_machine never raises; a bug must not either
             log.exception("the cabinet could not be started")
             inbox.post(DispensingStatus(f"cabinet start failed: {exc}"))
@@ -88,7 +95,9 @@ class Kiosk:
         )
         rt.app.staff = self.staff
         handle.attach(rt.inbox.post)  # the dispensing status and alerts as of now
-        log.info("the cabinet joined: %s", "simulation" if rt.app.simulated else "hardware")
+        kind = "simulation" if rt.app.simulated else "hardware"
+        log.info("the cabinet joined: %s", kind)
+        self.notifier.status(f"serving visitors; the cabinet joined ({kind})")
 
     def _close_cabinet(self) -> None:
         self.wait_for_cabinet()
@@ -128,9 +137,10 @@ def assemble(
     )
     runtime.session.set_dispensing(False, clock())  # until the cabinet joins
     runtime.app.card_drawn = feed.drawn
-    kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker)
+    kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker, BackgroundWriter())
     shutdown.on_shutdown("display", close_display)
     shutdown.on_shutdown("cabinet", kiosk._close_cabinet)
+    shutdown.on_shutdown("disk writes", kiosk.writer.close)  # all written before the ledger
     shutdown.on_shutdown("staff", kiosk._close_staff)  # its jobs end before the ledger closes
     shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
     shutdown.on_shutdown("content watcher", feed.close)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kiosk.ledger import LedgerWriteError
+from kiosk.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ class HeldStats:
         return self._failing
 
     def count(self, event: str, key: str = "") -> None:
-        when = self._clock().replace(minute=0, second=0, microsecond=0)
+        self.count_at(event, key, self._clock())
+
+    def count_at(self, event: str, key: str, at: datetime) -> None:
+        """Count in the hour of `at` (taken when it happened, written maybe later)."""
+        when = at.replace(minute=0, second=0, microsecond=0)
         if self._held and not self.flush():
             self._hold((event, key, when), 1)
             return
@@ -101,3 +106,16 @@ class HeldStats:
         while len(self._held) > self._limit:
             _, lost = self._held.popitem(last=False)
             self._dropped += lost
+
+
+class OffThreadStats:
+    """`Stats` for the UI thread: the time is taken now, the write is done by `writer`."""
+
+    def __init__(self, held: HeldStats, writer: Writer, clock: Callable[[], datetime]) -> None:
+        self._held = held
+        self._writer = writer
+        self._clock = clock
+
+    def count(self, event: str, key: str = "") -> None:
+        at = self._clock()
+        self._writer.submit(lambda: self._held.count_at(event, key, at))

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from hardware.dispenser import Dispenser, VendResult
 from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
-from kiosk.held_stats import HeldStats
+from kiosk.held_stats import HeldStats, OffThreadStats
 from kiosk.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
 from kiosk.ledger import LedgerError
 from kiosk.machine import Machine, NoDispensing, build_machine
 from kiosk.session import NoStats, Stats, Stock
+from kiosk.writer import InlineWriter, Writer
 from prescriptions.history import History, JsonHistory, MemoryHistory
 
 log = logging.getLogger(__name__)
@@ -93,11 +94,18 @@ class MachineHandle:
 
 
 def open_machine(
-    config: KioskConfig, port: str | None, post: Callable[[object], None] = lambda _e: None
+    config: KioskConfig,
+    port: str | None,
+    post: Callable[[object], None] = lambda _e: None,
+    writer: Writer | None = None,
 ) -> MachineHandle:
-    """The cabinet the configuration describes, reporting into `post` (the kiosk's inbox)."""
+    """The cabinet the configuration describes, reporting into `post` (the kiosk's inbox);
+    statistics and history are written by `writer` (the kiosk's disk writer), else at once."""
+    writer = writer if writer is not None else InlineWriter()
     try:
-        history: History = JsonHistory.in_data_dir(config.data_dir, config.no_repeat_window)
+        history: History = JsonHistory.in_data_dir(
+            config.data_dir, config.no_repeat_window, writer.submit
+        )
     except OSError as exc:
         log.error("prescription history cannot be kept in %s: %s", config.data_dir, exc)
         history = MemoryHistory(config.no_repeat_window)
@@ -120,16 +128,20 @@ def open_machine(
         )
         handle.publish()
         return handle
-    return machine_handle(machine, history, post)
+    return machine_handle(machine, history, post, writer)
 
 
 def machine_handle(
-    machine: Machine, history: History, post: Callable[[object], None] = lambda _e: None
+    machine: Machine,
+    history: History,
+    post: Callable[[object], None] = lambda _e: None,
+    writer: Writer | None = None,
 ) -> MachineHandle:
     """The running kiosk's view of a built machine: after every vend and every board check
     the faults and the alerts are read again and what changed is posted."""
     monitor = alert_monitor(machine, post)
-    stats = HeldStats(machine.ledger, clock=machine.ledger.clock)
+    held = HeldStats(machine.ledger, clock=machine.ledger.clock)
+    stats = OffThreadStats(held, writer or InlineWriter(), machine.ledger.clock)
     handle = MachineHandle(
         machine.dispenser, machine, stats, history, machine, monitor=monitor, post=post
     )

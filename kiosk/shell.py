@@ -7,7 +7,6 @@ deadline: its only wait.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -24,7 +23,6 @@ from kiosk.wait import Sleep
 
 log = logging.getLogger(__name__)
 
-WAKE_EVENT = pygame.USEREVENT + 7  # carries nothing: a post from a worker woke the loop
 HEADLESS_DRIVERS = ("offscreen", "dummy")
 MODIFIERS = {"ctrl": pygame.KMOD_CTRL, "alt": pygame.KMOD_ALT, "shift": pygame.KMOD_SHIFT}
 
@@ -101,7 +99,7 @@ class Shell:
                 elif event.type == pygame.QUIT:
                     if self.windowed:  # lockdown: a full-screen kiosk ignores window closing
                         self.shutdown.request("window closed")
-                elif event.type != WAKE_EVENT:
+                else:
                     events.append(event)
             now = clock()
             if app.frame(self.surface, events, now):
@@ -122,10 +120,3 @@ class Shell:
         if self.shutdown.requested or pygame.event.peek():
             return  # input arrived while drawing: no sleep
         self.sleeper.sleep(None if wake_at is None else max(0.0, wake_at - now))
-
-
-def post_wake() -> None:
-    """Make a sleeping loop's `pygame.event.get` see that something happened (from any
-    thread): events posted to SDL from another thread do not wake `select` by themselves."""
-    with contextlib.suppress(pygame.error):  # the display is gone (shutting down)
-        pygame.event.post(pygame.event.Event(WAKE_EVENT))

@@ -16,7 +16,9 @@ import glob
 import logging
 import os
 import select
+import signal
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,17 @@ class Waker:
 
     def fileno(self) -> int:
         return self._read
+
+    def wake_on_signals(self) -> Callable[[], None]:
+        """Make a stop signal (SIGTERM from systemd) wake the sleeping loop at once: without
+        this, Python retries the interrupted `select` and the flag waits for the next input.
+        Main thread only; returns how to undo it."""
+        previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+
+        def undo() -> None:
+            signal.set_wakeup_fd(previous)
+
+        return undo
 
     def wake(self) -> None:
         with self._lock:

@@ -75,9 +75,12 @@ def _run(config: object, args: argparse.Namespace) -> int:
     kiosk.start(args.port)
     sleeper = Sleeper.for_driver(kiosk.waker, pygame.display.get_driver())
     shell = Shell(kiosk.runtime, surface, args.windowed, kiosk.notifier, shutdown, sleeper)
+    undo_wakeup = kiosk.waker.wake_on_signals()
     try:
         status = shell.run()
     finally:
         shutdown.shut_down()
+        undo_wakeup()
         sleeper.close()
+        kiosk.waker.close()
     return status
