@@ -11,10 +11,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pygame
 
-from hardware.gpio import Key
 from kiosk import failsafe
 from kiosk.config import KioskConfig
 from kiosk.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
@@ -27,13 +27,15 @@ from kiosk.session import KioskSession
 from kiosk.staff import events as staff_events
 from kiosk.staff.events import Leave, StaffEvent, StaffScreen
 from kiosk.staff.gesture import CornerPress
-from kiosk.staff.mode import StaffMode
-from kiosk.staff.screens.base import StaffButton, StaffPage
 from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
 from prescriptions.model import Content
+
+if TYPE_CHECKING:  # staff mode is imported only once the cabinet joins (kiosk.assembly)
+    from kiosk.staff.mode import StaffMode
+    from kiosk.staff.screens.base import StaffButton, StaffPage
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,6 @@ CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
 STAFF_POLL_S = 0.1
-KEYPAD_NAV = {
-    Key.PREVIOUS: Nav.PREVIOUS,
-    Key.NEXT: Nav.NEXT,
-    Key.SELECT: Nav.SELECT,
-    Key.HELP: Nav.HELP,
-}
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -88,7 +84,7 @@ class App:
         self._key: object = None
         self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
-        self.staff_page = StaffPage()
+        self.staff_page: StaffPage | None = None  # built once staff mode is on the screen
         # The content a prescription card was last drawn from (it then becomes "last good").
         self.card_drawn_from: Content | None = None
         self.last_flip: float | None = None  # perf_counter time of the last flip
@@ -191,15 +187,22 @@ class App:
         """Press a button by name (the demo script and tests)."""
         self.refresh(now)
         if self.staff_on:
-            self._press(self.staff_page.button(name), now)
+            self._press(self._staff_page().button(name), now)
         else:
             self._press(self.page.button(name), now)
 
     def _press(self, b: Button | StaffButton, now: float) -> None:
-        if isinstance(b, StaffButton):
-            self._staff_act(b.action, now)
-        else:
+        if isinstance(b, Button):
             self._act(b.action, now)
+        else:
+            self._staff_act(b.action, now)
+
+    def _staff_page(self) -> StaffPage:
+        if self.staff_page is None:
+            from kiosk.staff.screens.base import StaffPage
+
+            self.staff_page = StaffPage()
+        return self.staff_page
 
     def _staff_act(self, event: StaffEvent, now: float) -> None:
         if self.staff is None:
@@ -224,7 +227,7 @@ class App:
         self.refresh(now)
 
     def _buttons(self) -> list[Button | StaffButton]:
-        return list(self.staff_page.buttons if self.staff_on else self.page.buttons)
+        return list(self._staff_page().buttons if self.staff_on else self.page.buttons)
 
     def flipped(self, at: float) -> None:
         """The frame just drawn is on the screen (for the tap-to-screen measurement)."""
@@ -253,7 +256,7 @@ class App:
             self._key = None  # a staff screen may show them
             return
         if isinstance(event, KeypadPressed):
-            self.feed(KEYPAD_NAV[event.key], now)
+            self.feed(event.nav, now)
             return
         if isinstance(event, ServiceButtonPressed):
             self.open_staff(now)
@@ -378,7 +381,7 @@ class App:
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.palette.background)
-        self.renderer.draw(surface, self.staff_page.ops if self.staff_on else self.page.ops)
+        self.renderer.draw(surface, self._staff_page().ops if self.staff_on else self.page.ops)
         for b in self._buttons():
             self.renderer.draw(surface, b.ops)
         order = self._order()

@@ -25,7 +25,6 @@ from hardware.dispenser import VendOutcome, VendResult
 from kiosk.config import KioskConfig
 from kiosk.content_feed import ContentFeed
 from kiosk.inbox import Attach, DispensingStatus, Inbox
-from kiosk.machine_setup import MachineHandle, open_machine
 from kiosk.runtime import Runtime, build_runtime
 from kiosk.shutdown import ShutdownCoordinator
 from kiosk.systemd import Notifier
@@ -34,12 +33,13 @@ from kiosk.writer import BackgroundWriter, Writer
 from prescriptions.history import MemoryHistory
 
 if TYPE_CHECKING:
+    from kiosk.machine_setup import MachineHandle
     from kiosk.staff.mode import StaffMode
 
 log = logging.getLogger(__name__)
 
 CabinetOpener = Callable[
-    [KioskConfig, "str | None", Callable[[object], None], Writer], MachineHandle
+    [KioskConfig, "str | None", Callable[[object], None], Writer], "MachineHandle"
 ]
 
 
@@ -56,8 +56,12 @@ class Kiosk:
     staff: StaffMode | None = None
     _opening: threading.Thread | None = field(default=None, repr=False)
 
-    def start(self, port: str | None, opener: CabinetOpener = open_machine) -> None:
+    def start(self, port: str | None, opener: CabinetOpener | None = None) -> None:
         """Content checks and the cabinet's hardware, in the background."""
+        if opener is None:
+            from kiosk.machine_setup import open_machine  # gpiozero, serial: after the frame
+
+            opener = open_machine
         self.feed.start()
         self._opening = threading.Thread(
             target=self._open_cabinet, args=(port, opener), name="cabinet", daemon=True

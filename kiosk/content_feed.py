@@ -20,11 +20,20 @@ from dataclasses import dataclass, field
 from kiosk.config import KioskConfig
 from kiosk.inbox import ContentReady, ContentUnusable
 from kiosk.runtime import load_first_good
-from kiosk.ui.card import make_fit_check
+from prescriptions.checks import FitCheck
 from prescriptions.live import ContentStore, ReloadResult
 from prescriptions.model import Content
 
 log = logging.getLogger(__name__)
+
+
+def _fit_check(content: Content) -> FitCheck:
+    """The card-fit check, imported when the worker first needs it, not before the first
+    frame."""
+    from kiosk.ui.card import make_fit_check
+
+    return make_fit_check(content)
+
 
 WATCH_INTERVAL_S = 5.0
 SNAPSHOT = "content-last-good"
@@ -49,7 +58,7 @@ class ContentFeed:
         cls, config: KioskConfig, post: Callable[[object], None] = lambda _e: None
     ) -> ContentFeed:
         snapshot = config.data_dir / SNAPSHOT
-        store = ContentStore(config.content_dir, fits_for=make_fit_check, snapshot_dir=snapshot)
+        store = ContentStore(config.content_dir, fits_for=_fit_check, snapshot_dir=snapshot)
         # The last good snapshot passed every check; on a first start the files get the
         # structural checks here and the worker's full check a few seconds later.
         content, fault = load_first_good(snapshot, config.content_dir)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hardware.dispenser import VendResult
-from hardware.gpio import Key
+from kiosk.input import Nav
 
 if TYPE_CHECKING:
     from kiosk.alerts import Alert
@@ -61,9 +61,10 @@ class ContentUnusable:
 
 @dataclass(frozen=True)
 class KeypadPressed:
-    """A key of the cabinet's keypad (gpiozero calls back on its own thread)."""
+    """A key of the cabinet's keypad (gpiozero calls back on its own thread), as the
+    navigation it stands for."""
 
-    key: Key
+    nav: Nav
 
 
 @dataclass(frozen=True)

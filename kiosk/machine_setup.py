@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hardware.dispenser import Dispenser, VendResult
+from hardware.gpio import Key
 from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
 from kiosk.held_stats import HeldStats, OffThreadStats
 from kiosk.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
+from kiosk.input import Nav
 from kiosk.ledger import LedgerError
 from kiosk.machine import Machine, NoDispensing, build_machine
 from kiosk.session import NoStats, Stats, Stock
@@ -29,6 +31,12 @@ from prescriptions.history import History, JsonHistory, MemoryHistory
 
 log = logging.getLogger(__name__)
 
+KEYPAD_NAV = {
+    Key.PREVIOUS: Nav.PREVIOUS,
+    Key.NEXT: Nav.NEXT,
+    Key.SELECT: Nav.SELECT,
+    Key.HELP: Nav.HELP,
+}
 _UNSET = object()  # nothing published yet: the first `publish` always posts
 
 
@@ -148,7 +156,7 @@ def machine_handle(
     handle.dispenser = ThenPublish(machine.dispenser, handle.publish)
     machine.on_change = handle.publish
     if machine.io is not None:  # the cabinet's buttons report into the inbox like the rest
-        machine.io.keypad.on_key(lambda key: handle.post(KeypadPressed(key)))
+        machine.io.keypad.on_key(lambda key: handle.post(KeypadPressed(KEYPAD_NAV[key])))
         machine.io.service_button.on_press(lambda: handle.post(ServiceButtonPressed()))
     handle.publish()
     return handle
