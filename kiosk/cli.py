@@ -1,4 +1,4 @@
-"""`python main.py [command]`: the kiosk and the tools around it.
+"""`maeum-kiosk [command]` (or `python main.py [command]`): the kiosk and the tools around it.
 
 Each command is a module in `kiosk.commands` with `NAME`, `HELP`, `configure(parser)` and
 `run(args) -> exit status`. Modules import their heavy dependencies inside `run`, so that
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import Protocol
 
 from kiosk.commands import (
@@ -22,6 +23,7 @@ from kiosk.commands import (
     stats,
     stock,
 )
+from kiosk.journal import setup_logging
 
 
 class Command(Protocol):
@@ -58,7 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description="마음약방 kiosk. With no command it runs the kiosk (`run`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -76,11 +77,13 @@ def main(argv: list[str]) -> int:
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(getattr(logging, args.log_level))
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         return 130
+
+
+def entry_point() -> int:
+    """The `maeum-kiosk` command (pyproject.toml `[project.scripts]`)."""
+    return main(sys.argv[1:])
