@@ -104,7 +104,8 @@ class Shell:
                 pygame.display.flip()
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()
-                self.notifier.status("serving visitors")
+                fault = self.runtime.session.state.service_fault
+                self.notifier.status(f"OUT OF SERVICE: {fault}" if fault else "serving visitors")
                 ready = True
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
             pace.tick(FPS)

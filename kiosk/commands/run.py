@@ -10,6 +10,11 @@ import argparse
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from kiosk.runtime import Runtime
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
@@ -56,6 +61,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.staff.setup import build_staff_mode
+    from kiosk.storage_check import refusal
     from kiosk.systemd import Notifier
 
     assert isinstance(config, KioskConfig)
@@ -70,6 +76,16 @@ def _run(config: object, args: argparse.Namespace) -> int:
     shutdown = ShutdownCoordinator()
     shutdown.install()
     notifier = Notifier.from_environ()
+    # A ledger in RAM would forget every vend at the next reboot: serve nothing, say why.
+    reason = refusal(config.data_dir, simulated=config.hardware.simulated)
+    if reason is not None:
+        runtime = refusing_runtime(config, time.monotonic(), reason)
+        shutdown.on_shutdown("display", pygame.display.quit)
+        shutdown.on_shutdown("systemd", notifier.stopping)
+        try:
+            return Shell(runtime, surface, args.windowed, notifier, shutdown).run()
+        finally:
+            shutdown.shut_down()
     machine = open_machine(config, args.port)
     feed = ContentFeed.open(config)
     runtime = build_runtime(
@@ -103,3 +119,15 @@ def _run(config: object, args: argparse.Namespace) -> int:
     finally:
         shutdown.shut_down()
     return status
+
+
+def refusing_runtime(config: KioskConfig, now: float, reason: str) -> Runtime:
+    """A kiosk that serves no visit: the out-of-service screen with the help lines, no ledger,
+    no board, no content (nothing is opened that could record or hand out anything)."""
+    from kiosk.machine import OutOfService
+    from kiosk.runtime import build_runtime
+    from prescriptions.model import Content
+
+    return build_runtime(
+        config, now, dispenser=OutOfService(reason), content=Content(), content_fault=reason
+    )
