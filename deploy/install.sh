@@ -68,6 +68,7 @@ READ_ONLY_ROOT=0
 UPDATES=""
 RTC=none
 REBOOT_NEEDED=0
+BUILD_DIR=""
 
 # -- output and actions ---------------------------------------------------------------------
 
@@ -322,6 +323,7 @@ step_python() {
     local build excludes=() pattern
     for pattern in "${CODE_EXCLUDES[@]}"; do excludes+=("--exclude=$pattern"); done
     build=$(mktemp -d)
+    BUILD_DIR=$build   # removed on exit, also when pip fails
     if [ "$DRY_RUN" = 1 ]; then
         note "would run: tar -C $(quoted "$SOURCE") ${excludes[*]} -cf - . | tar -C $build -xf -"
     else
@@ -669,6 +671,7 @@ step_done() {
 }
 
 main() {
+    trap '[ -z "$BUILD_DIR" ] || rm -rf "$BUILD_DIR"' EXIT
     parse_args "$@"
     step_preflight
     step_packages
