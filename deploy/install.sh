@@ -214,8 +214,8 @@ step_preflight() {
     if ! staged && [ "$(findmnt -n -o FSTYPE / 2>/dev/null || true)" = overlay ] \
         && [ "$DRY_RUN" != 1 ]; then
         die "the root file system is a read-only overlay: changes would vanish at reboot." \
-            "Add overlayroot=disabled to cmdline.txt, reboot, install, remove it, reboot" \
-            "(docs/power-cuts.md)."
+            "Add overlayroot=disabled to the end of cmdline.txt, reboot, install again (the" \
+            "installer takes overlayroot=disabled away), reboot (docs/power-cuts.md)."
     fi
     if ! staged; then check_architecture; fi
     if [ "$READ_ONLY_ROOT" = 1 ] && ! staged && [ "$DRY_RUN" != 1 ] && ! mountpoint -q "$DATA"; then
