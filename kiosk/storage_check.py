@@ -137,9 +137,10 @@ def judge(path: Path, mounts: Sequence[Mount]) -> StorageVerdict:
             f"{where}: an overlay (read-only root or raspi-config's Overlay File System) "
             "writes to RAM, everything written there is lost at the next reboot"
         )
-    elif "ro" in mount.options:
-        problem = f"{where}: mounted read-only, nothing can be recorded"
     else:
+        # Not judged here: "ro". Under the kiosk's ProtectSystem=strict the whole tree is
+        # read-only but for the data folder's own bind mount; a folder that really cannot be
+        # written stops the ledger from opening, which says so itself.
         problem = None
     return StorageVerdict(path, mount, problem)
 
