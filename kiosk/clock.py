@@ -53,4 +53,9 @@ class ClockSync:
         return state != TIME_ERROR
 
     def __call__(self) -> bool:
-        return self.kernel() is True or self.flag.exists()
+        if self.kernel() is True:
+            return True
+        try:
+            return self.flag.exists()
+        except OSError:  # /run/systemd/timesync not readable: no witness, not synchronised
+            return False
