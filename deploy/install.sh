@@ -11,7 +11,8 @@
 # kiosk installed into that venv once, as a package, with its `maeum-kiosk` command.
 #
 # Safe to run again (that is also how the firmware is updated): the configuration in
-# /etc/maeum-kiosk/kiosk.toml and the data in /var/lib/maeum-kiosk are kept.
+# /etc/maeum-kiosk/kiosk.toml and the data in /var/lib/maeum-kiosk are kept, and so are the
+# --board, --rtc and --updates of the last run (/etc/maeum-kiosk/install-options).
 # See docs/install-raspberry-pi.md and docs/power-cuts.md.
 set -euo pipefail
 
@@ -61,12 +62,13 @@ END_MARK="# --- maeum-kiosk: end ---"
 DRY_RUN=0
 PREFIX=/
 SOURCE=""
-BOARD=uart
+BOARD=""
 START=1
 SKIP_PYTHON=0
 READ_ONLY_ROOT=0
 UPDATES=""
-RTC=none
+UPDATES_GIVEN=""
+RTC=""
 REBOOT_NEEDED=0
 BUILD_DIR=""
 
@@ -164,7 +166,7 @@ parse_args() {
             --no-start) START=0 ;;
             --skip-python) SKIP_PYTHON=1 ;;
             --read-only-root) READ_ONLY_ROOT=1 ;;
-            --updates) UPDATES=${2:?--updates needs security or manual}; shift ;;
+            --updates) UPDATES=${2:?--updates needs security or manual}; UPDATES_GIVEN=$UPDATES; shift ;;
             --rtc) RTC=${2:?--rtc needs none, ds3231 or pi5-battery}; shift ;;
             -h | --help) usage; exit 0 ;;
             *) usage >&2; die "unknown option: $1" ;;
@@ -175,6 +177,16 @@ parse_args() {
         SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     fi
     SOURCE=$(cd "$SOURCE" && pwd) || die "--source: no such directory"
+    OLD_APP=$(target /opt/maeum-kiosk/app)   # where older installers copied the code
+    VENV=$(target /opt/maeum-kiosk/venv)
+    ETC=$(target /etc/maeum-kiosk)
+    DATA=$(target /var/lib/maeum-kiosk)
+    DOC=$(target /usr/share/doc/maeum-kiosk)
+    COMMAND=$(target /usr/local/bin/maeum-kiosk)
+    OPTIONS_FILE=$ETC/install-options
+    load_saved_options
+    BOARD=${BOARD:-uart}
+    RTC=${RTC:-none}
     case $BOARD in
         uart) ;;
         usb:[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]) ;;
@@ -188,12 +200,33 @@ parse_args() {
         none | ds3231 | pi5-battery) ;;
         *) die "--rtc must be none, ds3231 or pi5-battery, not '$RTC'" ;;
     esac
-    OLD_APP=$(target /opt/maeum-kiosk/app)   # where older installers copied the code
-    VENV=$(target /opt/maeum-kiosk/venv)
-    ETC=$(target /etc/maeum-kiosk)
-    DATA=$(target /var/lib/maeum-kiosk)
-    DOC=$(target /usr/share/doc/maeum-kiosk)
-    COMMAND=$(target /usr/local/bin/maeum-kiosk)
+}
+
+# An update runs the installer again, often without the options of the first install: the
+# board, the clock and the update policy given then are kept (in $OPTIONS_FILE) unless given
+# anew, so that a plain `sudo deploy/install.sh` never drops the RTC or moves the board.
+load_saved_options() {
+    local key value
+    [ -f "$OPTIONS_FILE" ] || return 0
+    while IFS='=' read -r key value; do
+        case $key in
+            board) BOARD=${BOARD:-$value} ;;
+            rtc) RTC=${RTC:-$value} ;;
+            updates) UPDATES=${UPDATES:-$value}; UPDATES_GIVEN=${UPDATES_GIVEN:-$value} ;;
+        esac
+    done <"$OPTIONS_FILE"
+}
+
+save_options() {
+    # The update policy only when it was chosen: its default follows the read-only root.
+    printf '# 마음약방 kiosk: the options of the last deploy/install.sh, used when an update
+'
+    printf '# runs it without them. Give an option again to change it.
+'
+    printf 'board=%s
+rtc=%s
+updates=%s
+' "$BOARD" "$RTC" "$UPDATES_GIVEN"
 }
 
 # -- steps ----------------------------------------------------------------------------------
@@ -364,6 +397,7 @@ step_config() {
     else
         write_file "$ETC/kiosk.toml" 0640 "root:$KIOSK_USER" <"$SOURCE/deploy/kiosk.toml"
     fi
+    save_options | write_file "$OPTIONS_FILE" 0644 root:root
     check_config
 }
 

@@ -162,6 +162,15 @@ def test_a_ds3231_module_on_a_pi4_sets_the_clock_at_boot(tmp_path: Path) -> None
     rule = (tmp_path / "etc/udev/rules.d/98-maeum-rtc.rules").read_text()
     assert 'SUBSYSTEM=="rtc"' in rule and "--hctosys" in rule
     assert "util-linux-extra" in apt_line(result)  # hwclock
+    # An update runs the installer again without the options: the clock stays.
+    again = install("--prefix", str(tmp_path), "--skip-python")
+    assert again.returncode == 0, again.stderr
+    assert "RTC: ds3231" in again.stdout
+    assert "dtoverlay=i2c-rtc,ds3231" in (tmp_path / "boot/firmware/config.txt").read_text()
+    assert "REBOOT" not in again.stdout, "nothing changed"
+    # Given anew, an option changes it.
+    assert install("--prefix", str(tmp_path), "--skip-python", "--rtc", "none").returncode == 0
+    assert "ds3231" not in (tmp_path / "boot/firmware/config.txt").read_text()
 
 
 def test_the_pi5_battery_is_charged_only_when_asked_and_updates_by_hand(tmp_path: Path) -> None:
