@@ -56,11 +56,16 @@ class Mount:
 class StorageVerdict:
     path: Path
     mount: Mount | None
-    problem: str | None  # None: the folder keeps what is written to it
+    problem: str | None  # None: the folder keeps what is written to it, or nobody can tell
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def unknown(self) -> bool:
+        """The mount table could not be read: never a reason to stop serving."""
+        return self.mount is None
 
     def describe(self) -> str:
         if self.mount is None:
@@ -128,7 +133,7 @@ def judge(path: Path, mounts: Sequence[Mount]) -> StorageVerdict:
     # judged by the mount its path falls under.
     mount = mount_of(os.path.realpath(path), mounts)
     if mount is None:
-        return StorageVerdict(path, None, f"{path}: no mount holds it (unreadable mount table?)")
+        return StorageVerdict(path, None, None)
     where = f"{path} is on {mount.fstype} ({mount.source}, mounted at {mount.mount_point})"
     if mount.fstype in RAM_FILESYSTEMS or mount.source.startswith(RAM_DEVICE_PREFIXES):
         problem = f"{where}: that is RAM, everything written there is lost at the next reboot"
@@ -151,7 +156,8 @@ def check_data_dir(path: Path, mountinfo: Path | None = None) -> StorageVerdict:
     try:
         text = mountinfo.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        return StorageVerdict(path, None, f"cannot read {mountinfo}: {exc}")
+        log.warning("cannot tell where %s is stored: %s", path, exc)
+        return StorageVerdict(path, None, None)
     return judge(path, parse_mountinfo(text))
 
 
@@ -173,13 +179,14 @@ def refusal(data_dir: Path, *, simulated: bool, mountinfo: Path | None = None) -
 
 def data_dir_check(data_dir: Path, *, simulated: bool, mountinfo: Path | None = None) -> Check:
     """hwtest's check of the same thing the kiosk checks at start ("config.storage")."""
-    from hardware.diagnostics import Check, CheckResult, failed, passed
+    from hardware.diagnostics import Check, CheckResult, failed, passed, skipped
 
     def run() -> CheckResult:
         verdict = check_data_dir(data_dir, mountinfo)
         details = {"path": str(data_dir)}
-        if verdict.mount is not None:
-            details |= {"fstype": verdict.mount.fstype, "mount_point": verdict.mount.mount_point}
+        if verdict.mount is None:
+            return skipped(f"{data_dir}: the mount table cannot be read, so nobody can tell")
+        details |= {"fstype": verdict.mount.fstype, "mount_point": verdict.mount.mount_point}
         if verdict.ok:
             return passed(f"{verdict.describe()}: kept across reboots", **details)
         if simulated:

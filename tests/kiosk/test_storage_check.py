@@ -114,6 +114,14 @@ def test_the_kiosks_sandbox_is_not_mistaken_for_ram() -> None:
     assert judge(DATA, parse_mountinfo(SERVICE_NAMESPACE.splitlines()[0] + "\n")).ok
 
 
+def test_an_unreadable_mount_table_never_stops_the_kiosk(tmp_path: Path) -> None:
+    missing = tmp_path / "no-mountinfo"
+    verdict = check_data_dir(DATA, missing)
+    assert verdict.ok and verdict.unknown
+    assert refusal(DATA, simulated=False, mountinfo=missing) is None
+    assert data_dir_check(DATA, simulated=False, mountinfo=missing).run().status.value == "SKIP"
+
+
 def test_a_plain_sd_card_install_keeps_the_ledger() -> None:
     assert judge(DATA, parse_mountinfo(PLAIN_PI)).ok
     # /run is tmpfs: a folder there is not, and /running is not under /run.
