@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian / Raspberry Pi OS packages the kiosk needs, when it can.
 #   system-deps.sh run   — what `make run` needs: Python venv support and a Korean font
-#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer)
+#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer,
+#                          systemd-analyze for the unit)
 # As root it runs apt-get; otherwise it says exactly which command to run.
 set -euo pipefail
 
@@ -15,6 +16,10 @@ if ! ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 \
 fi
 if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
     want+=(shellcheck)
+fi
+# `systemd-analyze verify` judges the kiosk's unit file (tests/test_deploy.py).
+if [ "${1:-run}" = "test" ] && ! command -v systemd-analyze >/dev/null 2>&1; then
+    want+=(systemd)
 fi
 
 [ ${#want[@]} -eq 0 ] && exit 0

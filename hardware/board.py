@@ -1,8 +1,10 @@
 """The dispenser board driver: MDP/1 over a serial port.
 
-Wiring: the board's UART goes to the Pi's GPIO14 (TXD) and GPIO15 (RXD) at 3.3 V TTL, usually
-`/dev/serial0`; or the board is plugged in by USB (USB-CDC) and appears as `/dev/ttyACM*`: then
-use its stable `/dev/serial/by-id/...` name, so that a replug finds it under the same path.
+Wiring: the board's UART goes to the Pi's GPIO14 (TXD) and GPIO15 (RXD) at 3.3 V TTL: that is
+`/dev/ttyAMA0` on a Pi 4 (with `dtoverlay=disable-bt`) and on a Pi 5 (with `dtparam=uart0=on`).
+Not `/dev/serial0`: on a Pi 5 that names the debug connector (`ttyAMA10`). Or the board is
+plugged in by USB (USB-CDC) and appears as `/dev/ttyACM*`: then use a stable name
+(`/dev/serial/by-id/...`, or the installer's `/dev/maeum-board`) so a replug finds it again.
 115200 baud, 8N1, no flow control. Any pyserial URL works: `loop://` (nothing ever answers, so
 the board is unreachable), `spy:///dev/ttyACM0?file=trace.txt` (logs the traffic), or the pty
 that `python main.py board-sim` prints.

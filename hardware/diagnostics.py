@@ -411,15 +411,28 @@ def serial_port_check(
                 "add the kiosk user to the 'dialout' group, then log in again",
                 port=port,
             )
-        return passed(f"{port} is present", port=port, resolved=os.path.realpath(port))
+        resolved = os.path.realpath(port)
+        if resolved == PI5_DEBUG_UART:
+            return failed(
+                f"{port} is {resolved}, the Pi 5's debug connector, not GPIO 14/15",
+                "use /dev/maeum-board (deploy/install.sh) or /dev/ttyAMA0 with dtparam=uart0=on",
+                port=port,
+                resolved=resolved,
+            )
+        return passed(f"{port} is present", port=port, resolved=resolved)
 
     return Check("board.port", "serial port", "board", run, requires=("config",))
 
 
+# On a Pi 5 /dev/serial0 points here: the 3-pin debug connector, not the header's GPIO 14/15.
+PI5_DEBUG_UART = "/dev/ttyAMA10"
+
+
 def _missing_port_hint(port: str) -> str:
     uart = (
-        "on the UART: enable it (raspi-config → Interface Options → Serial Port: login "
-        "shell No, hardware Yes; on a Pi 4 also dtoverlay=disable-bt), then reboot"
+        "on the UART: `sudo deploy/install.sh` sets it up (Pi 4: dtoverlay=disable-bt, Pi 5: "
+        "dtparam=uart0=on; or raspi-config → Interface Options → Serial Port: login shell No, "
+        "hardware Yes), then reboot"
     )
     usb = "on USB: check the cable and the board's power, then `ls /dev/serial/by-id/`"
     if port.startswith(("/dev/serial0", "/dev/ttyAMA", "/dev/ttyS")):

@@ -1,4 +1,4 @@
-"""`python main.py [command]`: the kiosk and the tools around it.
+"""`maeum-kiosk [command]` (or `python main.py [command]`): the kiosk and the tools around it.
 
 Each command is a module in `kiosk.commands` with `NAME`, `HELP`, `configure(parser)` and
 `run(args) -> exit status`. Only the module of the command being run is imported (all of them
@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sys
 from typing import Protocol
+
+from kiosk.journal import setup_logging
 
 
 class Command(Protocol):
@@ -55,7 +58,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description="마음약방 kiosk. With no command it runs the kiosk (`run`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -76,11 +78,13 @@ def main(argv: list[str]) -> int:
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
     args = build_parser(argv[0] if argv[0] in names else None).parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(getattr(logging, args.log_level))
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         return 130
+
+
+def entry_point() -> int:
+    """The `maeum-kiosk` command (pyproject.toml `[project.scripts]`)."""
+    return main(sys.argv[1:])

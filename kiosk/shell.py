@@ -107,7 +107,8 @@ class Shell:
                 app.flipped(time.perf_counter())
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()
-                self.notifier.status("serving visitors")
+                fault = self.runtime.session.state.service_fault
+                self.notifier.status(f"OUT OF SERVICE: {fault}" if fault else "serving visitors")
                 ready = True
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
             self._sleep(clock)

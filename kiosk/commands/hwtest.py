@@ -278,6 +278,7 @@ class _Builder:
         from dataclasses import asdict
 
         from hardware.diagnostics import BoardSession, configuration_check, gpio_person_checks
+        from kiosk.storage_check import data_dir_check
 
         hw = self.config.hardware
         server = self._simulator() if self.plan.simulation else None
@@ -297,6 +298,8 @@ class _Builder:
                 simulated=hw.simulated,
             )
         )
+        # The kiosk refuses to serve with its ledger in RAM; say so here first.
+        self.plan.checks.append(data_dir_check(self.config.data_dir, simulated=hw.simulated))
         board = BoardSession(lambda: self._board_driver(port))
         self.plan.closers.append(board.close)
         self.plan.board_info = lambda: _info(board)

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.config import KioskConfig
+    from kiosk.runtime import Runtime
+    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.systemd import Notifier
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
@@ -50,6 +60,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
     from kiosk.config import KioskConfig
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.storage_check import refusal
     from kiosk.systemd import Notifier
     from kiosk.wait import Sleeper
 
@@ -66,9 +77,14 @@ def _run(config: object, args: argparse.Namespace) -> int:
         return 0
     shutdown = ShutdownCoordinator()
     shutdown.install()
+    notifier = Notifier.from_environ()
+    # A ledger in RAM would forget every vend at the next reboot: serve nothing, say why.
+    reason = refusal(config.data_dir, simulated=config.hardware.simulated)
+    if reason is not None:
+        return _refuse(config, surface, args.windowed, notifier, shutdown, reason)
     kiosk = assemble(
         config,
-        notifier=Notifier.from_environ(),
+        notifier=notifier,
         shutdown=shutdown,
         close_display=pygame.display.quit,
     )
@@ -84,3 +100,44 @@ def _run(config: object, args: argparse.Namespace) -> int:
         sleeper.close()
         kiosk.waker.close()
     return status
+
+
+def _refuse(
+    config: KioskConfig,
+    surface: pygame.Surface,
+    windowed: bool,
+    notifier: Notifier,
+    shutdown: ShutdownCoordinator,
+    reason: str,
+) -> int:
+    """Serve no visit: the out-of-service screen with the help lines until stopped."""
+    import pygame
+
+    from kiosk.shell import Shell
+    from kiosk.wait import Sleeper, Waker
+
+    runtime = refusing_runtime(config, time.monotonic(), reason)
+    shutdown.on_shutdown("display", pygame.display.quit)
+    shutdown.on_shutdown("systemd", notifier.stopping)
+    waker = Waker()
+    undo_wakeup = waker.wake_on_signals()
+    sleeper = Sleeper.for_driver(waker, pygame.display.get_driver())
+    try:
+        return Shell(runtime, surface, windowed, notifier, shutdown, sleeper).run()
+    finally:
+        shutdown.shut_down()
+        undo_wakeup()
+        sleeper.close()
+        waker.close()
+
+
+def refusing_runtime(config: KioskConfig, now: float, reason: str) -> Runtime:
+    """A kiosk that serves no visit: the out-of-service screen with the help lines, no ledger,
+    no board, no content (nothing is opened that could record or hand out anything)."""
+    from kiosk.machine import NoDispensing
+    from kiosk.runtime import build_runtime
+    from prescriptions.model import Content
+
+    return build_runtime(
+        config, now, dispenser=NoDispensing(reason), content=Content(), content_fault=reason
+    )

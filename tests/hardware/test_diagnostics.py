@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -320,6 +321,15 @@ def test_a_missing_uart_points_at_raspi_config() -> None:
     result = port_result("/dev/serial0", lambda _: False)
     assert result.status is Status.FAIL
     assert "does not exist" in result.reason and "raspi-config" in result.next_step
+
+
+def test_the_pi5_debug_connector_is_not_taken_for_the_boards_uart(tmp_path: Path) -> None:
+    # On a Pi 5 /dev/serial0 is a link to ttyAMA10, the debug connector beside the HDMI ports.
+    serial0 = tmp_path / "serial0"
+    serial0.symlink_to("/dev/ttyAMA10")
+    result = port_result(str(serial0), lambda _: True)
+    assert result.status is Status.FAIL and "debug connector" in result.reason
+    assert "/dev/maeum-board" in result.next_step and "uart0" in result.next_step
 
 
 def test_a_missing_usb_board_points_at_the_cable_and_by_id() -> None:
