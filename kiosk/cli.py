@@ -17,6 +17,7 @@ from kiosk.commands import (
     content,
     demo,
     hwtest,
+    printer_sim,
     run,
     staff_pin,
     stats,
@@ -42,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     staff_pin,
     hwtest,
     board_sim,
+    printer_sim,
     bench,
 )
 
