@@ -49,7 +49,6 @@ from hardware.printer.status import (
 
 _log = logging.getLogger(__name__)
 REMEMBERED_JOBS = 256
-QUIET_S = 0.02  # after a query went unanswered: this long without a byte before asking again
 
 
 class PrintResult(enum.Enum):
@@ -222,7 +221,7 @@ class EscposPrinter:
     def _wait_for_quiet(self, link: Link) -> None:
         """Read and drop bytes until the line has been quiet for a moment (or for at most
         one status timeout, if the printer keeps talking)."""
-        quiet = min(QUIET_S, self.settings.status_timeout_s)
+        quiet = self.settings.status_timeout_s / 2
         end = self._clock() + self.settings.status_timeout_s
         for _ in range(100):
             if not link.read(quiet) or self._clock() >= end:

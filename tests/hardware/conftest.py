@@ -134,9 +134,10 @@ def printer_sim(tmp_path: Path) -> Iterator[PtyPrinterServer]:
 
 
 def serial_settings(path: str, **changes: Any) -> PrinterSettings:
-    """Settings for a printer on `path` with timeouts short enough for the suite."""
+    """Settings for a printer on `path`: timeouts short enough for the suite, long enough for
+    a simulator thread on a busy machine."""
     base = PrinterSettings(
-        kind=PrinterKind.SERIAL, port=path, status_timeout_s=0.05, write_timeout_s=0.3
+        kind=PrinterKind.SERIAL, port=path, status_timeout_s=0.2, write_timeout_s=1.0
     )
     return replace(base, **changes)
 
