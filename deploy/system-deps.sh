@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian / Raspberry Pi OS packages the kiosk needs, when it can.
-#   system-deps.sh run   — what `make run` needs: Python venv support and a Korean font
+#   system-deps.sh run   — what `make run` needs: Python venv support, a Korean font and
+#                          libusb (pyusb's backend, for a receipt printer on USB)
 #   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer,
 #                          systemd-analyze for the unit)
 # As root it runs apt-get; otherwise it says exactly which command to run.
@@ -13,6 +14,9 @@ fi
 if ! ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 \
    && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
     want+=(fonts-nanum)
+fi
+if ! ls /usr/lib/*/libusb-1.0.so.0 /lib/*/libusb-1.0.so.0 >/dev/null 2>&1; then
+    want+=(libusb-1.0-0)
 fi
 if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
     want+=(shellcheck)

@@ -36,6 +36,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("staff-pin", "kiosk.commands.staff_pin"),
     ("hwtest", "kiosk.commands.hwtest"),
     ("board-sim", "kiosk.commands.board_sim"),
+    ("printer-sim", "kiosk.commands.printer_sim"),
     ("bench", "kiosk.commands.bench"),
 )
 
