@@ -31,10 +31,11 @@ EOF
 # -- settings -------------------------------------------------------------------------------
 
 KIOSK_USER=maeum
-KIOSK_GROUPS=(video render input gpio dialout)
+KIOSK_GROUPS=(video render input gpio dialout audio)
 APT_PACKAGES=(
     python3-venv python3-dev build-essential swig liblgpio-dev   # venv; builds lgpio
     fonts-nanum                                                  # Korean text
+    espeak-ng                                                    # voice output (ko, en)
     libdrm2 libgbm1 libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri libudev1   # SDL kmsdrm
 )
 CODE_EXCLUDES=(.git .venv out build dist .mypy_cache .ruff_cache .hypothesis .pytest_cache
@@ -198,7 +199,7 @@ step_preflight() {
 }
 
 step_packages() {
-    step "apt packages: Python venv and build tools, lgpio, Korean font, SDL kmsdrm libraries"
+    step "apt packages: venv and build tools, lgpio, Korean font, espeak-ng, SDL kmsdrm libraries"
     local packages=("${APT_PACKAGES[@]}")
     if [ "$READ_ONLY_ROOT" = 1 ]; then packages+=(overlayroot initramfs-tools); fi
     run_system env DEBIAN_FRONTEND=noninteractive apt-get update -q

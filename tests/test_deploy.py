@@ -73,9 +73,11 @@ def test_dry_run_needs_no_root_and_names_every_step() -> None:
     def would(*words: str) -> bool:
         return any(all(w in a for w in words) for a in actions if a.startswith("would"))
 
-    assert would("apt-get install", "fonts-nanum", "liblgpio-dev", "libgbm1", "python3-venv")
+    assert would(
+        "apt-get install", "fonts-nanum", "liblgpio-dev", "libgbm1", "python3-venv", "espeak-ng"
+    )
     assert would("useradd", "--system", "maeum")
-    assert would("usermod", "video,render,input,gpio,dialout", "maeum")
+    assert would("usermod", "video,render,input,gpio,dialout,audio", "maeum")
     # (On a machine where the kiosk is already installed, those two are kept instead.)
     assert would("python3 -m venv", "/opt/maeum-kiosk/venv") or "venv exists" in out
     assert would("pip install", "/opt/maeum-kiosk/app[pi]")
@@ -197,6 +199,7 @@ def test_unit_is_a_watched_notify_service_that_always_comes_back() -> None:
         "input",
         "gpio",
         "dialout",
+        "audio",
     }
     assert "SDL_VIDEODRIVER=kmsdrm" in service["Environment"]
     # lgpio needs a writable working directory for its FIFO; /opt is read-only to the service.

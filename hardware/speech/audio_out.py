@@ -134,3 +134,23 @@ class PygameAudioOut:
             effects.play(sound)
         except pygame.error as exc:
             raise AudioDeviceError(f"cannot play the {effect.value}: {exc}") from exc
+
+
+def output_device_names() -> list[str]:
+    """The SDL names of the sound outputs, for `speaker_device` / `earphone_device` (a
+    technician's question: "which name is my USB adapter?"). Empty when there is no sound
+    system at all. Opens SDL's audio briefly when the mixer is not running."""
+    try:  # pygame-ce marks its SDL2 audio module experimental: used only for this listing
+        from pygame._sdl2 import audio as sdl_audio
+    except ImportError:
+        return []
+    opened_here = not pygame.mixer.get_init()
+    try:
+        if opened_here:
+            pygame.mixer.init()
+        return list(sdl_audio.get_audio_device_names(False))
+    except pygame.error:
+        return []
+    finally:
+        if opened_here and pygame.mixer.get_init():
+            pygame.mixer.quit()

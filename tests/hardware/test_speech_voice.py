@@ -10,7 +10,7 @@ import pygame
 import pytest
 
 from hardware.speech import build_speech
-from hardware.speech.audio_out import Effect
+from hardware.speech.audio_out import Effect, output_device_names
 from hardware.speech.cache import Phrasebook, PhraseCache
 from hardware.speech.engine import EspeakEngine, SpeechEngine
 from hardware.speech.errors import EngineMissing
@@ -175,6 +175,10 @@ def test_a_dead_device_is_a_fault_and_speech_becomes_a_no_op(make_rig: MakeRig) 
     assert "nor this one" in str(second.error)
     assert not rig.inbox.of(SpeechStarted) and not rig.inbox.of(SpeechFailed)
     assert engine.calls == [] and rig.audio.effects == []
+
+
+def test_the_technician_can_list_the_device_names() -> None:
+    assert DUMMY_DEVICE in output_device_names()
 
 
 def test_the_earphone_output_works_when_the_speaker_device_is_dead(make_rig: MakeRig) -> None:
