@@ -28,7 +28,7 @@ from typing import Protocol
 
 from hardware.speech.errors import EngineMissing, SynthesisFailed, SynthesisTimeout
 from hardware.speech.settings import SPEED_MAX, SPEED_MIN, SpeechSettings
-from hardware.speech.wav import read_wav
+from hardware.speech.wav import trim_leading_silence
 
 _log = logging.getLogger(__name__)
 
@@ -138,10 +138,9 @@ class EspeakEngine:
             except OSError as exc:
                 raise SynthesisFailed(f"{self.program} wrote no audio: {exc}") from exc
         try:
-            read_wav(data)
+            return trim_leading_silence(data)  # checks the WAV, too
         except ValueError as exc:
             raise SynthesisFailed(f"{self.program} wrote an unusable WAV: {exc}") from exc
-        return data
 
     def _run(self, argv: list[str], stdin: bytes) -> None:
         try:

@@ -73,15 +73,35 @@ def is_wav(data: bytes) -> bool:
     return True
 
 
-def write_wav(levels: Iterable[float], rate: int = SAMPLE_RATE) -> bytes:
-    """Mono 16-bit WAV from sample levels in -1.0 … 1.0 (clipped)."""
-    samples = array("h", (round(max(-1.0, min(1.0, v)) * FULL_SCALE) for v in levels))
+def pcm_to_wav(pcm: Pcm) -> bytes:
+    samples = array("h", pcm.samples)
     if sys.byteorder == "big":
         samples.byteswap()
     out = io.BytesIO()
     with wave.open(out, "wb") as writer:
-        writer.setnchannels(1)
+        writer.setnchannels(pcm.channels)
         writer.setsampwidth(2)
-        writer.setframerate(rate)
+        writer.setframerate(pcm.rate)
         writer.writeframes(samples.tobytes())
     return out.getvalue()
+
+
+def trim_leading_silence(data: bytes, threshold: float = 0.01, keep_s: float = 0.005) -> bytes:
+    """The WAV without the quiet before its first sound (`keep_s` of it stays, so the onset
+    is not clipped). espeak-ng's Korean voice starts with ~40 ms of nothing: that is latency a
+    visitor hears after every tap. Audio that is all quiet is returned as it was."""
+    pcm = read_wav(data)
+    level = threshold * FULL_SCALE
+    first = next((i for i, s in enumerate(pcm.samples) if abs(s) > level), None)
+    if first is None:
+        return data
+    start = max(0, first // pcm.channels - round(keep_s * pcm.rate)) * pcm.channels
+    if start == 0:
+        return data
+    return pcm_to_wav(Pcm(pcm.rate, pcm.channels, pcm.samples[start:]))
+
+
+def write_wav(levels: Iterable[float], rate: int = SAMPLE_RATE) -> bytes:
+    """Mono 16-bit WAV from sample levels in -1.0 … 1.0 (clipped)."""
+    samples = array("h", (round(max(-1.0, min(1.0, v)) * FULL_SCALE) for v in levels))
+    return pcm_to_wav(Pcm(rate, 1, samples))

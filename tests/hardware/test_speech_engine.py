@@ -39,6 +39,14 @@ def test_a_phrase_becomes_an_audible_wav(text: str, lang: str) -> None:
     assert pcm.peak < 1.0  # and not clipped flat
 
 
+def test_speech_starts_without_a_silent_lead_in() -> None:
+    # espeak-ng's Korean voice opens with ~40 ms of silence; after a tap that is heard as lag.
+    for text, lang in ((KO, "ko"), (EN, "en")):
+        pcm = read_wav(EspeakEngine().synthesize(text, lang, 1.0))
+        onset = next(i for i, s in enumerate(pcm.samples) if abs(s) > 0.01 * 32767)
+        assert onset / pcm.rate <= 0.010
+
+
 def test_faster_speech_is_shorter_and_slower_is_longer() -> None:
     engine = EspeakEngine()
     durations = [read_wav(engine.synthesize(KO, "ko", s)).duration_s for s in (0.75, 1.0, 1.5)]

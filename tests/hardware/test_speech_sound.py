@@ -15,7 +15,7 @@ from hardware.speech.bench import (
     percentile,
 )
 from hardware.speech.tones import chime_wav, click_wav
-from hardware.speech.wav import Pcm, is_wav, read_wav, write_wav
+from hardware.speech.wav import Pcm, is_wav, read_wav, trim_leading_silence, write_wav
 
 
 def crossings_hz(samples: array[int], rate: int) -> float:
@@ -53,6 +53,11 @@ def test_wav_measurements() -> None:
     assert square.rms == pytest.approx(0.5, abs=0.001)
     assert square.peak == pytest.approx(0.5, abs=0.001)
     assert not is_wav(b"RIFF\x00\x00")
+    lead_in = write_wav([0.0] * 2205 + [0.5, -0.5] * 100)
+    trimmed = read_wav(trim_leading_silence(lead_in))
+    assert trimmed.duration_s == pytest.approx((110 + 200) / 22050, abs=1e-4)  # 5 ms kept
+    quiet = write_wav([0.0] * 100)
+    assert trim_leading_silence(quiet) == quiet
     assert not is_wav(write_wav([]))
 
 
