@@ -4,7 +4,7 @@ Knows nothing of `kiosk` or `prescriptions`. The kiosk builds it once and wires 
 
     speech = build_speech(settings, data_dir, emit=inbox.put, switch_output=None)
     speech.start()
-    speech.prerenderer.submit(fixed_strings + card_texts)   # after the content is checked
+    speech.prerender(fixed_strings + card_texts)            # after the content is checked
     speech.voice.say("지금 도움이 필요해요", "ko")              # on focus; returns at once
     speech.voice.click()                                    # on a tap
     speech.voice.set_earphone(True)                         # from the jack switch
@@ -18,7 +18,7 @@ audio_out (AudioOut, PygameAudioOut), voice (Voice, routing), tones (click, chim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,10 @@ class Speech:
     def start(self) -> None:
         self.voice.start()
         self.prerenderer.start()
+
+    def prerender(self, phrases: Iterable[tuple[str, str]]) -> None:
+        """Queue (text, lang) pairs for the cache at the voice's current speed."""
+        self.prerenderer.submit(phrases, self.voice.speed)
 
     def close(self) -> None:
         self.prerenderer.close()

@@ -8,10 +8,13 @@ by `emit` is logged and otherwise ignored: a broken inbox must not kill the voic
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hardware.speech.errors import AudioDeviceError, SpeechError
+
+_log = logging.getLogger(__name__)
 
 
 class Route(enum.Enum):
@@ -79,3 +82,11 @@ class OutputRouted:
 
 SpeechEvent = SpeechStarted | SpeechReady | SpeechFailed | PrerenderDone | AudioFault | OutputRouted
 Emit = Callable[[SpeechEvent], None]
+
+
+def emit_safely(emit: Emit, event: SpeechEvent) -> None:
+    """Report an event; a failing inbox is logged, never raised into a worker."""
+    try:
+        emit(event)
+    except Exception:
+        _log.exception("speech: could not report %s", type(event).__name__)

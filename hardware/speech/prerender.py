@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from hardware.speech.cache import Phrasebook
 from hardware.speech.errors import CacheError, EngineMissing, SpeechError
-from hardware.speech.events import Emit, PrerenderDone, SpeechEvent, SpeechFailed, SpeechReady
+from hardware.speech.events import Emit, PrerenderDone, SpeechFailed, SpeechReady, emit_safely
 
 _log = logging.getLogger(__name__)
 
@@ -33,14 +33,6 @@ _log = logging.getLogger(__name__)
 class _Batch:
     phrases: tuple[tuple[str, str], ...]
     speed: float
-
-
-def emit_safely(emit: Emit, event: SpeechEvent) -> None:
-    """Report an event; a failing inbox is logged, never raised into a worker."""
-    try:
-        emit(event)
-    except Exception:
-        _log.exception("speech: could not report %s", type(event).__name__)
 
 
 class Prerenderer:

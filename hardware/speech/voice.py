@@ -41,8 +41,8 @@ from hardware.speech.events import (
     SpeechEvent,
     SpeechFailed,
     SpeechStarted,
+    emit_safely,
 )
-from hardware.speech.prerender import emit_safely
 from hardware.speech.settings import SpeechSettings
 
 _log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class Voice:
         self._generation = 0
         self._volume = min(1.0, max(0.0, self._settings.volume))
         self._speed = clamp_speed(self._settings.speed)
-        self.clicks = self._settings.clicks
+        self.clicks_enabled = self._settings.clicks  # the kiosk may switch these at any time
         self.chime_enabled = self._settings.chime
         self._earphone = False
         self._route = route_for(False, self._settings.speaker)
@@ -169,7 +169,7 @@ class Voice:
 
     def click(self) -> None:
         """The soft tick that confirms a tap (when clicks are on)."""
-        if self.clicks:
+        if self.clicks_enabled:
             self._commands.put(Effect.CLICK)
 
     def chime(self) -> None:
@@ -209,6 +209,10 @@ class Voice:
     def route(self) -> Route:
         return self._route
 
+    @property
+    def earphone_present(self) -> bool:
+        return self._earphone
+
     def set_earphone(self, present: bool) -> None:
         """The earphone jack's state changed (call from the GPIO or ALSA watcher)."""
         with self._lock:
@@ -230,8 +234,7 @@ class Voice:
                 self._fault(exc)
             except Exception:  # a bug must not silence the kiosk for good
                 _log.exception("speech: output thread error on %r", command)
-        if self._audio_ok:
-            self._audio.close()
+        self._audio.close()
 
     def _handle(self, command: _Command) -> None:
         if isinstance(command, _Reroute):

@@ -117,8 +117,9 @@ def test_a_newer_say_cuts_off_the_phrase_playing(make_rig: MakeRig) -> None:
     long = "외로움안녕120은 하루 스물네 시간, 일 년 내내 전화를 받습니다. 누구나 걸 수 있어요."
     rig.voice.say(long, "ko")
     assert rig.said(long).duration_s > 3.0
-    rig.voice.say("Hello", "en")
-    second = rig.said("Hello")
+    second_text = "Goodbye Loneliness one two zero answers all day, every day of the year."
+    rig.voice.say(second_text, "en")
+    second = rig.said(second_text)  # long, so that it is surely still playing when looked at
     playing = pygame.mixer.Channel(0).get_sound()
     assert playing is not None
     assert playing.get_length() == pytest.approx(second.duration_s)
@@ -196,6 +197,7 @@ def test_an_earphone_takes_the_sound_from_the_speaker(make_rig: MakeRig) -> None
     assert rig.opening == OutputRouted(Route.SPEAKER)
     rig.voice.set_earphone(True)
     assert rig.inbox.wait_for(OutputRouted).route is Route.EARPHONE
+    assert rig.voice.earphone_present and rig.voice.route is Route.EARPHONE
     rig.voice.set_earphone(True)  # no change, no second switch
     rig.voice.set_earphone(False)
     assert rig.inbox.wait_for(OutputRouted).route is Route.SPEAKER
@@ -246,7 +248,7 @@ def test_clicks_and_the_chime_follow_their_settings(make_rig: MakeRig) -> None:
     rig.voice.say("Hello", "en")  # commands run in order: after this, both were handled
     rig.said("Hello")
     assert rig.audio.effects == [Effect.CHIME]
-    rig.voice.clicks = True
+    rig.voice.clicks_enabled = True
     rig.voice.click()
     rig.voice.say("Hello again", "en")
     rig.said("Hello again")
@@ -287,7 +289,7 @@ def test_build_speech_assembles_a_working_voice(tmp_path: Path) -> None:
     speech = build_speech(SpeechSettings(), tmp_path, inbox.emit, audio=RecordingAudioOut())
     speech.start()
     try:
-        speech.prerenderer.submit([(HELP, "ko"), ("I need help now", "en")])
+        speech.prerender([(HELP, "ko"), ("I need help now", "en")])
         assert inbox.wait_for(PrerenderDone).rendered == 2
         speech.voice.say(HELP, "ko")
         assert inbox.wait_for(SpeechStarted).from_cache
