@@ -49,6 +49,7 @@ APT_PACKAGES=(
     python3-venv                                        # the venv (with system site packages)
     python3-lgpio python3-gpiozero python3-serial       # GPIO and the board, from Raspberry Pi OS
     fonts-nanum                                         # Korean text
+    espeak-ng                                           # voice output (ko, en)
     libdrm2 libgbm1 libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri libudev1   # SDL kmsdrm
 )
 TIME_ZONE=Asia/Seoul
@@ -301,7 +302,7 @@ check_architecture() {
 }
 
 step_packages() {
-    step "apt packages: Python venv, lgpio/gpiozero/pyserial, Korean font, SDL kmsdrm libraries"
+    step "apt packages: Python venv, lgpio/gpiozero/pyserial, Korean font, espeak-ng, SDL kmsdrm libraries"
     local packages=("${APT_PACKAGES[@]}")
     if [ "$READ_ONLY_ROOT" = 1 ]; then packages+=(overlayroot initramfs-tools); fi
     if [ "$UPDATES" = security ]; then packages+=(unattended-upgrades); fi

@@ -74,7 +74,9 @@ def test_dry_run_needs_no_root_and_names_every_step() -> None:
         return any(all(w in a for w in words) for a in actions if a.startswith("would"))
 
     # The Raspberry Pi OS way: lgpio from apt, nothing compiled on the kiosk.
-    assert would("apt-get install", "fonts-nanum", "python3-lgpio", "libgbm1", "python3-venv")
+    assert would(
+        "apt-get install", "fonts-nanum", "python3-lgpio", "libgbm1", "python3-venv", "espeak-ng"
+    )
     apt = next(a for a in actions if "apt-get install" in a).split()
     assert not {"build-essential", "swig", "liblgpio-dev", "python3-dev", "gcc"} & set(apt)
     assert would("useradd", "--system", "maeum")
