@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     )
     from hardware.dispenser import VendOutcome
     from hardware.simulator import PtyBoardServer
-    from hardware.vend import VendKind
+    from hardware.vend import PendingVend, VendKind
     from kiosk.config import KioskConfig
     from kiosk.ledger import Ledger
 
@@ -471,6 +471,11 @@ class _Books:
 
     def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
         self.books.finish(vend_id, outcome, detail)
+
+    def unfinished_vends(self) -> list[PendingVend]:
+        # A vend the kiosk left unfinished (it stopped mid-vend) is settled before the first
+        # test turn, as the kiosk itself would at its next start: never sent again.
+        return self.books.unfinished_vends()
 
     def stocked(self, slot: int) -> bool | None:
         from kiosk.ledger import LedgerError
