@@ -406,6 +406,30 @@ def test_every_vend_id_turns_at_most_once_over_many_vends(
     assert len(server.revolutions) == 18
 
 
+def test_a_vend_id_the_board_remembers_from_before_turns_nothing_and_the_next_one_vends(
+    server: PtyBoardServer, io: MachineIO
+) -> None:
+    # A ledger newer than the board's last power-up hands out ids the board still remembers.
+    wire_drop_sensor(server, io)
+    journal = MemoryJournal()
+    with Board(server.path) as link:
+        assert link.vend(1, 4, poll_s=0.01) is VendResultCode.DONE  # an earlier ledger's vend 1
+        vending = BoardDispenser(
+            link,
+            drop=io.drop_sensor,
+            door=io.door,
+            chute=io.chute_light,
+            journal=journal,
+            drop_grace_s=0.1,
+            poll_s=0.01,
+        )
+        result = vending.vend(2)
+    assert (result.outcome, result.vend_id) == (VendOutcome.DISPENSED, 2)
+    assert journal.outcomes[1][0] is VendOutcome.BOARD_UNREACHABLE  # nothing turned for it
+    assert "DUPLICATE" in journal.outcomes[1][1]
+    assert server.revolutions == {1: 1, 2: 1}  # the old vend 1 was not turned again
+
+
 def test_reconcile_finds_what_the_board_did_while_the_host_was_away(
     server: PtyBoardServer, io: MachineIO
 ) -> None:
