@@ -310,8 +310,8 @@ class Board:
         `fresh_id`: the caller's journal has just handed the id out, so the board remembers it
         from before (a journal newer than the board's power-up), nothing turned now, and
         VendRefused(DUPLICATE) is raised instead of reporting the old vend's result as this
-        one's. `on_poll` is called after each RUNNING answer (the technician's test samples the
-        motor current there).
+        one's. `on_poll` is called before each VEND_RESULT, the first time right after VEND (the
+        technician's test samples the motor current there).
         """
         deadline = self._clock() + deadline_s
         try:
@@ -355,6 +355,8 @@ class Board:
         running: VendResultCode | None = None
         error: BoardUnreachable | None = None
         while True:
+            if on_poll is not None:
+                on_poll()  # before asking: the first time, right after VEND, the motor surely runs
             try:
                 result = self.vend_result(vend_id)
             except BoardDisconnected:
@@ -365,8 +367,6 @@ class Board:
                 if result.final:
                     return result
                 running = result
-                if on_poll is not None:
-                    on_poll()
             now = self._clock()
             if now >= deadline:
                 if running is None:

@@ -291,7 +291,7 @@ class BoardDispenser:
     def turn(
         self, slot: int, kind: VendKind | None = None, *, on_poll: Callable[[], None] | None = None
     ) -> Turn:
-        """`vend`, with what the outcome was judged from; `on_poll` is called between polls
+        """`vend`, with what the outcome was judged from; `on_poll` is called before each poll
         while the motor turns (the technician's test samples the motor current there)."""
         with self._lock:
             if not self._door.is_closed:

@@ -100,6 +100,8 @@ class _PeakCurrent:
             current = self.board.sensors().motor_ma
         except BoardUnreachable:
             return  # a lost sample costs nothing: the turn's own answer is what counts
+        if current == 0:
+            return  # no motor runs (this one already stopped): not a reading of the turn
         self.peak = current if self.peak is None else max(self.peak, current)
 
 

@@ -57,6 +57,8 @@ from hardware.protocol import (
 )
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import PendingVend, VendKind
+from tests.hardware.scripted import Clock as ScriptedClock
+from tests.hardware.scripted import MemoryJournal, ScriptedBoard
 from tests.hardware.wiring import Pins
 
 
@@ -854,3 +856,24 @@ def test_vend_ids_the_board_still_remembers_are_skipped_not_reported(
     assert failures(results) == {}
     assert set(sim.revolutions.values()) == {1}  # nothing turned twice for one id
     assert all(len([v for v, s, _ in journal.begun if s == slot]) >= 2 for slot in SLOTS[:1])
+
+
+@dataclass
+class Opened:
+    opened: ScriptedBoard
+
+
+def test_the_motor_current_is_sampled_while_it_turns_and_idle_readings_do_not_count() -> None:
+    clock = ScriptedClock()
+    board = ScriptedBoard(clock)
+    board.turn_s = 1.2
+
+    def turn() -> CheckResult:
+        checks = slot_checks(Opened(board), [2], MemoryJournal(), clock=clock, sleep=clock.sleep)
+        return run_checks(checks, person_present=False)[0].result
+
+    assert turn().reason == "one turn in 1.2 s, 320 mA"
+    board.motor_ma = 0  # read after the motor stopped: the board has no motor running
+    stopped = turn()
+    assert stopped.status is Status.PASS and stopped.reason == "one turn in 1.2 s"
+    assert stopped.details["peak_ma"] is None
