@@ -31,103 +31,48 @@ drop counting as not watched unless the vend was still turning.
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from hardware.dispenser import VendOutcome, VendResult
 from hardware.errors import BoardError, BoardUnreachable, VendRefused
 from hardware.outcomes import BoardAnswer, Meaning, NoAnswer, meaning, vend_outcome
-from hardware.protocol import BoardState, BoardStatus, VendCode, VendResultCode
+from hardware.protocol import BoardState, VendCode, VendResultCode
+from hardware.vend_types import (
+    BoardLink,
+    ChuteSignal,
+    DoorState,
+    DropWitness,
+    PendingVend,
+    VendJournal,
+    VendKind,
+)
+
+__all__ = [  # the vend's vocabulary lives in hardware.vend_types; callers find it all here
+    "BOARD_HISTORY",
+    "DROP_GRACE_S",
+    "MOTOR_LIMIT_S",
+    "BoardDispenser",
+    "BoardLink",
+    "ChuteSignal",
+    "DoorState",
+    "DropWitness",
+    "PendingVend",
+    "Turn",
+    "VendJournal",
+    "VendKind",
+    "reconcile",
+    "watch_drop",
+]
 
 _log = logging.getLogger(__name__)
 
 MOTOR_LIMIT_S = 4.0  # the board stops a motor that has not reached home within this
 DROP_GRACE_S = 2.0  # an item may still be falling when the board reports DONE
 BOARD_HISTORY = 16  # vends the board remembers (datasheet): 17 fresh ids always get through
-
-
-class VendKind(enum.Enum):
-    """Why a vend was made: for a visitor, or by a technician testing a slot."""
-
-    VISIT = "visit"
-    TEST = "test"
-
-
-@dataclass(frozen=True)
-class PendingVend:
-    """A vend whose intent was recorded but whose outcome was not (the host stopped mid-vend)."""
-
-    vend_id: int
-    slot: int
-
-
-class VendJournal(Protocol):
-    """Where vends are written down, so that none is ever sent twice (the kiosk's ledger).
-
-    `begin` must have committed the intent durably before it returns: only then is VEND sent.
-    """
-
-    def begin(self, slot: int, kind: VendKind = VendKind.VISIT) -> int:
-        """Record the intent to vend from `slot`; return its new vend_id (1..65535)."""
-        ...
-
-    def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
-        """Record the outcome of an unfinished vend (exactly once)."""
-        ...
-
-    def unfinished_vends(self) -> list[PendingVend]:
-        """Vends begun but never finished, oldest first."""
-        ...
-
-
-class BoardLink(Protocol):
-    """What a vend needs of the board driver (`hardware.board.Board`)."""
-
-    @property
-    def is_open(self) -> bool: ...
-
-    def status(self) -> BoardStatus: ...
-
-    def vend_result(self, vend_id: int) -> VendResultCode: ...
-
-    def vend(
-        self,
-        vend_id: int,
-        slot: int,
-        *,
-        deadline_s: float = ...,
-        poll_s: float = ...,
-        fresh_id: bool = ...,
-        on_poll: Callable[[], None] | None = ...,
-    ) -> VendResultCode: ...
-
-    def reconnect(self, timeout_s: float) -> object: ...
-
-    def close(self) -> None: ...
-
-
-class DropWitness(Protocol):
-    """What a vend needs of the drop sensor (`hardware.gpio.DropSensor`)."""
-
-    def arm(self) -> None: ...
-
-    def wait_for_drop(self, timeout_s: float) -> bool: ...
-
-
-class DoorState(Protocol):
-    @property
-    def is_closed(self) -> bool: ...
-
-
-class ChuteSignal(Protocol):
-    def pulse(self) -> None: ...
-
-    def off(self) -> None: ...
 
 
 @dataclass(frozen=True)
