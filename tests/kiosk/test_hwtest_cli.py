@@ -404,6 +404,34 @@ def test_test_vends_are_recorded_in_the_ledger_as_test_vends(machine: Path) -> N
     assert outcomes[1] is VendOutcome.DISPENSED  # the mock beam saw the item fall
     ids = [v.vend_id for v in vends]
     assert run.result("slots.1")["details"]["vend_id"] in ids
+    # The report says how each test vend was filed, as the ledger has it.
+    assert {n: run.result(f"slots.{n}")["details"]["outcome"] for n in outcomes} == {
+        n: o.value for n, o in outcomes.items()
+    }
+
+
+def test_a_vend_the_kiosk_left_unfinished_is_settled_first_and_never_sent_again(
+    machine: Path,
+) -> None:
+    # The kiosk died mid-vend and the technician runs hwtest before it ever starts again.
+    (machine / "data").mkdir()
+    ledger = Ledger(machine / "data" / LEDGER_FILE)
+    try:
+        left = ledger.begin(3)
+    finally:
+        ledger.close()
+    run = hwtest_cli(machine, "--yes", "--only", "slots")
+    assert run.status == 0
+    ledger = Ledger(machine / "data" / LEDGER_FILE)
+    try:
+        vends = ledger.vends()
+    finally:
+        ledger.close()
+    settled = [v for v in vends if v.vend_id == left]
+    assert [(v.kind, v.outcome) for v in settled] == [(VendKind.VISIT, VendOutcome.UNVERIFIED)]
+    assert settled[0].detail.startswith("after a restart:")
+    turns = [run.result(f"slots.{n}")["details"]["vend_id"] for n in range(1, 7)]
+    assert left not in turns  # the test turns took fresh ids after it
 
 
 def test_test_vends_do_not_touch_stock(machine: Path) -> None:
