@@ -15,6 +15,13 @@ One row per prescription. Columns (header names as written, any order on import)
     medicine_<lang>, phrase_<lang>, dosage_<lang>   any other language the content has
 
 Export writes UTF-8 with a byte-order mark and CRLF line ends, which Excel opens correctly.
+A cell that Excel would take for a formula (it begins with =, +, -, @, a tab or a carriage
+return) is written with a single quote in front, the OWASP way, so that opening the file never
+runs anything; so is a cell that begins with a quote itself or reads as an Excel error value,
+so that import can take exactly one leading quote off again and every text comes back as it
+was ("-5분 산책" → '-5분 산책 → "-5분 산책"). A cell that arrives without the quote but looks
+like a formula is taken as the plain text it is: the kiosk never evaluates a cell, and export
+quotes it again (docs/staff-guide.md).
 Import accepts what Excel really saves: UTF-8 with or without the mark, CP949 ("CSV (쉼표로
 분리)" on Korean Windows), UTF-16 "유니코드 텍스트" with tabs, line breaks inside cells,
 upper-case TRUE/FALSE and blank trailing rows. It checks the whole result exactly as
@@ -45,7 +52,13 @@ from prescriptions.errors import ContentError, ContentIssue, IssueCode
 from prescriptions.lines import blocks_of, scan
 from prescriptions.loader import read_content
 from prescriptions.model import Localized, Prescription
-from prescriptions.schema import KNOWN_LANGUAGES, PRESCRIPTIONS_DIR, issue, normalize_text
+from prescriptions.schema import (
+    KNOWN_LANGUAGES,
+    PRESCRIPTIONS_DIR,
+    control_character_issue,
+    issue,
+    normalize_text,
+)
 from prescriptions.tomlwrite import prescriptions_toml
 
 TEXT_FIELDS = ("medicine", "phrase", "dosage")
@@ -54,7 +67,12 @@ REQUIRED_COLUMNS = ("file", "id", "categories", *(f"{f}_ko" for f in TEXT_FIELDS
 _TRUE = frozenset({"true", "1", "yes", "y", "예", "o"})
 _FALSE = frozenset({"false", "0", "no", "n", "아니오", "아니요", "x", ""})
 _EXCEL_ERRORS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
-_FILE_NAME = re.compile(r'^[^/\\:*?"<>|.][^/\\:*?"<>|]*$')
+# A file name under prescriptions/: no folders, nothing Windows forbids, and not starting with
+# a dot (hidden), a formula character or a space.
+_FILE_NAME = re.compile(r'[^/\\:*?"<>|.=+\-@\'\s][^/\\:*?"<>|]*')
+# What makes Excel read a cell as a formula (OWASP, "CSV injection"), and the mark that stops it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"
 _LIST_SPLIT = re.compile(r"[,;\s]+")
 
 
@@ -86,6 +104,19 @@ def header_for(entries: Sequence[Entry]) -> list[str]:
     return [*PLAIN_COLUMNS, *(f"{f}_{lang}" for lang in _languages(entries) for f in TEXT_FIELDS)]
 
 
+def escape_cell(value: str) -> str:
+    """The cell as written for Excel: a quote in front when Excel would otherwise evaluate it
+    or change it, and when it begins with a quote (so that `unescape_cell` is exact)."""
+    if value.startswith((*FORMULA_STARTS, TEXT_MARK)) or value.strip() in _EXCEL_ERRORS:
+        return TEXT_MARK + value
+    return value
+
+
+def unescape_cell(cell: str) -> str:
+    """The reverse of `escape_cell`: exactly one leading quote comes off."""
+    return cell.removeprefix(TEXT_MARK)
+
+
 def _row(entry: Entry, header: Sequence[str]) -> list[str]:
     p = entry.prescription
     cells = {
@@ -100,7 +131,7 @@ def _row(entry: Entry, header: Sequence[str]) -> list[str]:
     for name, text in p.texts().items():
         for lang, value in text.texts:
             cells[f"{name}_{lang}"] = value
-    return [cells.get(column, "") for column in header]
+    return [escape_cell(cells.get(column, "")) for column in header]
 
 
 def entries_to_csv(entries: Sequence[Entry]) -> bytes:
@@ -195,15 +226,26 @@ class _RowReader:
                 values[column] = value
             elif value.strip():  # Excel may save empty columns; only empty ones are harmless
                 self.bad(row, "?", "머리글이 없는 열에 값이 있습니다", "a value under no header")
-        for column, value in values.items():
-            if value.strip() in _EXCEL_ERRORS:
+        for column, cell in values.items():
+            if cell.strip() in _EXCEL_ERRORS:  # as saved: a quoted '#N/A is the text "#N/A"
                 self.bad(
                     row,
                     column,
-                    f"엑셀 오류 값 {value.strip()}이 들어 있습니다. = + - @로 "
+                    f"엑셀 오류 값 {cell.strip()}이 들어 있습니다. = + - @로 "
                     f"시작하는 글은 엑셀이 수식으로 바꿉니다; 원래 글로 고치세요",
-                    f"Excel error value {value.strip()}; restore the original text",
+                    f"Excel error value {cell.strip()}; restore the original text",
                 )
+            values[column] = value = unescape_cell(cell)
+            text = column not in PLAIN_COLUMNS  # a visitor reads it; line breaks are fine
+            found = control_character_issue(
+                self.source,
+                row,
+                f"'{column}' 칸",
+                normalize_text(value) if text else value.strip(),
+                newline_ok=text,
+            )
+            if found is not None:
+                self.issues.append(found)
         prescription = Prescription(
             id=values["id"].strip(),
             categories=_ids(values["categories"]),
@@ -243,7 +285,7 @@ class _RowReader:
         name = cell.strip()
         if name and not name.endswith(".toml"):
             name += ".toml"
-        if not _FILE_NAME.match(name):
+        if not _FILE_NAME.fullmatch(name):
             self.bad(
                 row,
                 "file",
@@ -300,7 +342,7 @@ def entries_from_csv(raw: bytes, source: str) -> list[tuple[int, Entry]]:
     ]  # Excel leaves blank rows at the end
     if not numbered:
         raise ContentError(
-            [issue(source, 0, IssueCode.CSV_HEADER, "빈 파일입니다.", "The file is empty.")]
+            [issue(source, 1, IssueCode.CSV_HEADER, "빈 파일입니다.", "The file is empty.")]
         )
     header = [c.strip().lower() for c in numbered[0][1]]
     header_issues = _check_header(header, source)

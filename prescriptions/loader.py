@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prescriptions.errors import ContentError, ContentIssue, IssueCode
+from prescriptions.guards import effective_banned
 from prescriptions.lines import Block, blocks_of, scan
 from prescriptions.model import Content
 from prescriptions.schema import (
@@ -26,6 +27,7 @@ from prescriptions.schema import (
     RecordReader,
     Spec,
     Where,
+    control_character_issue,
     issue,
     normalize_text,
 )
@@ -97,7 +99,7 @@ def _read_file(root: Path, relative: str, issues: list[ContentIssue]) -> Parsed 
         issues.append(
             issue(
                 relative,
-                0,
+                1,
                 IssueCode.MISSING_FILE,
                 "파일이 없습니다. docs/content-format.md를 보고 만드세요.",
                 "The file is missing; see docs/content-format.md.",
@@ -108,7 +110,7 @@ def _read_file(root: Path, relative: str, issues: list[ContentIssue]) -> Parsed 
         issues.append(
             issue(
                 relative,
-                0,
+                1,
                 IssueCode.UNREADABLE_FILE,
                 f"파일을 읽을 수 없습니다 ({exc.strerror}).",
                 f"Cannot read the file ({exc.strerror}).",
@@ -153,7 +155,7 @@ class _Loader:
             self.issues.append(
                 issue(
                     f"{PRESCRIPTIONS_DIR}/",
-                    0,
+                    1,
                     IssueCode.MISSING_FILE,
                     "prescriptions 폴더에 처방 파일(*.toml)이 없습니다.",
                     "No prescription files (*.toml) in prescriptions/.",
@@ -220,9 +222,11 @@ class _Loader:
         self.records[spec.table].append(spec.build(**values))
 
     def _banned(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The effective banned list: the built-in minimum plus what the file adds. An emptied
+        or broken file can add nothing, but it cannot take the minimum away either."""
         parsed = _read_file(self.root, BANNED_TERMS_FILE, self.issues)
         if parsed is None:
-            return ()
+            return effective_banned(())
         data, blocks = parsed
         top = Where(BANNED_TERMS_FILE, blocks[0])
         found: list[tuple[str, tuple[str, ...]]] = []
@@ -250,8 +254,14 @@ class _Loader:
             else:
                 self.sources.banned_terms[lang] = top
                 kept = tuple(t for t in (normalize_text(t) for t in terms) if t)
+                for term in kept:
+                    bad = control_character_issue(
+                        BANNED_TERMS_FILE, top.line(lang), lang, term, newline_ok=False
+                    )
+                    if bad is not None:
+                        self.issues.append(bad)
                 found.append((lang, kept))
-        return tuple(found)
+        return effective_banned(tuple(found))
 
 
 def read_content(directory: Path) -> LoadResult:

@@ -28,13 +28,16 @@ from prescriptions.schema import normalize_text
 from prescriptions.tomlwrite import prescriptions_toml, toml_string
 from tests.prescriptions.helpers import GOOD, GOOD_MINIMUMS, copy_of, fake_fits
 
-# Texts as the loader stores them: no surrounding space, no carriage returns, not empty.
+# Texts as the loader stores them: no surrounding space, no carriage returns, not empty, no
+# control characters but the line break (the schema refuses tabs, form feeds and the like).
 # The alphabet is limited to what CP949 can hold, so every example can go through Korean
 # Excel too: ASCII with quotes, commas and line breaks, Hangul, and CP949 punctuation.
+_NO_CONTROLS = str.maketrans("", "", "\t\x0b\x0c")
 _ALPHABET = "".join(
     ch
     for ch in (
-        string.printable + "가각간갇갈감갑값강개객걀거건걸검겁게겨격견결겸경계고곡"
+        string.printable.translate(_NO_CONTROLS)
+        + "가각간갇갈감갑값강개객걀거건걸검겁게겨격견결겸경계고곡"
         "한글처방약마음외로움안녕·…—‘’“”①②※☆→～￦"
     )
     if ch.encode("cp949", errors="ignore")
