@@ -263,12 +263,11 @@ def _contact_sheet(
     rows = max(1, -(-len(cards) // SHEET_COLUMNS))
     sheet = pygame.Surface((SHEET_COLUMNS * cell[0] + pad, rows * cell[1] + pad))
     sheet.fill((255, 255, 255))
-    font = fonts.regular(label_px)
     for index, (label, surface, overflows) in enumerate(cards):
         x = pad + (index % SHEET_COLUMNS) * cell[0]
         y = pad + (index // SHEET_COLUMNS) * cell[1]
         sheet.blit(pygame.transform.smoothscale(surface, thumb), (x, y))
         if overflows:
             pygame.draw.rect(sheet, (200, 0, 0), (x - 3, y - 3, thumb[0] + 6, thumb[1] + 6), 3)
-        sheet.blit(font.render(label, True, (0, 0, 0)), (x, y + thumb[1] + 2))
+        sheet.blit(fonts.render(label, label_px, (0, 0, 0)), (x, y + thumb[1] + 2))
     return sheet
