@@ -24,6 +24,9 @@ class IssueCode(StrEnum):
 
     UNREADABLE_FILE = "unreadable-file"
     MISSING_FILE = "missing-file"
+    FILE_TOO_LARGE = "file-too-large"
+    FOLDER_TOO_LARGE = "folder-too-large"
+    FILES_CHANGING = "files-changing"
     TOML_SYNTAX = "toml-syntax"
     UNKNOWN_FIELD = "unknown-field"
     MISSING_FIELD = "missing-field"

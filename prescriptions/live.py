@@ -6,9 +6,11 @@ result says why. `changed()` compares file names, sizes, modification times and 
 costs a few `stat` calls, so a worker can ask every few seconds and `reload()` only when the
 files moved (`reload_if_changed`, `watch`).
 
-With a `snapshot_dir` (in the machine's data directory) every accepted content is also copied
-there, so a kiosk that restarts while the files are broken still starts on the last good
-content instead of none.
+The files are read once per reload, as one consistent snapshot (`prescriptions.files`): a
+file saved while the folder is being read makes it read again, so the kiosk never takes half
+of one edit and half of the next. What is checked is exactly what was read, and with a
+`snapshot_dir` (in the machine's data directory) exactly that is kept as the last good copy,
+so a kiosk that restarts while the files are broken still starts on the last good content.
 
 Thread-safety: `content` never waits for a reload (a reload with the card check takes about a
 second); reloads themselves run one at a time.
@@ -34,12 +36,12 @@ from prescriptions.checks import (
     check_directory,
 )
 from prescriptions.errors import ContentIssue, IssueCode
+from prescriptions.files import FolderSnapshot, Signature, signature, write_folder
+from prescriptions.loader import snapshot_of
 from prescriptions.model import Content
-from prescriptions.schema import PRESCRIPTIONS_DIR
 
 LOG = logging.getLogger(__name__)
 
-Signature = tuple[tuple[str, int, int, int], ...]
 _STAGING_PREFIX = ".content-staging-"
 
 
@@ -54,25 +56,6 @@ class ReloadResult:
     accepted: bool
     issues: tuple[ContentIssue, ...]  # why it was refused; empty when accepted
     source: Path  # the directory the serving content came from
-
-
-def signature(directory: Path) -> Signature:
-    """(name, size, mtime, inode) of every content file: changes whenever a file does."""
-    found = []
-    for folder in (directory, directory / PRESCRIPTIONS_DIR):
-        try:
-            paths = sorted(folder.glob("*.toml"))
-        except OSError:
-            continue
-        for path in paths:
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # removed between listing and stat: the next call sees it gone
-            found.append(
-                (path.relative_to(directory).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino)
-            )
-    return tuple(found)
 
 
 class ContentStore:
@@ -128,17 +111,18 @@ class ContentStore:
         return ReloadResult(False, result.issues, self._source)
 
     def reload(self) -> ReloadResult:
-        """Check the directory now; take it if it passes, keep the old content if not.
-
-        The files are copied first and the copy is checked, so an edit landing halfway
-        through cannot mix checked and unchecked files; the copy becomes the snapshot."""
+        """Check the directory now; take it if it passes, keep the old content if not."""
         with self._reload_lock:
-            seen = signature(self.directory)  # before reading: a later edit counts as a change
+            snapshot: FolderSnapshot | None = None
             staging: Path | None = None
             try:
-                staging = self._staging_dir()
-                copy_files(self.directory, staging, seen)
-                result = self._check(staging)
+                snapshot = snapshot_of(self.directory)
+                result = check_directory(
+                    self.directory,
+                    minimums=self._minimums,
+                    fits_for=self._fits_for,
+                    snapshot=snapshot,
+                )
                 if not result.ok:
                     LOG.warning(
                         "content in %s refused, %d problem(s), first: %s",
@@ -147,14 +131,21 @@ class ContentStore:
                         result.issues[0],
                     )
                     return ReloadResult(False, result.issues, self._source)
+                if self.snapshot_dir is not None:
+                    staging = self._staging_dir()
+                    write_folder(snapshot, staging)
                 self._take(result.content, self.directory)
-                self._keep(staging)
+                if staging is not None:
+                    self._keep(staging)
                 return ReloadResult(True, (), self.directory)
             except Exception as exc:  # a bug in a check must not take the kiosk down
                 LOG.exception("checking the content in %s failed", self.directory)
                 return ReloadResult(False, (_check_failed(self.directory, exc),), self._source)
             finally:
-                self._seen = seen  # retried when the files change again, not in a loop
+                # Retried when the files change again, not in a loop; files that were still
+                # changing are read again at the next look.
+                settled = snapshot is not None and snapshot.settled
+                self._seen = snapshot.signature if snapshot is not None and settled else None
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
 
@@ -192,14 +183,10 @@ class ContentStore:
             self._generation += 1
 
     def _staging_dir(self) -> Path:
-        # Beside the snapshot when there is one, so that keeping it is a rename.
-        if self.snapshot_dir is not None:
-            try:
-                self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
-                return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
-            except OSError as exc:
-                LOG.warning("cannot stage content beside %s: %s", self.snapshot_dir, exc)
-        return Path(tempfile.mkdtemp(prefix="maeum-content-"))
+        # Beside the snapshot, so that keeping it is a rename.
+        assert self.snapshot_dir is not None
+        self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
 
     def _keep(self, staging: Path) -> None:
         if self.snapshot_dir is None:
@@ -221,18 +208,8 @@ class ContentStore:
 def _check_failed(directory: Path, exc: Exception) -> ContentIssue:
     return ContentIssue(
         file=str(directory),
-        line=0,
+        line=1,
         code=IssueCode.CHECK_FAILED.value,
         message_ko=f"검사 중 프로그램 오류가 났습니다. 기술 담당자에게 알려 주세요: {exc!r}",
         message_en=f"Checking the content failed with a program error: {exc!r}",
     )
-
-
-def copy_files(source: Path, target: Path, files: Signature) -> None:
-    """Copy the content files named in `files` from `source` into `target`."""
-    (target / PRESCRIPTIONS_DIR).mkdir(parents=True, exist_ok=True)
-    for relative, *_ in files:
-        try:
-            shutil.copyfile(source / relative, target / relative)
-        except FileNotFoundError:
-            continue  # removed since it was listed: the check sees it as missing

@@ -107,11 +107,12 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 
 
 def _shown(directory: Path, file: str) -> str:
-    """A content file as staff can open it: relative to here when possible."""
-    path = directory / file
+    """A content file as staff can open it: relative to here when possible. The path is not
+    resolved: a file that is a symlink loop must still be named, not crash the report."""
+    path = Path(os.path.abspath(directory / file))
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
 
 

@@ -61,7 +61,7 @@ class CardStage:
         if rx.items:
             with contextlib.suppress(KeyError):
                 item = content.item(rx.items[0]).name.get(lang) or item
-        if rx not in content.prescriptions:  # measure the text given, not a stored namesake
+        if _stored(content, rx.id) != rx:  # measure the text given, not a stored namesake
             others = tuple(p for p in content.prescriptions if p.id != rx.id)
             content = replace(content, prescriptions=(*others, rx))
         view = View(
@@ -78,6 +78,15 @@ class CardStage:
             nearest_place=_place(content, lang),
         )
         return build_page(view)
+
+
+def _stored(content: Content, prescription_id: str) -> Prescription | None:
+    """The content's prescription of that id, by its index: looking through the whole tuple
+    for every card made checking n prescriptions cost n² comparisons."""
+    try:
+        return content.prescription(prescription_id)
+    except KeyError:
+        return None
 
 
 def _place(content: Content, lang: str) -> str:
