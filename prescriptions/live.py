@@ -131,12 +131,8 @@ class ContentStore:
                         result.issues[0],
                     )
                     return ReloadResult(False, result.issues, self._source)
-                if self.snapshot_dir is not None:
-                    staging = self._staging_dir()
-                    write_folder(snapshot, staging)
                 self._take(result.content, self.directory)
-                if staging is not None:
-                    self._keep(staging)
+                staging = self._keep_copy(snapshot)
                 return ReloadResult(True, (), self.directory)
             except Exception as exc:  # a bug in a check must not take the kiosk down
                 LOG.exception("checking the content in %s failed", self.directory)
@@ -182,11 +178,25 @@ class ContentStore:
             self._source = source
             self._generation += 1
 
-    def _staging_dir(self) -> Path:
-        # Beside the snapshot, so that keeping it is a rename.
-        assert self.snapshot_dir is not None
-        self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
+    def _keep_copy(self, snapshot: FolderSnapshot) -> Path | None:
+        """Write what was checked beside the snapshot and make it the last good copy. A data
+        folder that cannot take it (full, read-only) costs the copy, never the new content.
+        Returns the staging folder left to clean up, if any."""
+        if self.snapshot_dir is None:
+            return None
+        try:
+            self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
+        except OSError as exc:
+            LOG.warning("cannot keep the good content beside %s: %s", self.snapshot_dir, exc)
+            return None
+        try:
+            write_folder(snapshot, staging)
+        except OSError as exc:
+            LOG.warning("cannot keep the good content in %s: %s", staging, exc)
+            return staging
+        self._keep(staging)
+        return staging
 
     def _keep(self, staging: Path) -> None:
         if self.snapshot_dir is None:

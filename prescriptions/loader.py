@@ -128,7 +128,7 @@ def _syntax_issue(relative: str, text: str, exc: tomllib.TOMLDecodeError) -> Con
         relative,
         open_.line,
         IssueCode.TOML_SYNTAX,
-        f"파일이 중간에 끝났습니다: {what_ko}. 파일이 잘렸다면 백업이나 `content export`로 "
+        f"파일이 중간에 끝났습니다: {what_ko}. 파일이 잘렸다면 백업에서 "
         f"되살리고, 아니면 따옴표와 괄호를 닫으세요 ({exc}).",
         f"The file ends too early: {what_en}. If it was cut short, restore it; otherwise "
         f"close the quote or bracket ({exc}).",

@@ -390,3 +390,21 @@ def test_an_emptied_banned_list_alone_still_serves_the_built_in_list(tmp_path: P
     assert store.content is not None
     for lang, terms in BUILT_IN_BANNED.items():
         assert set(terms) <= set(store.content.banned(lang))
+
+
+def test_a_data_folder_that_cannot_keep_the_copy_does_not_block_new_content(
+    tmp_path: Path,
+) -> None:
+    content = copy_of(GOOD, tmp_path)
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be")  # mkdir under it fails
+    store = ContentStore(
+        content,
+        fits_for=lambda _c: fake_fits,
+        minimums=GOOD_MINIMUMS,
+        snapshot_dir=blocked / "content-last-good",
+    )
+    assert store.start().accepted
+    _set_field(content / "items.toml", "item", ("ko", "name"), "사탕 두 개")
+    assert store.reload().accepted
+    assert store.content is not None and store.content.item("candy").name.get("ko") == "사탕 두 개"
