@@ -36,6 +36,9 @@ class CardStage:
     fonts: FontBook
     metrics: Metrics
     translations: Translations
+    # One for the whole run: the chrome, footer and help lines are the same on every card,
+    # so they are typeset once, not once per card.
+    typesetter: Typesetter
 
     @classmethod
     def make(cls, size: tuple[int, int], fonts: FontBook | None = None) -> CardStage:
@@ -44,7 +47,8 @@ class CardStage:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         book = fonts or FontBook()
         metrics = metrics_for(panel(*size), glyph_ratio(book))
-        return cls(size, book, metrics, Translations.load(KioskConfig().languages))
+        translations = Translations.load(KioskConfig().languages)
+        return cls(size, book, metrics, translations, Typesetter(book, metrics.min_px))
 
     def page(self, rx: Prescription, content: Content, lang: str, help_first: bool) -> Page:
         """The prescription screen for `rx`, with the longest symptom name of its category."""
@@ -67,7 +71,7 @@ class CardStage:
         view = View(
             state=FlowState(Screen.PRESCRIPTION, lang, "ko", visit=visit),
             texts=texts,
-            typesetter=Typesetter(self.fonts, self.metrics.min_px),
+            typesetter=self.typesetter,
             metrics=self.metrics,
             palette=Palette(),
             content=content,
