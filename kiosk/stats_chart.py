@@ -97,7 +97,7 @@ def _text(
     bold: bool = False,
     color: tuple[int, int, int] = INK,
 ) -> pygame.Rect:
-    rendered = fonts.font(Weight.BOLD if bold else Weight.REGULAR, px).render(text, True, color)
+    rendered = fonts.render(text, px, color, Weight.BOLD if bold else Weight.REGULAR)
     rect = rendered.get_rect(**{anchor: pos})
     surface.blit(rendered, rect)
     return rect

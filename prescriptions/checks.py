@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prescriptions.errors import ContentIssue, IssueCode
+from prescriptions.files import FolderSnapshot
+from prescriptions.guards import REQUIRED_HOTLINES, RequiredHotline
 from prescriptions.loader import SourceMap, read_content
 from prescriptions.model import (
     BASE_LANGUAGE,
-    HELP_HOTLINES,
     Content,
     Localized,
     Prescription,
@@ -33,6 +34,8 @@ from prescriptions.schema import PRESCRIPTIONS_DIR, Where, issue
 MIN_CATEGORIES = 7
 MIN_SYMPTOMS = 16
 MIN_PRESCRIPTIONS_PER_CATEGORY = 12
+# Every screen's footer names the nearest 서울마음편의점: there must be one to name.
+MIN_PLACES = 1
 
 # Phone numbers as shown on screen. Hotlines may be short codes (109, 112), national
 # representative numbers (1577-0199) or an area code plus a short code (02-120); places need a
@@ -48,6 +51,17 @@ HOTLINE_NUMBER = re.compile(
 PLACE_PHONE = re.compile(rf"^{_FULL_NUMBER}$")
 MENU_KEY = re.compile(r"^[0-9*#]{1,3}$")
 
+# Problems after which none of a file's records were read.
+_UNREAD = frozenset(
+    code.value
+    for code in (
+        IssueCode.MISSING_FILE,
+        IssueCode.UNREADABLE_FILE,
+        IssueCode.TOML_SYNTAX,
+        IssueCode.FILE_TOO_LARGE,
+    )
+)
+
 FitCheck = Callable[[Prescription, str], "str | None"]
 """(prescription, language) → None when the card fits, else the reason it does not."""
 FitCheckFor = Callable[[Content], FitCheck]
@@ -59,6 +73,7 @@ class Minimums:
     categories: int = MIN_CATEGORIES
     symptoms: int = MIN_SYMPTOMS
     prescriptions_per_category: int = MIN_PRESCRIPTIONS_PER_CATEGORY
+    places: int = MIN_PLACES
 
 
 DEFAULT_MINIMUMS = Minimums()
@@ -81,16 +96,20 @@ def check_directory(
     minimums: Minimums = DEFAULT_MINIMUMS,
     *,
     fits_for: FitCheckFor | None = None,
+    snapshot: FolderSnapshot | None = None,
 ) -> CheckResult:
-    """Load and check `directory`; the content is usable only when `result.ok`.
+    """Load and check `directory` (or `snapshot`, its files already read); the content is
+    usable only when `result.ok`.
 
     The card check is `fits`, or else `fits_for(content)` once the content is loaded."""
-    loaded = read_content(Path(directory))
+    loaded = read_content(Path(directory), snapshot)
     if fits is None and fits_for is not None:
         fits = fits_for(loaded.content)
     issues = list(loaded.issues)
-    unsure = {i.file for i in loaded.issues}
-    issues += _check_loaded(loaded.content, loaded.sources, fits, minimums, unsure)
+    if not loaded.whole_folder:
+        unsure = {i.file for i in loaded.issues}
+        unread = {i.file for i in loaded.issues if i.code in _UNREAD}
+        issues += _check_loaded(loaded.content, loaded.sources, fits, minimums, unsure, unread)
     return CheckResult(loaded.content, loaded.sources, tuple(sorted(set(issues))))
 
 
@@ -107,9 +126,12 @@ def _check_loaded(
     fits: FitCheck | None,
     minimums: Minimums,
     unsure: set[str],
+    unread: set[str],
 ) -> list[ContentIssue]:
+    """The checks over the whole content. `unsure`: files with any problem (counts over them
+    would be wrong); `unread`: files none of whose records could be read."""
     found = [
-        *_references(content, sources),
+        *_references(content, sources, unread),
         *_counts(content, sources, minimums, unsure),
         *_hotlines(content, sources),
         *_phones(content, sources),
@@ -133,13 +155,18 @@ def _dangling(
     )
 
 
-def _references(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+def _references(content: Content, sources: SourceMap, unread: set[str]) -> Iterator[ContentIssue]:
+    """References to ids that do not exist. A reference into a file that could not be read
+    is not reported: the id may well be there, and the file's own problem is the one to fix."""
     categories = [c.id for c in content.categories]
     items = [i.id for i in content.items]
     resources = [h.id for h in content.hotlines] + [p.id for p in content.places]
     resources += [p.id for p in content.programmes]
+    categories_sure = "categories.toml" not in unread
+    items_sure = "items.toml" not in unread
+    resources_sure = not unread & {"hotlines.toml", "places.toml", "programmes.toml"}
     for symptom in content.symptoms:
-        if symptom.category not in categories:
+        if categories_sure and symptom.category not in categories:
             yield _dangling(
                 sources.where("symptom", symptom.id),
                 "category",
@@ -151,12 +178,12 @@ def _references(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
     for p in content.prescriptions:
         where = sources.where("prescription", p.id)
         for ref in p.categories:
-            if ref not in categories:
+            if categories_sure and ref not in categories:
                 yield _dangling(where, "categories", "분류", "category", ref, categories)
         for ref in p.items:
-            if ref not in items:
+            if items_sure and ref not in items:
                 yield _dangling(where, "items", "물품", "item", ref, items)
-        if p.next_step is not None and p.next_step not in resources:
+        if resources_sure and p.next_step is not None and p.next_step not in resources:
             yield _dangling(
                 where,
                 "next_step",
@@ -175,7 +202,7 @@ def _counts(
     if "categories.toml" not in unsure and len(content.categories) < minimums.categories:
         yield issue(
             "categories.toml",
-            0,
+            1,
             IssueCode.TOO_FEW_CATEGORIES,
             f"분류가 {len(content.categories)}개뿐입니다. {minimums.categories}개 이상 필요합니다.",
             f"Only {len(content.categories)} categories; at least "
@@ -184,10 +211,20 @@ def _counts(
     if "symptoms.toml" not in unsure and len(content.symptoms) < minimums.symptoms:
         yield issue(
             "symptoms.toml",
-            0,
+            1,
             IssueCode.TOO_FEW_SYMPTOMS,
             f"증상이 {len(content.symptoms)}개뿐입니다. {minimums.symptoms}개 이상 필요합니다.",
             f"Only {len(content.symptoms)} symptoms; at least {minimums.symptoms} are needed.",
+        )
+    if "places.toml" not in unsure and len(content.places) < minimums.places:
+        yield issue(
+            "places.toml",
+            1,
+            IssueCode.TOO_FEW_PLACES,
+            f"서울마음편의점이 {len(content.places)}곳뿐입니다. 모든 화면 아래에 가까운 곳을 "
+            f"보여 주므로 {minimums.places}곳 이상 필요합니다.",
+            f"Only {len(content.places)} places; every screen's footer names the nearest, so "
+            f"at least {minimums.places} are needed.",
         )
     prescriptions_sure = not any(f.startswith(f"{PRESCRIPTIONS_DIR}/") for f in unsure)
     for category in content.categories:
@@ -214,16 +251,60 @@ def _counts(
 
 
 def _hotlines(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
-    hotlines = {h.id for h in content.hotlines}
-    for required in HELP_HOTLINES:
-        if required not in hotlines:
+    """The required hotlines exist with exactly the built-in numbers (prescriptions.guards):
+    content may add hotlines, never remove or change these."""
+    hotlines = {h.id: h for h in content.hotlines}
+    for required in REQUIRED_HOTLINES:
+        hotline = hotlines.get(required.id)
+        if hotline is None:
             yield issue(
                 "hotlines.toml",
-                0,
+                1,
                 IssueCode.MISSING_HOTLINE,
-                f"도움 화면에 꼭 필요한 상담전화가 없습니다: '{required}'",
-                f"'{required}' is required for the help screen.",
+                f"도움 화면에 꼭 필요한 상담전화가 없습니다: '{required.id}' "
+                f"({required.shown}). 되살리세요.",
+                f"'{required.id}' ({required.shown}) is required for the help screen.",
             )
+            continue
+        where = sources.where("hotline", hotline.id)
+        for key, value, expected in (
+            ("number", hotline.number, required.number),
+            ("then_press", hotline.then_press, required.then_press),
+        ):
+            if value != expected:
+                line = where.line(key) if value is not None else where.line("id")
+                yield _changed(where.file, line, required, key, _value(expected), _value(value))
+        for lang, name in hotline.name.texts:
+            for number in required.also_named:
+                if number not in name:
+                    yield _changed(
+                        where.file,
+                        where.line(lang, "name"),
+                        required,
+                        f"{lang}.name",
+                        f"a name that shows {number}",
+                        _value(name),
+                    )
+
+
+def _value(value: str | None) -> str:
+    return "(none)" if value is None else f'"{value}"'
+
+
+def _changed(
+    file: str, line: int, required: RequiredHotline, key: str, expected: str, found: str
+) -> ContentIssue:
+    return issue(
+        file,
+        line,
+        IssueCode.HOTLINE_CHANGED,
+        f"꼭 있어야 하는 상담전화는 지우거나 바꿀 수 없습니다: '{required.id}' "
+        f"({required.shown})의 {key}: {expected}이어야 합니다 (지금: {found}). 번호가 정말 "
+        f"바뀌었다면 기술 담당자에게 알려 주세요 (prescriptions/guards.py).",
+        f"'{required.id}' ({required.shown}) is a required hotline: {key} must be "
+        f"{expected}, not {found}. If the number really changed, the code must change "
+        f"(prescriptions/guards.py).",
+    )
 
 
 def _bad_phone(where: Where, key: str, value: str, example: str) -> ContentIssue:
@@ -237,7 +318,10 @@ def _bad_phone(where: Where, key: str, value: str, example: str) -> ContentIssue
 
 
 def _phones(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
+    required = {h.id for h in REQUIRED_HOTLINES}  # held to their exact numbers by _hotlines
     for hotline in content.hotlines:
+        if hotline.id in required:
+            continue
         where = sources.where("hotline", hotline.id)
         if not HOTLINE_NUMBER.match(hotline.number):
             yield _bad_phone(where, "number", hotline.number, "109, 1577-0199, 02-120")
@@ -278,8 +362,15 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 def _banned_terms(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
     terms = [(term, _term_pattern(term)) for _, group in content.banned_terms for term in group]
+    if not terms:
+        return
+    # One pass per text over all the terms together; only a text that hits one is searched
+    # term by term, to name it. (Term by term for every text cost ~150 searches per text.)
+    anything = re.compile("|".join(f"(?:{p.pattern})" for _, p in terms), re.IGNORECASE)
     for where, name, text in _visible_texts(content, sources):
         for lang, value in text.texts:
+            if not anything.search(value):
+                continue
             for term, pattern in terms:
                 if pattern.search(value):
                     yield issue(

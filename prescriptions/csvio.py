@@ -14,7 +14,9 @@ One row per prescription. Columns (header names as written, any order on import)
     medicine_en, phrase_en, dosage_en         English texts (empty: the Korean is shown)
     medicine_<lang>, phrase_<lang>, dosage_<lang>   any other language the content has
 
-Export writes UTF-8 with a byte-order mark and CRLF line ends, which Excel opens correctly.
+Export writes UTF-8 with a byte-order mark and CRLF line ends, which Excel opens correctly,
+and puts a single quote in front of every cell Excel would take for a formula
+(`prescriptions.spreadsheet`; import takes exactly that quote off again).
 Import accepts what Excel really saves: UTF-8 with or without the mark, CP949 ("CSV (쉼표로
 분리)" on Korean Windows), UTF-16 "유니코드 텍스트" with tabs, line breaks inside cells,
 upper-case TRUE/FALSE and blank trailing rows. It checks the whole result exactly as
@@ -24,11 +26,11 @@ whose prescriptions did not change is left alone, comments and all.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
-import shutil
-import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,10 +44,25 @@ from prescriptions.checks import (
     check_directory,
 )
 from prescriptions.errors import ContentError, ContentIssue, IssueCode
+from prescriptions.files import FolderSnapshot
 from prescriptions.lines import blocks_of, scan
-from prescriptions.loader import read_content
+from prescriptions.loader import read_content, snapshot_of
 from prescriptions.model import Localized, Prescription
-from prescriptions.schema import KNOWN_LANGUAGES, PRESCRIPTIONS_DIR, issue, normalize_text
+from prescriptions.schema import (
+    KNOWN_LANGUAGES,
+    PRESCRIPTIONS_DIR,
+    control_character_issue,
+    issue,
+    normalize_text,
+)
+from prescriptions.spreadsheet import (
+    EXCEL_ERRORS,
+    decode,
+    escape_cell,
+    read_spreadsheet,
+    rows,
+    unescape_cell,
+)
 from prescriptions.tomlwrite import prescriptions_toml
 
 TEXT_FIELDS = ("medicine", "phrase", "dosage")
@@ -53,8 +70,10 @@ PLAIN_COLUMNS = ("file", "id", "categories", "items", "gentle", "weight", "next_
 REQUIRED_COLUMNS = ("file", "id", "categories", *(f"{f}_ko" for f in TEXT_FIELDS))
 _TRUE = frozenset({"true", "1", "yes", "y", "예", "o"})
 _FALSE = frozenset({"false", "0", "no", "n", "아니오", "아니요", "x", ""})
-_EXCEL_ERRORS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
-_FILE_NAME = re.compile(r'^[^/\\:*?"<>|.][^/\\:*?"<>|]*$')
+# A file name under prescriptions/: no folders, nothing Windows forbids, and not starting with
+# a dot (hidden), a formula character or a space.
+_FILE_NAME = re.compile(r'[^/\\:*?"<>|.=+\-@\'\s][^/\\:*?"<>|]*')
+
 _LIST_SPLIT = re.compile(r"[,;\s]+")
 
 
@@ -100,7 +119,7 @@ def _row(entry: Entry, header: Sequence[str]) -> list[str]:
     for name, text in p.texts().items():
         for lang, value in text.texts:
             cells[f"{name}_{lang}"] = value
-    return [cells.get(column, "") for column in header]
+    return [escape_cell(cells.get(column, "")) for column in header]
 
 
 def entries_to_csv(entries: Sequence[Entry]) -> bytes:
@@ -113,10 +132,11 @@ def entries_to_csv(entries: Sequence[Entry]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def entries_in(directory: Path) -> list[Entry]:
-    """The prescriptions of `directory` with their files; ContentError when any prescription
-    file has a problem, because exporting what loaded would silently drop what did not."""
-    loaded = read_content(directory)
+def entries_in(directory: Path, snapshot: FolderSnapshot | None = None) -> list[Entry]:
+    """The prescriptions of `directory` (or `snapshot`) with their files; ContentError when
+    any prescription file has a problem, because exporting what loaded would silently drop
+    what did not."""
+    loaded = read_content(directory, snapshot)
     broken = [i for i in loaded.issues if i.file.startswith(f"{PRESCRIPTIONS_DIR}/")]
     if broken:
         raise ContentError(broken)
@@ -134,40 +154,6 @@ def export_csv(directory: Path, csv_path: Path) -> int:
 
 
 # ── reading a spreadsheet ─────────────────────────────────────────────────────────────────
-
-
-def _decode(raw: bytes, source: str) -> str:
-    """The text of a spreadsheet file, in whichever encoding Excel chose."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]  # "유니코드 텍스트"
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]  # "CSV UTF-8": the mark leaves no doubt
-    else:
-        encodings = ["utf-8", "cp949"]  # cp949: "CSV (쉼표로 분리)" on Korean Windows
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            row = raw[: exc.start].count(b"\n") + 1
-    raise ContentError(
-        [
-            issue(
-                source,
-                row,
-                IssueCode.CSV_ENCODING,
-                "글자 인코딩을 알 수 없습니다. 엑셀에서 'CSV UTF-8'로 저장하세요.",
-                "Unknown text encoding; save as 'CSV UTF-8' in Excel.",
-            )
-        ]
-    )
-
-
-def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    for candidate in ("\t", ";"):
-        if candidate in first and "," not in first:
-            return candidate
-    return ","
 
 
 @dataclass
@@ -195,15 +181,26 @@ class _RowReader:
                 values[column] = value
             elif value.strip():  # Excel may save empty columns; only empty ones are harmless
                 self.bad(row, "?", "머리글이 없는 열에 값이 있습니다", "a value under no header")
-        for column, value in values.items():
-            if value.strip() in _EXCEL_ERRORS:
+        for column, cell in values.items():
+            if cell.strip() in EXCEL_ERRORS:  # as saved: a quoted '#N/A is the text "#N/A"
                 self.bad(
                     row,
                     column,
-                    f"엑셀 오류 값 {value.strip()}이 들어 있습니다. = + - @로 "
+                    f"엑셀 오류 값 {cell.strip()}이 들어 있습니다. = + - @로 "
                     f"시작하는 글은 엑셀이 수식으로 바꿉니다; 원래 글로 고치세요",
-                    f"Excel error value {value.strip()}; restore the original text",
+                    f"Excel error value {cell.strip()}; restore the original text",
                 )
+            values[column] = value = unescape_cell(cell)
+            text = column not in PLAIN_COLUMNS  # a visitor reads it; line breaks are fine
+            found = control_character_issue(
+                self.source,
+                row,
+                f"'{column}' 칸",
+                normalize_text(value) if text else value.strip(),
+                newline_ok=text,
+            )
+            if found is not None:
+                self.issues.append(found)
         prescription = Prescription(
             id=values["id"].strip(),
             categories=_ids(values["categories"]),
@@ -243,7 +240,7 @@ class _RowReader:
         name = cell.strip()
         if name and not name.endswith(".toml"):
             name += ".toml"
-        if not _FILE_NAME.match(name):
+        if not _FILE_NAME.fullmatch(name):
             self.bad(
                 row,
                 "file",
@@ -272,7 +269,7 @@ def _check_header(header: list[str], source: str) -> list[ContentIssue]:
     named = [c for c in header if c]  # Excel may add empty columns at the right
     unknown = [c for c in named if c not in allowed]
     missing = [c for c in REQUIRED_COLUMNS if c not in named]
-    repeated = sorted({c for c in named if named.count(c) > 1})
+    repeated = sorted(c for c, n in Counter(named).items() if n > 1)
     for kind_ko, kind_en, names in (
         ("모르는 열", "unknown columns", unknown),
         ("빠진 열", "missing columns", missing),
@@ -293,14 +290,10 @@ def _check_header(header: list[str], source: str) -> list[ContentIssue]:
 
 def entries_from_csv(raw: bytes, source: str) -> list[tuple[int, Entry]]:
     """(spreadsheet row, entry) for every filled row; ContentError naming rows otherwise."""
-    text = _decode(raw, source)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    numbered = [
-        (n, cells) for n, cells in enumerate(rows, start=1) if any(c.strip() for c in cells)
-    ]  # Excel leaves blank rows at the end
+    numbered = rows(decode(raw, source), source)
     if not numbered:
         raise ContentError(
-            [issue(source, 0, IssueCode.CSV_HEADER, "빈 파일입니다.", "The file is empty.")]
+            [issue(source, 1, IssueCode.CSV_HEADER, "빈 파일입니다.", "The file is empty.")]
         )
     header = [c.strip().lower() for c in numbered[0][1]]
     header_issues = _check_header(header, source)
@@ -353,32 +346,41 @@ def _plan(numbered: Sequence[tuple[int, Entry]]) -> _Plan:
     return _Plan({name: prescriptions_toml(name, ps) for name, ps in files.items()}, rows)
 
 
-def _stage(content_dir: Path, staging: Path, plan: _Plan) -> None:
-    shutil.copytree(
-        content_dir,
-        staging,
-        ignore=lambda d, names: [PRESCRIPTIONS_DIR] if Path(d) == content_dir else [],
-    )
-    (staging / PRESCRIPTIONS_DIR).mkdir()
-    for name, text in plan.texts.items():
-        (staging / PRESCRIPTIONS_DIR / name).write_text(text, encoding="utf-8")
-
-
-def _to_rows(found: ContentIssue, plan: _Plan, source: str) -> ContentIssue:
-    """An issue in a generated prescription file, said in terms of the spreadsheet's rows."""
+def _staged(snapshot: FolderSnapshot, plan: _Plan) -> FolderSnapshot:
+    """The content as it would be after the import: the folder's other files as read, and
+    the planned prescription files instead of the current ones."""
     prefix = f"{PRESCRIPTIONS_DIR}/"
-    name = found.file.removeprefix(prefix)
-    if not found.file.startswith(prefix) or name not in plan.texts:
-        return found
-    starts = [b.line for b in blocks_of(scan(plan.texts[name]), "prescription")]
-    index = sum(1 for start in starts if start <= found.line) - 1
-    row = plan.rows[name][index] if index >= 0 else 0
-    return ContentIssue(source, row, found.code, found.message_ko, found.message_en)
+    planned = {prefix + name: text.encode("utf-8") for name, text in plan.texts.items()}
+    return snapshot.with_files(planned, keep=lambda name: not name.startswith(prefix))
 
 
-def _unchanged(content_dir: Path, plan: _Plan, numbered: Sequence[tuple[int, Entry]]) -> set[str]:
+@dataclass
+class _RowMap:
+    """Says an issue in a generated prescription file in terms of the spreadsheet's rows.
+    Each file is scanned once, however many issues it has."""
+
+    plan: _Plan
+    source: str
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+
+    def __call__(self, found: ContentIssue) -> ContentIssue:
+        prefix = f"{PRESCRIPTIONS_DIR}/"
+        name = found.file.removeprefix(prefix)
+        if not found.file.startswith(prefix) or name not in self.plan.texts:
+            return found
+        if name not in self._starts:
+            text = self.plan.texts[name]
+            self._starts[name] = [b.line for b in blocks_of(scan(text), "prescription")]
+        index = bisect.bisect_right(self._starts[name], found.line) - 1
+        row = self.plan.rows[name][index] if index >= 0 else 1
+        return ContentIssue(self.source, row, found.code, found.message_ko, found.message_en)
+
+
+def _unchanged(
+    snapshot: FolderSnapshot, plan: _Plan, numbered: Sequence[tuple[int, Entry]]
+) -> set[str]:
     try:
-        current = group_by_file(entries_in(content_dir))
+        current = group_by_file(entries_in(Path(), snapshot))
     except ContentError:
         return set()
     new = group_by_file(e for _, e in numbered)
@@ -397,15 +399,15 @@ def import_csv(
     ContentError (with spreadsheet rows) and change nothing. `fits`/`fits_for` as for
     `check_directory`: the new content passes exactly the checks `content check` makes."""
     source = csv_path.name
-    numbered = entries_from_csv(csv_path.read_bytes(), source)
+    numbered = entries_from_csv(read_spreadsheet(csv_path, source), source)
     plan = _plan(numbered)
-    with tempfile.TemporaryDirectory(prefix="maeum-import-") as temporary:
-        staging = Path(temporary) / "content"
-        _stage(content_dir, staging, plan)
-        result = check_directory(staging, fits, minimums, fits_for=fits_for)
+    snapshot = snapshot_of(content_dir)  # read once: checked and compared as it was
+    result = check_directory(
+        content_dir, fits, minimums, fits_for=fits_for, snapshot=_staged(snapshot, plan)
+    )
     if result.issues:
-        raise ContentError(_to_rows(i, plan, source) for i in result.issues)
-    return _write(content_dir, plan, _unchanged(content_dir, plan, numbered), len(numbered))
+        raise ContentError(map(_RowMap(plan, source), result.issues))
+    return _write(content_dir, plan, _unchanged(snapshot, plan, numbered), len(numbered))
 
 
 def _write(content_dir: Path, plan: _Plan, unchanged: set[str], count: int) -> ImportResult:

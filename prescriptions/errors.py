@@ -4,8 +4,10 @@
     ContentIssue          one problem: file, line, English code, Korean and English message
 
 Every issue names a file relative to the content directory (or the CSV file staff imported)
-and a line (0 when the problem is the file as a whole). The code is short, stable English that
-staff can quote and the staff guide explains; the message says what to do, in Korean first.
+and a line, so that every message reads `file:line` and an editor can jump to it: the line of
+the problem, or 1 when the problem is the file as a whole (missing, unreadable, too big). The
+code is short, stable English that staff can quote and the staff guide explains; the message
+says what to do, in Korean first.
 """
 
 from __future__ import annotations
@@ -14,18 +16,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from prescriptions.charset import shown
+
 
 class IssueCode(StrEnum):
     """Every kind of problem the checks and the CSV import can report (docs/staff-guide.md)."""
 
     UNREADABLE_FILE = "unreadable-file"
     MISSING_FILE = "missing-file"
+    FILE_TOO_LARGE = "file-too-large"
+    FOLDER_TOO_LARGE = "folder-too-large"
+    FILES_CHANGING = "files-changing"
     TOML_SYNTAX = "toml-syntax"
     UNKNOWN_FIELD = "unknown-field"
     MISSING_FIELD = "missing-field"
     WRONG_TYPE = "wrong-type"
     BAD_VALUE = "bad-value"
     BAD_ID = "bad-id"
+    CONTROL_CHARACTER = "control-character"
     DUPLICATE_ID = "duplicate-id"
     DANGLING_REFERENCE = "dangling-reference"
     TOO_FEW_CATEGORIES = "too-few-categories"
@@ -33,6 +41,8 @@ class IssueCode(StrEnum):
     TOO_FEW_PRESCRIPTIONS = "too-few-prescriptions"
     CATEGORY_WITHOUT_SYMPTOMS = "category-without-symptoms"
     MISSING_HOTLINE = "missing-hotline"
+    HOTLINE_CHANGED = "hotline-changed"
+    TOO_FEW_PLACES = "too-few-places"
     BAD_PHONE = "bad-phone"
     BANNED_TERM = "banned-term"
     CARD_OVERFLOW = "card-overflow"
@@ -50,11 +60,16 @@ class ContentIssue:
     message_ko: str
     message_en: str
 
+    def __post_init__(self) -> None:
+        if self.line < 1:  # "the whole file": its first line, never a message without one
+            object.__setattr__(self, "line", 1)
+
     def format(self, lang: str = "ko") -> str:
-        """`file:line: message [code]`, the form editors and staff both read."""
+        """`file:line: message [code]`, the form editors and staff both read. A message may
+        quote a bad value; control characters in it are shown as \\uXXXX, never sent to the
+        terminal."""
         message = self.message_en if lang == "en" else self.message_ko
-        where = f"{self.file}:{self.line}" if self.line > 0 else self.file
-        return f"{where}: {message} [{self.code}]"
+        return shown(f"{self.file}:{self.line}: {message} [{self.code}]")
 
     def __str__(self) -> str:
         return self.format()

@@ -76,3 +76,60 @@ def scan(text: str) -> list[Block]:
 
 def blocks_of(blocks: list[Block], table: str) -> list[Block]:
     return [b for b in blocks if b.table == table]
+
+
+@dataclass(frozen=True)
+class Unclosed:
+    """What a file that ends too early left open: a string or a bracket, and its line."""
+
+    what: str  # "string", "[" or "{"; "" when nothing is open
+    line: int
+
+
+def unclosed_at_end(text: str) -> Unclosed:
+    """Where a TOML text that ends in the middle of something opened it (tomllib says only
+    "at end of document"): the line of an unterminated string, else of the innermost unclosed
+    bracket, else the last line that has anything on it."""
+    line, last_filled = 1, 1
+    stack: list[tuple[str, int]] = []
+    quote: str | None = None  # the delimiter of the string we are in
+    opened = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+            if quote in ('"', "'"):  # a one-line string cannot go on: it ended unterminated
+                return Unclosed("string", opened)
+        elif not ch.isspace():
+            last_filled = line
+        if quote is not None:
+            if quote == '"' and ch == "\\":
+                i += 2
+                continue
+            if quote == '"""' and ch == "\\":
+                i += 2 if text[i + 1 : i + 2] != "\n" else 1
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            opened = line
+            i += len(quote)
+            continue
+        elif ch in "[{":
+            stack.append((ch, line))
+        elif ch in "]}" and stack:
+            stack.pop()
+        i += 1
+    if quote is not None:
+        return Unclosed("string", opened)
+    if stack:
+        return Unclosed(stack[-1][0], stack[-1][1])
+    return Unclosed("", last_filled)

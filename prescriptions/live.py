@@ -6,11 +6,14 @@ result says why. `changed()` compares file names, sizes, modification times and 
 costs a few `stat` calls, so a worker can ask every few seconds and `reload()` only when the
 files moved (`reload_if_changed`, `watch`).
 
-With a `snapshot_dir` (in the machine's data directory) accepted content is also copied there,
-so a kiosk that restarts while the files are broken still starts on the last good content
-instead of none. Passing the checks is not enough to become that "last good" copy: the kiosk
-must also have drawn it (`confirm(generation)`, called once a card from it was on the screen),
-so content that somehow breaks the screen is never what a restart falls back to.
+The files are read once per reload, as one consistent snapshot (`prescriptions.files`): a
+file saved while the folder is being read makes it read again, so the kiosk never takes half
+of one edit and half of the next. What is checked is exactly what was read, and with a
+`snapshot_dir` (in the machine's data directory) exactly that is kept as the last good copy,
+so a kiosk that restarts while the files are broken still starts on the last good content.
+Passing the checks is not enough to become that copy: the kiosk must also have drawn it
+(`confirm(generation)`, called once a card from it was on the screen), so content that somehow
+breaks the screen is never what a restart falls back to.
 
 Thread-safety: `content` never waits for a reload (a reload with the card check takes about a
 second); reloads themselves run one at a time.
@@ -36,12 +39,12 @@ from prescriptions.checks import (
     check_directory,
 )
 from prescriptions.errors import ContentIssue, IssueCode
+from prescriptions.files import FolderSnapshot, Signature, signature, write_folder
+from prescriptions.loader import snapshot_of
 from prescriptions.model import Content
-from prescriptions.schema import PRESCRIPTIONS_DIR
 
 LOG = logging.getLogger(__name__)
 
-Signature = tuple[tuple[str, int, int, int], ...]
 _STAGING_PREFIX = ".content-staging-"
 
 
@@ -56,25 +59,6 @@ class ReloadResult:
     accepted: bool
     issues: tuple[ContentIssue, ...]  # why it was refused; empty when accepted
     source: Path  # the directory the serving content came from
-
-
-def signature(directory: Path) -> Signature:
-    """(name, size, mtime, inode) of every content file: changes whenever a file does."""
-    found = []
-    for folder in (directory, directory / PRESCRIPTIONS_DIR):
-        try:
-            paths = sorted(folder.glob("*.toml"))
-        except OSError:
-            continue
-        for path in paths:
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # removed between listing and stat: the next call sees it gone
-            found.append(
-                (path.relative_to(directory).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino)
-            )
-    return tuple(found)
 
 
 class ContentStore:
@@ -98,7 +82,7 @@ class ContentStore:
         self._source = self.directory
         self._generation = 0
         self._seen: Signature | None = None
-        self._candidate: tuple[int, Path] | None = None  # checked, not yet drawn
+        self._candidate: tuple[int, FolderSnapshot] | None = None  # checked, not yet drawn
 
     @property
     def content(self) -> Content | None:
@@ -131,17 +115,18 @@ class ContentStore:
         return ReloadResult(False, result.issues, self._source)
 
     def reload(self) -> ReloadResult:
-        """Check the directory now; take it if it passes, keep the old content if not.
-
-        The files are copied first and the copy is checked, so an edit landing halfway
-        through cannot mix checked and unchecked files; the copy becomes the snapshot."""
+        """Check the directory now; take it if it passes, keep the old content if not."""
         with self._reload_lock:
-            seen = signature(self.directory)  # before reading: a later edit counts as a change
+            snapshot: FolderSnapshot | None = None
             staging: Path | None = None
             try:
-                staging = self._staging_dir()
-                copy_files(self.directory, staging, seen)
-                result = self._check(staging)
+                snapshot = snapshot_of(self.directory)
+                result = check_directory(
+                    self.directory,
+                    minimums=self._minimums,
+                    fits_for=self._fits_for,
+                    snapshot=snapshot,
+                )
                 if not result.ok:
                     LOG.warning(
                         "content in %s refused, %d problem(s), first: %s",
@@ -151,40 +136,18 @@ class ContentStore:
                     )
                     return ReloadResult(False, result.issues, self._source)
                 generation = self._take(result.content, self.directory)
-                if self.snapshot_dir is not None:
-                    self._set_candidate(generation, staging)
-                    staging = None  # kept until the kiosk has drawn it
+                self._candidate = (generation, snapshot)  # kept once the kiosk has drawn it
                 return ReloadResult(True, (), self.directory)
             except Exception as exc:  # a bug in a check must not take the kiosk down
                 LOG.exception("checking the content in %s failed", self.directory)
                 return ReloadResult(False, (_check_failed(self.directory, exc),), self._source)
             finally:
-                self._seen = seen  # retried when the files change again, not in a loop
+                # Retried when the files change again, not in a loop; files that were still
+                # changing are read again at the next look.
+                settled = snapshot is not None and snapshot.settled
+                self._seen = snapshot.signature if snapshot is not None and settled else None
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
-
-    def confirm(self, generation: int) -> bool:
-        """The kiosk has drawn content of `generation`: it becomes the last good snapshot.
-        True if it was kept. Writes files: call it off the UI thread."""
-        with self._reload_lock:
-            candidate = self._candidate
-            if candidate is None or candidate[0] != generation:
-                return False
-            self._candidate = None
-            self._keep(candidate[1])
-            shutil.rmtree(candidate[1], ignore_errors=True)  # left there only if keeping failed
-            return True
-
-    @property
-    def unconfirmed(self) -> int | None:
-        """The generation waiting to be drawn before it becomes the snapshot, if any."""
-        with self._reload_lock:
-            return None if self._candidate is None else self._candidate[0]
-
-    def _set_candidate(self, generation: int, staging: Path) -> None:
-        if self._candidate is not None:
-            shutil.rmtree(self._candidate[1], ignore_errors=True)
-        self._candidate = (generation, staging)
 
     def changed(self) -> bool:
         """Whether the files differ from what the last reload saw."""
@@ -220,15 +183,44 @@ class ContentStore:
             self._generation += 1
             return self._generation
 
-    def _staging_dir(self) -> Path:
-        # Beside the snapshot when there is one, so that keeping it is a rename.
-        if self.snapshot_dir is not None:
-            try:
-                self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
-                return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
-            except OSError as exc:
-                LOG.warning("cannot stage content beside %s: %s", self.snapshot_dir, exc)
-        return Path(tempfile.mkdtemp(prefix="maeum-content-"))
+    def confirm(self, generation: int) -> bool:
+        """The kiosk has drawn content of `generation`: what was read for it becomes the last
+        good snapshot. True if it was kept. Writes files: call it off the UI thread."""
+        with self._reload_lock:
+            candidate = self._candidate
+            if candidate is None or candidate[0] != generation or self.snapshot_dir is None:
+                return False
+            self._candidate = None
+            staging = self._keep_copy(candidate[1])
+            if staging is not None:  # left there only if keeping failed
+                shutil.rmtree(staging, ignore_errors=True)
+            return self.snapshot_dir.is_dir()
+
+    @property
+    def unconfirmed(self) -> int | None:
+        """The generation waiting to be drawn before it becomes the snapshot, if any."""
+        with self._reload_lock:
+            return None if self._candidate is None else self._candidate[0]
+
+    def _keep_copy(self, snapshot: FolderSnapshot) -> Path | None:
+        """Write what was checked beside the snapshot and make it the last good copy. A data
+        folder that cannot take it (full, read-only) costs the copy, never the new content.
+        Returns the staging folder left to clean up, if any."""
+        if self.snapshot_dir is None:
+            return None
+        try:
+            self.snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.snapshot_dir.parent))
+        except OSError as exc:
+            LOG.warning("cannot keep the good content beside %s: %s", self.snapshot_dir, exc)
+            return None
+        try:
+            write_folder(snapshot, staging)
+        except OSError as exc:
+            LOG.warning("cannot keep the good content in %s: %s", staging, exc)
+            return staging
+        self._keep(staging)
+        return staging
 
     def _keep(self, staging: Path) -> None:
         if self.snapshot_dir is None:
@@ -250,18 +242,8 @@ class ContentStore:
 def _check_failed(directory: Path, exc: Exception) -> ContentIssue:
     return ContentIssue(
         file=str(directory),
-        line=0,
+        line=1,
         code=IssueCode.CHECK_FAILED.value,
         message_ko=f"검사 중 프로그램 오류가 났습니다. 기술 담당자에게 알려 주세요: {exc!r}",
         message_en=f"Checking the content failed with a program error: {exc!r}",
     )
-
-
-def copy_files(source: Path, target: Path, files: Signature) -> None:
-    """Copy the content files named in `files` from `source` into `target`."""
-    (target / PRESCRIPTIONS_DIR).mkdir(parents=True, exist_ok=True)
-    for relative, *_ in files:
-        try:
-            shutil.copyfile(source / relative, target / relative)
-        except FileNotFoundError:
-            continue  # removed since it was listed: the check sees it as missing

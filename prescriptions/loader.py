@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from prescriptions.errors import ContentError, ContentIssue, IssueCode
-from prescriptions.lines import Block, blocks_of, scan
+from prescriptions.files import MAX_FILE_BYTES, FolderSnapshot, read_folder, read_problem
+from prescriptions.guards import effective_banned
+from prescriptions.lines import Block, blocks_of, scan, unclosed_at_end
 from prescriptions.model import Content
 from prescriptions.schema import (
     KNOWN_LANGUAGES,
@@ -26,6 +28,7 @@ from prescriptions.schema import (
     RecordReader,
     Spec,
     Where,
+    control_character_issue,
     issue,
     normalize_text,
 )
@@ -53,12 +56,34 @@ class LoadResult:
     sources: SourceMap
     issues: list[ContentIssue]
 
+    @property
+    def whole_folder(self) -> bool:
+        """The folder as a whole was refused (too large, files kept changing): checking what
+        it holds would only add messages about files that were never read."""
+        whole = (IssueCode.FOLDER_TOO_LARGE.value, IssueCode.FILES_CHANGING.value)
+        return len(self.issues) == 1 and self.issues[0].code in whole
+
 
 Parsed = tuple[dict[str, Any], list[Block]]
 
 
 def parse_toml(relative: str, raw: bytes, issues: list[ContentIssue]) -> Parsed | None:
     """The TOML in `raw` and its line index, or None after adding the problem to `issues`."""
+    if len(raw) > MAX_FILE_BYTES:
+        line = raw[:MAX_FILE_BYTES].count(b"\n") + 1
+        limit = MAX_FILE_BYTES >> 20
+        issues.append(
+            issue(
+                relative,
+                line,
+                IssueCode.FILE_TOO_LARGE,
+                f"파일이 너무 큽니다: {limit} MiB까지 쓸 수 있는데 {line}번째 줄에서 넘었습니다. "
+                f"잘못 복사된 파일이 아닌지 보고, 처방이 많으면 여러 파일로 나누세요.",
+                f"The file is too large: the limit of {limit} MiB is passed at line {line}. "
+                f"Check it is not a wrong copy; split many prescriptions over several files.",
+            )
+        )
+        return None
     try:
         text = raw.decode("utf-8-sig")  # Notepad may add a BOM; harmless, so accepted
     except UnicodeDecodeError as exc:
@@ -76,60 +101,69 @@ def parse_toml(relative: str, raw: bytes, issues: list[ContentIssue]) -> Parsed 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        issues.append(
-            issue(
-                relative,
-                int(found.group(1)) if found else 0,
-                IssueCode.TOML_SYNTAX,
-                f"TOML 문법 오류입니다. 따옴표, 괄호, = 를 확인하세요 ({exc}).",
-                f"TOML syntax error: {exc}",
-            )
-        )
+        issues.append(_syntax_issue(relative, text, exc))
         return None
     return data, scan(text)
 
 
-def _read_file(root: Path, relative: str, issues: list[ContentIssue]) -> Parsed | None:
-    try:
-        raw = (root / relative).read_bytes()
-    except FileNotFoundError:
-        issues.append(
-            issue(
-                relative,
-                0,
-                IssueCode.MISSING_FILE,
-                "파일이 없습니다. docs/content-format.md를 보고 만드세요.",
-                "The file is missing; see docs/content-format.md.",
-            )
+def _syntax_issue(relative: str, text: str, exc: tomllib.TOMLDecodeError) -> ContentIssue:
+    found = re.search(r"at line (\d+)", str(exc))
+    if found:
+        return issue(
+            relative,
+            int(found.group(1)),
+            IssueCode.TOML_SYNTAX,
+            f"TOML 문법 오류입니다. 따옴표, 괄호, = 를 확인하세요 ({exc}).",
+            f"TOML syntax error: {exc}",
         )
+    # "at end of document": the file stops in the middle of something (cut short by a copy,
+    # a full disk, or a quote or bracket never closed). Name where that something began.
+    open_ = unclosed_at_end(text)
+    what_ko, what_en = {
+        "string": ("따옴표로 연 글이 닫히지 않았습니다", "a string opened here is never closed"),
+        "[": ("여기서 연 [ 괄호가 닫히지 않았습니다", "a [ opened here is never closed"),
+        "{": ("여기서 연 { 괄호가 닫히지 않았습니다", "a { opened here is never closed"),
+    }.get(open_.what, ("마지막 줄이 끝나지 않았습니다", "the last line is incomplete"))
+    return issue(
+        relative,
+        open_.line,
+        IssueCode.TOML_SYNTAX,
+        f"파일이 중간에 끝났습니다: {what_ko}. 파일이 잘렸다면 백업에서 "
+        f"되살리고, 아니면 따옴표와 괄호를 닫으세요 ({exc}).",
+        f"The file ends too early: {what_en}. If it was cut short, restore it; otherwise "
+        f"close the quote or bracket ({exc}).",
+    )
+
+
+def _read_file(
+    snapshot: FolderSnapshot, relative: str, issues: list[ContentIssue]
+) -> Parsed | None:
+    problem = snapshot.problems.get(relative)
+    if problem is not None:
+        issues.append(problem)
         return None
-    except OSError as exc:
-        issues.append(
-            issue(
-                relative,
-                0,
-                IssueCode.UNREADABLE_FILE,
-                f"파일을 읽을 수 없습니다 ({exc.strerror}).",
-                f"Cannot read the file ({exc.strerror}).",
-            )
-        )
+    raw = snapshot.files.get(relative)
+    if raw is None:
+        issues.append(read_problem(relative, FileNotFoundError(relative)))
         return None
     return parse_toml(relative, raw, issues)
 
 
 @dataclass
 class _Loader:
-    root: Path
+    snapshot: FolderSnapshot
     issues: list[ContentIssue] = field(default_factory=list)
     sources: SourceMap = field(default_factory=SourceMap)
     records: dict[str, list[Any]] = field(default_factory=dict)
 
     def load(self) -> LoadResult:
+        refusal = self.snapshot.whole_folder_problem()
+        if refusal is not None:  # nothing in the folder is worth reading: say only that
+            return LoadResult(Content(banned_terms=effective_banned(())), self.sources, [refusal])
         for spec in SPECS:
             self.records[spec.table] = []
             for relative in self._files(spec):
-                parsed = _read_file(self.root, relative, self.issues)
+                parsed = self._read(relative)
                 if parsed is not None:
                     self._read_records(spec, relative, *parsed)
         content = Content(
@@ -144,22 +178,29 @@ class _Loader:
         )
         return LoadResult(content, self.sources, self.issues)
 
+    def _read(self, relative: str) -> Parsed | None:
+        return _read_file(self.snapshot, relative, self.issues)
+
     def _files(self, spec: Spec) -> list[str]:
         if spec.file != PRESCRIPTIONS_DIR:
             return [spec.file]
-        folder = self.root / PRESCRIPTIONS_DIR
-        names = sorted(p.name for p in folder.glob("*.toml") if not p.name.startswith("."))
+        prefix = f"{PRESCRIPTIONS_DIR}/"
+        names = sorted(
+            name
+            for name in (*self.snapshot.files, *self.snapshot.problems)
+            if name.startswith(prefix)
+        )
         if not names:
             self.issues.append(
                 issue(
-                    f"{PRESCRIPTIONS_DIR}/",
-                    0,
+                    prefix,
+                    1,
                     IssueCode.MISSING_FILE,
                     "prescriptions 폴더에 처방 파일(*.toml)이 없습니다.",
                     "No prescription files (*.toml) in prescriptions/.",
                 )
             )
-        return [f"{PRESCRIPTIONS_DIR}/{name}" for name in names]
+        return names
 
     def _read_records(
         self, spec: Spec, relative: str, data: dict[str, Any], blocks: list[Block]
@@ -220,9 +261,11 @@ class _Loader:
         self.records[spec.table].append(spec.build(**values))
 
     def _banned(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        parsed = _read_file(self.root, BANNED_TERMS_FILE, self.issues)
+        """The effective banned list: the built-in minimum plus what the file adds. An emptied
+        or broken file can add nothing, but it cannot take the minimum away either."""
+        parsed = self._read(BANNED_TERMS_FILE)
         if parsed is None:
-            return ()
+            return effective_banned(())
         data, blocks = parsed
         top = Where(BANNED_TERMS_FILE, blocks[0])
         found: list[tuple[str, tuple[str, ...]]] = []
@@ -250,13 +293,31 @@ class _Loader:
             else:
                 self.sources.banned_terms[lang] = top
                 kept = tuple(t for t in (normalize_text(t) for t in terms) if t)
+                for term in kept:
+                    bad = control_character_issue(
+                        BANNED_TERMS_FILE, top.line(lang), lang, term, newline_ok=False
+                    )
+                    if bad is not None:
+                        self.issues.append(bad)
                 found.append((lang, kept))
-        return tuple(found)
+        return effective_banned(tuple(found))
 
 
-def read_content(directory: Path) -> LoadResult:
-    """Everything readable in `directory`, plus the structural issues found on the way."""
-    return _Loader(Path(directory)).load()
+CONTENT_FILES = (
+    *(spec.file for spec in SPECS if spec.file != PRESCRIPTIONS_DIR),
+    BANNED_TERMS_FILE,
+)
+
+
+def snapshot_of(directory: Path) -> FolderSnapshot:
+    """The content files of `directory`, read as one consistent snapshot."""
+    return read_folder(Path(directory), CONTENT_FILES)
+
+
+def read_content(directory: Path, snapshot: FolderSnapshot | None = None) -> LoadResult:
+    """Everything readable in `directory` (or in `snapshot`, files already read), plus the
+    structural issues found on the way."""
+    return _Loader(snapshot if snapshot is not None else snapshot_of(directory)).load()
 
 
 def load_content(directory: Path) -> Content:

@@ -13,10 +13,13 @@ from enum import Enum
 from functools import cached_property
 from typing import TypeVar
 
+from prescriptions.guards import REQUIRED_HOTLINES
+
 BASE_LANGUAGE = "ko"
 
-# The help screen shows these hotlines, in this order; hotlines.toml must define all of them.
-HELP_HOTLINES = ("hotline-109", "hotline-1577-0199", "hotline-120", "hotline-112-119")
+# The help screen shows these hotlines, in this order; hotlines.toml must define all of them,
+# with the numbers prescriptions.guards fixes.
+HELP_HOTLINES = tuple(h.id for h in REQUIRED_HOTLINES)
 HOTLINE_120 = "hotline-120"
 
 # UCLA 3-item loneliness scale (Hughes et al. 2004): three answers of 1..3, total 3..9.

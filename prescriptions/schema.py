@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from prescriptions.charset import describe, shown, unsafe_character
 from prescriptions.errors import ContentIssue, IssueCode
 from prescriptions.lines import Block
 from prescriptions.model import (
@@ -180,6 +181,27 @@ def normalize_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def control_character_issue(
+    file: str, line: int, field_name: str, text: str, newline_ok: bool
+) -> ContentIssue | None:
+    """The issue for the first character `text` may not contain, or None when it is clean.
+    Line breaks are allowed only where `newline_ok` (the texts a visitor reads; not ids, phone
+    numbers or hours)."""
+    found = unsafe_character(text, newline_ok)
+    if found is None:
+        return None
+    what = describe(found.char)
+    return issue(
+        file,
+        line,
+        IssueCode.CONTROL_CHARACTER,
+        f"보이지 않는 제어 문자가 있습니다: {what} ({field_name}, {found.column}번째 글자). "
+        f"화면에 그릴 수 없는 글자라서 받지 않습니다. 그 글자를 지우고 다시 쓰세요.",
+        f"{field_name}: character {found.column} is the control character {what}, which "
+        f"the screen cannot show; delete it.",
+    )
+
+
 def _type_name(value: Any) -> str:
     return {
         bool: "true/false",
@@ -298,20 +320,32 @@ class RecordReader:
         if not isinstance(value, str):
             raise self._wrong((name,), kind, value)
         text = normalize_text(value)
+        if self._control(text, (name,), name, newline_ok=False):
+            raise _Invalid()
         if not text and kind == Kind.TEXT:
             raise self._bad(name, "비어 있습니다", "is empty")
         return text or None
 
+    def _control(self, text: str, path: tuple[str, ...], label: str, newline_ok: bool) -> bool:
+        """Report a control character in `text`; True when there was one."""
+        found = control_character_issue(
+            self.where.file, self.where.line(*path), label, text, newline_ok
+        )
+        if found is not None:
+            self.issues.append(found)
+        return found is not None
+
     def _id(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
             raise self._wrong((name,), Kind.ID, value)
-        if not ID_PATTERN.match(value) or len(value) > MAX_ID_LENGTH:
+        # fullmatch: `$` would let a trailing line break through ("lonely-001\n")
+        if not ID_PATTERN.fullmatch(value) or len(value) > MAX_ID_LENGTH:
             self.report(
                 IssueCode.BAD_ID,
                 (name,),
-                f"id로 쓸 수 없는 값입니다: '{value}'. 영어 소문자, 숫자, -, _ 만 "
+                f"id로 쓸 수 없는 값입니다: '{shown(value)}'. 영어 소문자, 숫자, -, _ 만 "
                 f"{MAX_ID_LENGTH}자 이내로 씁니다.",
-                f"'{value}' is not a valid id: lowercase ASCII letters, digits, - and _"
+                f"'{shown(value)}' is not a valid id: lowercase ASCII letters, digits, - and _"
                 f", at most {MAX_ID_LENGTH} characters.",
             )
             raise _Invalid()
@@ -365,7 +399,11 @@ class RecordReader:
                 self._wrong((lang, key), Kind.TEXT, value)
                 usable = usable and not (base and self.spec.texts[key])
             else:
-                per_field[key][lang] = normalize_text(value)
+                text = normalize_text(value)
+                # Kept even when refused: the issue blocks the content, and the other checks
+                # still see the record.
+                self._control(text, (lang, key), f"{key} ({lang})", newline_ok=True)
+                per_field[key][lang] = text
         for key, required in self.spec.texts.items():
             if base and required and key not in table:
                 self._missing((lang, key), f"[{self.spec.table}.ko]")

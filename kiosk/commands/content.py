@@ -107,11 +107,12 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 
 
 def _shown(directory: Path, file: str) -> str:
-    """A content file as staff can open it: relative to here when possible."""
-    path = directory / file
+    """A content file as staff can open it: relative to here when possible. The path is not
+    resolved: a file that is a symlink loop must still be named, not crash the report."""
+    path = Path(os.path.abspath(directory / file))
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -263,12 +264,11 @@ def _contact_sheet(
     rows = max(1, -(-len(cards) // SHEET_COLUMNS))
     sheet = pygame.Surface((SHEET_COLUMNS * cell[0] + pad, rows * cell[1] + pad))
     sheet.fill((255, 255, 255))
-    font = fonts.regular(label_px)
     for index, (label, surface, overflows) in enumerate(cards):
         x = pad + (index % SHEET_COLUMNS) * cell[0]
         y = pad + (index // SHEET_COLUMNS) * cell[1]
         sheet.blit(pygame.transform.smoothscale(surface, thumb), (x, y))
         if overflows:
             pygame.draw.rect(sheet, (200, 0, 0), (x - 3, y - 3, thumb[0] + 6, thumb[1] + 6), 3)
-        sheet.blit(font.render(label, True, (0, 0, 0)), (x, y + thumb[1] + 2))
+        sheet.blit(fonts.render(label, label_px, (0, 0, 0)), (x, y + thumb[1] + 2))
     return sheet

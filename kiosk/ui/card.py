@@ -36,6 +36,9 @@ class CardStage:
     fonts: FontBook
     metrics: Metrics
     translations: Translations
+    # One for the whole run: the chrome, footer and help lines are the same on every card,
+    # so they are typeset once, not once per card.
+    typesetter: Typesetter
 
     @classmethod
     def make(cls, size: tuple[int, int], fonts: FontBook | None = None) -> CardStage:
@@ -44,7 +47,8 @@ class CardStage:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         book = fonts or FontBook()
         metrics = metrics_for(panel(*size), glyph_ratio(book))
-        return cls(size, book, metrics, Translations.load(KioskConfig().languages))
+        translations = Translations.load(KioskConfig().languages)
+        return cls(size, book, metrics, translations, Typesetter(book, metrics.min_px))
 
     def page(self, rx: Prescription, content: Content, lang: str, help_first: bool) -> Page:
         """The prescription screen for `rx`, with the longest symptom name of its category."""
@@ -61,13 +65,13 @@ class CardStage:
         if rx.items:
             with contextlib.suppress(KeyError):
                 item = content.item(rx.items[0]).name.get(lang) or item
-        if rx not in content.prescriptions:  # measure the text given, not a stored namesake
+        if _stored(content, rx.id) != rx:  # measure the text given, not a stored namesake
             others = tuple(p for p in content.prescriptions if p.id != rx.id)
             content = replace(content, prescriptions=(*others, rx))
         view = View(
             state=FlowState(Screen.PRESCRIPTION, lang, "ko", visit=visit),
             texts=texts,
-            typesetter=Typesetter(self.fonts, self.metrics.min_px),
+            typesetter=self.typesetter,
             metrics=self.metrics,
             palette=Palette(),
             content=content,
@@ -78,6 +82,15 @@ class CardStage:
             nearest_place=_place(content, lang),
         )
         return build_page(view)
+
+
+def _stored(content: Content, prescription_id: str) -> Prescription | None:
+    """The content's prescription of that id, by its index: looking through the whole tuple
+    for every card made checking n prescriptions cost n² comparisons."""
+    try:
+        return content.prescription(prescription_id)
+    except KeyError:
+        return None
 
 
 def _place(content: Content, lang: str) -> str:

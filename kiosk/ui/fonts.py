@@ -4,8 +4,15 @@ Search order: NanumGothic (Debian/Raspberry Pi OS package `fonts-nanum`), then N
 (`fonts-noto-cjk`), then whatever fontconfig says covers Korean. A font without Hangul draws
 every syllable as the same empty box, so a missing Korean font is an error that names the
 package to install, never a quiet fallback.
+
+All text is measured and drawn through `FontBook.measure` and `FontBook.render` (or
+`render_text`), which never raise on any string: the font library refuses a NUL, a lone
+surrogate or a line too long for one surface, and one such text must not stop the frame loop.
+The content checks refuse those characters long before (prescriptions.charset); this is the
+last line of defence, not the only one.
 """
 
+import logging
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,10 +22,19 @@ from pathlib import Path
 import pygame
 
 from kiosk.errors import KioskError
+from prescriptions.charset import UNSAFE_PATTERN
+
+log = logging.getLogger(__name__)
 
 NANUM_DIR = Path("/usr/share/fonts/truetype/nanum")
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 INSTALL_HINT = "sudo apt-get install fonts-nanum"
+# What is drawn in place of a character the screen must not or cannot show.
+REPLACEMENT = "\ufffd"
+# SDL surfaces are at most 16384 px wide on many drivers; a line is never meant to be longer
+# than the screen, so a text that long is cut rather than refused.
+MAX_RENDER_CHARS = 1000
+Color = tuple[int, int, int] | str
 
 
 class FontNotFoundError(KioskError):
@@ -106,6 +122,35 @@ def _from_fontconfig(fontconfig: FcMatch) -> KoreanFonts | None:
     return KoreanFonts(regular.file, bold_file, "fontconfig")
 
 
+def drawable(text: str) -> str:
+    """`text` with every character the font library cannot take (NUL, lone surrogates) or
+    that must not reach a screen (controls, bidi overrides, line separators) replaced."""
+    return UNSAFE_PATTERN.sub(REPLACEMENT, text)
+
+
+def render_text(
+    font: pygame.font.Font, text: str, color: Color, antialias: bool = True
+) -> pygame.Surface:
+    """`font.render` that never raises: what it cannot draw is replaced or cut, and a text it
+    still refuses comes out as an empty surface of the font's height (and a log line)."""
+    safe = drawable(text)
+    for attempt in (safe, safe[:MAX_RENDER_CHARS]):
+        try:
+            return font.render(attempt, antialias, color)
+        except (pygame.error, ValueError, UnicodeError, MemoryError) as exc:
+            log.warning("cannot draw a text of %d characters: %r", len(text), exc)
+    return pygame.Surface((0, font.get_linesize()), pygame.SRCALPHA)
+
+
+def text_width(font: pygame.font.Font, text: str) -> int:
+    """`font.size(text)[0]` for exactly what `render_text` draws; never raises."""
+    try:
+        return int(font.size(drawable(text))[0])
+    except (pygame.error, ValueError, UnicodeError) as exc:
+        log.warning("cannot measure a text of %d characters: %r", len(text), exc)
+        return 0
+
+
 def renders_hangul(font: pygame.font.Font) -> bool:
     """Whether `font` draws real Hangul: without the glyphs, 가 and 나 come out as the same
     replacement box."""
@@ -145,8 +190,19 @@ class FontBook:
         if width is None:
             if len(self._widths) >= self._measure_cache_size:
                 self._widths.clear()  # crude but bounded; a layout refills what it needs
-            width = self._widths[key] = self.font(weight, px).size(text)[0]
+            width = self._widths[key] = text_width(self.font(weight, px), text)
         return width
+
+    def render(
+        self,
+        text: str,
+        px: int,
+        color: Color,
+        weight: Weight = Weight.REGULAR,
+        antialias: bool = True,
+    ) -> pygame.Surface:
+        """`text` drawn on one line; never raises (see `render_text`)."""
+        return render_text(self.font(weight, px), text, color, antialias)
 
     def measurer(self, px: int, weight: Weight = Weight.REGULAR) -> Callable[[str], int]:
         """A cached `measure` for one size, in the shape `linebreak.wrap` wants."""

@@ -228,8 +228,10 @@ class Renderer:
         if found is None:
             if len(self._lines) >= self.cache_size:
                 self._lines.clear()
-            font = self.fonts.font(line.weight, line.px)
-            found = self._lines[key] = font.render(line.text, True, line.color)
+            # FontBook.render never raises: one undrawable text must not stop the frame loop.
+            found = self._lines[key] = self.fonts.render(
+                line.text, line.px, line.color, line.weight
+            )
         return found
 
 

@@ -28,13 +28,16 @@ from prescriptions.schema import normalize_text
 from prescriptions.tomlwrite import prescriptions_toml, toml_string
 from tests.prescriptions.helpers import GOOD, GOOD_MINIMUMS, copy_of, fake_fits
 
-# Texts as the loader stores them: no surrounding space, no carriage returns, not empty.
+# Texts as the loader stores them: no surrounding space, no carriage returns, not empty, no
+# control characters but the line break (the schema refuses tabs, form feeds and the like).
 # The alphabet is limited to what CP949 can hold, so every example can go through Korean
 # Excel too: ASCII with quotes, commas and line breaks, Hangul, and CP949 punctuation.
+_NO_CONTROLS = str.maketrans("", "", "\t\x0b\x0c")
 _ALPHABET = "".join(
     ch
     for ch in (
-        string.printable + "가각간갇갈감갑값강개객걀거건걸검겁게겨격견결겸경계고곡"
+        string.printable.translate(_NO_CONTROLS)
+        + "가각간갇갈감갑값강개객걀거건걸검겁게겨격견결겸경계고곡"
         "한글처방약마음외로움안녕·…—‘’“”①②※☆→～￦"
     )
     if ch.encode("cp949", errors="ignore")
@@ -349,3 +352,13 @@ def test_empty_columns_excel_adds_at_the_right_are_ignored_but_not_values_under_
     with pytest.raises(ContentError) as refused:
         entries_from_csv(stray.encode("utf-8-sig"), "x.csv")
     assert [(i.line, i.code) for i in refused.value.issues] == [(2, "csv-cell")]
+
+
+def test_cp949_that_happens_to_be_valid_utf8_is_read_as_cp949() -> None:
+    """ "처" in CP949 is C3 B3, which is also "ó" in UTF-8: a Korean Excel file must still
+    read as Korean, and not be refused as a mix of encodings."""
+    from prescriptions.spreadsheet import decode
+
+    raw = "id,phrase\r\na,처\r\nb,마음이에요\r\n".encode("cp949")
+    assert decode(raw, "test.csv") == "id,phrase\r\na,처\r\nb,마음이에요\r\n"
+    assert decode("id,phrase\r\na,처\r\n".encode("cp949"), "test.csv").endswith("처\r\n")
