@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import Protocol
 
 from kiosk.commands import (
@@ -22,6 +23,7 @@ from kiosk.commands import (
     stats,
     stock,
 )
+from kiosk.errors import ConfigError
 
 
 class Command(Protocol):
@@ -82,5 +84,8 @@ def main(argv: list[str]) -> int:
     )
     try:
         return int(args.handler(args))
+    except ConfigError as exc:  # every command: the file and what to do, never a traceback
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
