@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -47,9 +48,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(config: object, args: argparse.Namespace) -> int:
     import pygame
 
+    from kiosk.commands.demo import blocked_message
     from kiosk.config import KioskConfig
     from kiosk.content_feed import ContentFeed
-    from kiosk.demo import RESOLUTIONS, run_demo
+    from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
     from kiosk.machine_setup import open_machine
     from kiosk.runtime import build_runtime
     from kiosk.session import KioskSession
@@ -64,7 +66,11 @@ def _run(config: object, args: argparse.Namespace) -> int:
     except NoDisplay as exc:
         out = Path(args.demo_out)
         print(f"No display ({exc}): running the scripted demo instead.")
-        shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
+        try:
+            shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
+        except DemoBlocked as blocked:
+            print(blocked_message(blocked, out), file=sys.stderr)
+            return 1
         print(f"Wrote {len(shots)} screenshots to {out}/ — open them to see the kiosk.")
         return 0
     shutdown = ShutdownCoordinator()
