@@ -82,6 +82,7 @@ class Shell:
     notifier: Notifier
     shutdown: ShutdownCoordinator
     poll: Callable[[KioskSession, float], None] | None = None  # the machine, once per frame
+    status: str = "serving visitors"  # systemd's status line once the first frame is up
 
     def run(self, clock: Callable[[], float] = time.monotonic) -> int:
         pace = pygame.time.Clock()
@@ -104,7 +105,7 @@ class Shell:
                 pygame.display.flip()
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()
-                self.notifier.status("serving visitors")
+                self.notifier.status(self.status)
                 ready = True
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
             pace.tick(FPS)

@@ -2,6 +2,9 @@
 
 Without a display (a server, CI, a Pi with no screen yet) it says so and runs the scripted
 demo instead, writing screenshots, so `make run` shows something everywhere.
+
+With a configuration it cannot use (broken, unreadable, ...) it says so in the log and still
+comes up, on the out-of-service screen with the help lines (`kiosk.config_fallback`).
 """
 
 from __future__ import annotations
@@ -34,15 +37,62 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config import config_for_command
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
 
-    config = config_for_command(args.config)
-    if config is None:
-        return 2
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return _run_out_of_service(str(exc), args)
     if args.resolution:
         config = config.with_resolution(*parse_resolution(args.resolution))
     log.info("configuration: %s", config.source)
     return _run(config, args)
+
+
+def _run_out_of_service(reason: str, args: argparse.Namespace) -> int:
+    """No usable configuration: the out-of-service screen with the help lines, until the
+    service is stopped (never an exit that systemd would turn into a restart every 2 s)."""
+    import pygame
+
+    from kiosk.commands.demo import parse_resolution
+    from kiosk.config_fallback import fallback_config, out_of_service_kiosk, out_of_service_status
+    from kiosk.shell import NoDisplay, Shell, open_display
+    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.systemd import Notifier
+
+    size = parse_resolution(args.resolution) if args.resolution else _desktop_size()
+    try:
+        surface = open_display(fallback_config(reason, size), args.windowed)
+    except NoDisplay as exc:
+        print(f"No display ({exc}): nothing can show the out-of-service screen.", file=sys.stderr)
+        return 2
+    shutdown = ShutdownCoordinator()
+    shutdown.install()
+    notifier = Notifier.from_environ()
+    runtime = out_of_service_kiosk(reason, time.monotonic(), size=surface.get_size())
+    shutdown.on_shutdown("display", pygame.display.quit)
+    shutdown.on_shutdown("systemd", notifier.stopping)
+    status = out_of_service_status(reason)
+    try:
+        return Shell(runtime, surface, args.windowed, notifier, shutdown, status=status).run()
+    finally:
+        shutdown.shut_down()
+        runtime.close()
+
+
+def _desktop_size() -> tuple[int, int] | None:
+    """The screen's own size: the configured one is in the file that cannot be read."""
+    import pygame
+
+    try:
+        pygame.display.init()
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        return None
+    width, height = sizes[0] if sizes else (0, 0)
+    return (width, height) if width >= 320 and height >= 240 else None
 
 
 def _run(config: object, args: argparse.Namespace) -> int:
