@@ -145,7 +145,12 @@ def _run(config: object, args: argparse.Namespace) -> int:
         feed.poll(session, now)
 
     staff = build_staff_mode(
-        config, machine, runtime.session, feed, simulated=runtime.dispenser.simulated
+        config,
+        machine,
+        runtime.session,
+        feed,
+        simulated=runtime.dispenser.simulated,
+        now=time.monotonic(),
     )
     runtime.app.staff = staff
     shutdown.on_shutdown("display", pygame.display.quit)
