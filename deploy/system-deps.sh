@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian / Raspberry Pi OS packages the kiosk needs, when it can.
 #   system-deps.sh run   — what `make run` needs: Python venv support and a Korean font
-#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer)
+#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer, Xvfb)
 # As root it runs apt-get; otherwise it says exactly which command to run.
 set -euo pipefail
 
@@ -15,6 +15,10 @@ if ! ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 \
 fi
 if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
     want+=(shellcheck)
+fi
+# A real X display for the test that starts `main.py run` the way systemd does.
+if [ "${1:-run}" = "test" ] && ! command -v Xvfb >/dev/null 2>&1; then
+    want+=(xvfb)
 fi
 
 [ ${#want[@]} -eq 0 ] && exit 0

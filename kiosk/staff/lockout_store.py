@@ -8,8 +8,9 @@ One small file in the data folder, `staff-lockout.json`, replaced atomically:
 
 Time in the kiosk is monotonic, and a monotonic clock starts again at every boot, so:
 
-- same boot (systemd restarted the kiosk): the lock ends exactly when it would have, at
-  `at_monotonic + lock_left_s` on the same clock;
+- same boot (systemd restarted the kiosk; the kernel's boot id, `kiosk.systemd.read_boot_id`,
+  is the same): the lock ends exactly when it would have, at `at_monotonic + lock_left_s` on
+  the same clock. Without a boot id every start counts as a new boot: longer, never shorter;
 - another boot: the lock goes on with `lock_left_s`, the time left when it was last written.
   The time the machine was off does not count: a restart never shortens a lock. It is written
   when anything changes, every CHECKPOINT_S while a lock lasts and when the kiosk stops, so a
@@ -43,17 +44,7 @@ log = logging.getLogger(__name__)
 
 LOCKOUT_FILE = "staff-lockout.json"
 CHECKPOINT_S = 30.0
-BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 CLOSE_TIMEOUT_S = 5.0
-
-
-def current_boot_id(source: Path = BOOT_ID) -> str:
-    """The kernel's id of this boot (Linux); "" where there is none: then every start counts
-    as a new boot, which only ever makes a lock last longer, never shorter."""
-    try:
-        return source.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from kiosk.session import KioskSession
 from kiosk.staff.backend import MachineBackend
 from kiosk.staff.content import ContentKeeper, ContentSource
 from kiosk.staff.jobs import Jobs, ThreadJobs
-from kiosk.staff.lockout_store import LOCKOUT_FILE, LockoutStore, current_boot_id
+from kiosk.staff.lockout_store import LOCKOUT_FILE, LockoutStore
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import PinError, PinHash, parse_pin_hash
+from kiosk.systemd import read_boot_id
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def build_staff_mode(
     )
     lockout = LockoutStore(
         config.data_dir / LOCKOUT_FILE,
-        boot_id=current_boot_id() if boot_id is None else boot_id,
+        boot_id=read_boot_id() if boot_id is None else boot_id,
         wall=lambda: wall().astimezone(),
     )
     return StaffMode(

@@ -188,10 +188,47 @@ def test_staff_pin_by_root_keeps_owner_group_and_mode_so_the_kiosk_can_still_rea
     assert not [p for p in open_dir.iterdir() if p.name.startswith(".kiosk.toml")], "no leftovers"
 
 
+def test_staff_pin_by_a_user_who_cannot_keep_the_owner_changes_nothing(open_dir: Path) -> None:
+    """Only root can hand a file to someone else: anyone else is refused before the rename,
+    with the way out (sudo), and the file stays exactly as it was."""
+    folder = open_dir / "etc"
+    folder.mkdir()
+    folder.chmod(0o777)  # the user may write in the folder, so only the owner stops it
+    path = folder / "kiosk.toml"
+    path.write_text(config_text(open_dir / "data"), encoding="utf-8")
+    os.chown(path, 0, NOBODY)
+    path.chmod(0o664)
+    before = path.read_bytes()
+    ran = cli_as(["staff-pin", "--stdin", "--config", str(path)], uid=NOBODY, stdin="1357\n1357\n")
+    assert ran.status == 2 and "Traceback" not in ran.err, ran.said
+    assert "only root can keep that owner" in ran.err and "sudo" in ran.err
+    assert path.read_bytes() == before and path.stat().st_uid == 0
+    assert [p.name for p in folder.iterdir()] == ["kiosk.toml"], "no temporary file left"
+
+
+def test_staff_pin_through_a_link_keeps_the_link_and_the_file_it_points_to(
+    open_dir: Path,
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("the owner can only be kept (and checked) by root")
+    real = open_dir / "data-partition.toml"
+    real.write_text(config_text(open_dir / "data"), encoding="utf-8")
+    os.chown(real, 0, NOBODY)
+    real.chmod(0o640)
+    link = open_dir / "kiosk.toml"
+    link.symlink_to(real)
+    ran = cli_as(["staff-pin", "--stdin", "--config", str(link)], stdin="1357\n1357\n")
+    assert ran.status == 0, ran.said
+    assert link.is_symlink() and link.resolve() == real
+    info = real.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, NOBODY, 0o640)
+    assert "pbkdf2_sha256$" in real.read_text(encoding="utf-8")
+
+
 # --- the kiosk with an unreadable configuration: what the visitor sees --------------------------
 
 
-@pytest.mark.parametrize("kind", ["root-only", "folder", "nul-byte"])
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_the_kiosk_with_an_unusable_configuration_shows_out_of_service_and_the_help_lines(
     kind: str, open_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -340,6 +377,7 @@ def test_stock_on_a_new_machine_lists_the_configured_slots_and_takes_a_refill(
     assert not kiosk.crashed_last_run
     kiosk.sync_slots(SLOTS)
     assert kiosk.slot(2).count == 8 and kiosk.last_vend_id() == 0
+    assert kiosk.stocked_slots() == {2: "tea"}, "visitors get what was recorded, nothing else"
     assert [(r.slot, r.count_after) for r in kiosk.refills()] == [(2, 8)]
     kiosk.close()
 

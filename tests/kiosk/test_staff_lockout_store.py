@@ -14,7 +14,7 @@ import pytest
 from kiosk.staff.events import Digit, Open, PinChecked, Submit
 from kiosk.staff.jobs import InlineJobs
 from kiosk.staff.lockout import LOCKOUT_S, MAX_FAILURES, PinGate
-from kiosk.staff.lockout_store import CHECKPOINT_S, LOCKOUT_FILE, LockoutStore, current_boot_id
+from kiosk.staff.lockout_store import CHECKPOINT_S, LOCKOUT_FILE, LockoutStore
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import hash_pin, parse_pin_hash
 from tests.kiosk.test_staff_mode import FakeFeed  # the content feed staff mode reads
@@ -98,12 +98,6 @@ def test_a_folder_that_cannot_be_written_is_logged_and_the_lock_still_holds(
     s.close()
     errors = [r for r in caplog.records if "cannot write" in r.message]
     assert len(errors) == 1, "said once, not at every write"
-
-
-def test_this_machine_has_a_boot_id(tmp_path: Path) -> None:
-    assert current_boot_id(tmp_path / "none") == ""
-    (tmp_path / "boot_id").write_text("5e1f-77\n")
-    assert current_boot_id(tmp_path / "boot_id") == "5e1f-77"
 
 
 # --- staff mode writes it down ------------------------------------------------------------------
