@@ -24,6 +24,7 @@ class VendOutcome(enum.Enum):
     BOARD_UNREACHABLE = "board_unreachable"  # the board did not answer (cable, power)
     OUT_OF_STOCK = "out_of_stock"  # no stocked slot could give anything
     UNVERIFIED = "unverified"  # the outcome could not be learned; never retried
+    NOT_RECORDED = "not_recorded"  # the journal could not be written: nothing was sent
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ So one vend is:
 1. door closed? If not: DOOR_OPEN, nothing is sent to the board and no vend_id is used.
 2. the link: reconnect if it was lost, finish any vend left from before (`reconcile`), and
    ask STATUS. No answer: BOARD_UNREACHABLE, still nothing sent.
-3. `journal.begin(slot)`: the intent, with a new vend_id, is committed to disk.
+3. `journal.begin(slot)`: the intent, with a new vend_id, is committed to disk. If it cannot
+   be: NOT_RECORDED, nothing sent.
 4. arm the drop sensor, then VEND and poll VEND_RESULT (`Board.vend`).
 5. DONE: wait up to the grace period (2 s) for a beam break. Seen: DISPENSED, and the chute
    light pulses until the kiosk says the item was taken. Not seen: NO_DROP (the journal marks
@@ -17,7 +18,8 @@ So one vend is:
    BUSY past the deadline: BOARD_UNREACHABLE (the board did nothing).
    The board lost mid-vend, or it forgot the vend (it restarted): the drop sensor decides:
    a break seen is DISPENSED; otherwise UNVERIFIED. The VEND is never sent again.
-6. `journal.finish(vend_id, outcome, detail)`.
+6. `journal.finish(vend_id, outcome, detail)`; if the journal fails now, the outcome waits in
+   memory and is written before the next vend is allowed.
 
 `reconcile(board, journal)` runs at start (and after a reconnect) before any new vend: each
 vend begun but never finished is asked with VEND_RESULT and finished with its result, or as
@@ -196,8 +198,10 @@ class BoardDispenser:
     """The `Dispenser` of the real machine (and of the simulation, with a simulated board).
 
     One vend at a time; `vend` blocks for up to about `deadline_s + drop_grace_s` and must be
-    called off the UI thread. Hardware faults become outcomes; only a failing journal (the
-    ledger's disk) raises, because a vend that cannot be written down must not be made.
+    called off the UI thread. Hardware faults become outcomes, and so does a failing journal
+    (the ledger's disk): a vend whose intent cannot be written down is never made
+    (NOT_RECORDED, nothing sent); an outcome the journal cannot take after the motor ran is
+    kept in memory, told to the visitor as it happened, and written before the next vend.
     """
 
     def __init__(
@@ -231,6 +235,7 @@ class BoardDispenser:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._unwritten: list[tuple[int, VendOutcome, str]] = []
         self._link_lost = not board.is_open
         self.last_error: str | None = None if board.is_open else "board not connected"
 
@@ -248,12 +253,16 @@ class BoardDispenser:
         with self._lock:
             if not self._door.is_closed:
                 return VendResult(VendOutcome.DOOR_OPEN, slot, None, "service door open")
-            problem = self._check_link()
-            if problem is not None:
-                return VendResult(VendOutcome.BOARD_UNREACHABLE, slot, None, problem)
-            vend_id = self._journal.begin(slot, self.kind if kind is None else kind)
+            refused = self._ready()
+            if refused is not None:
+                return VendResult(refused[0], slot, None, refused[1])
+            try:
+                vend_id = self._journal.begin(slot, self.kind if kind is None else kind)
+            except Exception as exc:  # a vend that cannot be written down must not be made
+                _log.error("vend on slot %d not made: the journal cannot be written: %s", slot, exc)
+                return VendResult(VendOutcome.NOT_RECORDED, slot, None, f"journal: {exc}")
             outcome, detail = self._run(vend_id, slot)
-            self._journal.finish(vend_id, outcome, detail)
+            self._finish(vend_id, slot, outcome, detail)
             if outcome is VendOutcome.DISPENSED:
                 self._chute.pulse()
             log = _log.info if outcome is VendOutcome.DISPENSED else _log.warning
@@ -261,10 +270,49 @@ class BoardDispenser:
             return VendResult(outcome, slot, vend_id, detail)
 
     def check_link(self) -> bool:
-        """Find a lost board again without vending (reconnect, settle, STATUS); True if it
-        answers. For a background retry while no vend is being attempted."""
+        """Find a lost board again without vending (write down outcomes the journal could not
+        take, reconnect, settle, STATUS); True if all is well. For a background retry while
+        no vend is being attempted."""
         with self._lock:
-            return self._check_link() is None
+            return self._ready() is None
+
+    @property
+    def unwritten(self) -> int:
+        """Outcomes known but not yet in the journal (its disk failed after the motor ran)."""
+        return len(self._unwritten)
+
+    def _finish(self, vend_id: int, slot: int, outcome: VendOutcome, detail: str) -> None:
+        """Write the outcome down; if the journal fails, keep it here and write it before
+        the next vend (the visitor is still told what really happened)."""
+        try:
+            self._journal.finish(vend_id, outcome, detail)
+        except Exception as exc:
+            _log.error(
+                "vend %d slot %d ended %s (%s) but the journal cannot take it (%s): kept in "
+                "memory and written when the journal works again",
+                vend_id,
+                slot,
+                outcome.value,
+                detail,
+                exc,
+            )
+            self._unwritten.append((vend_id, outcome, detail))
+
+    def _ready(self) -> tuple[VendOutcome, str] | None:
+        """None when a vend may be made now; else the outcome that refuses it (nothing sent)."""
+        while self._unwritten:
+            vend_id, outcome, detail = self._unwritten[0]
+            try:
+                self._journal.finish(vend_id, outcome, detail)
+            except Exception as exc:
+                return VendOutcome.NOT_RECORDED, f"journal: {exc}"
+            self._unwritten.pop(0)
+            _log.warning("vend %d: outcome %s written down late", vend_id, outcome.value)
+        try:
+            problem = self._check_link()
+        except Exception as exc:  # settling an old vend could not be written down
+            return VendOutcome.NOT_RECORDED, f"journal: {exc}"
+        return None if problem is None else (VendOutcome.BOARD_UNREACHABLE, problem)
 
     def item_taken(self) -> None:
         """The take-item screen is over: the chute light stops."""

@@ -2,7 +2,8 @@
 
 Every alert lights the attention LED on the cabinet, writes one log line when it appears (and
 one when it clears), and is a line on the staff overview. `alerts_for` is pure; the
-`AlertMonitor` reads the ledger every few seconds from the frame loop and after every vend.
+`AlertMonitor` reads the ledger after every vend, board check and staff action (whatever
+changes the stock or the faults) and is the only owner of the attention LED.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from kiosk.inbox import AlertsChanged
 from kiosk.ledger import SlotState
 
 log = logging.getLogger(__name__)
-
-CHECK_EVERY_S = 2.0
 
 
 class AlertKind(enum.Enum):
     """Worst first; the screen text is `staff.alert.<value>`."""
 
+    STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
+    STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
     MOTOR_FAULT = "motor_fault"
     SUSPECTED_EMPTY = "suspected_empty"
     EMPTY = "empty"
@@ -41,7 +43,7 @@ class Alert:
 
     def describe(self) -> str:
         """One line for the log (English, ids only)."""
-        if self.kind is AlertKind.BOARD:
+        if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
         return f"slot {self.slot} ({self.item}): {what}, {self.count} left"
@@ -65,11 +67,21 @@ def slot_alert(slot: SlotState) -> Alert | None:
     return Alert(kind, slot.number, slot.item, slot.count)
 
 
-def alerts_for(slots: Sequence[SlotState], machine_fault: str | None) -> list[Alert]:
+def alerts_for(
+    slots: Sequence[SlotState],
+    machine_fault: str | None,
+    *,
+    storage_fault: str | None = None,
+    stock_unknown: str | None = None,
+) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
     if machine_fault is not None:
         found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if storage_fault is not None:
+        found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
+    if stock_unknown is not None:
+        found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
     order = list(AlertKind)
     return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
 
@@ -85,28 +97,26 @@ class AlertMonitor:
 
     read: Callable[[], list[Alert]]
     set_led: Callable[[bool], None]
-    every_s: float = CHECK_EVERY_S
+    post: Callable[[object], None] = lambda _event: None  # the kiosk's inbox
     current: tuple[Alert, ...] = ()
-    _next_at: float = field(default=float("-inf"), repr=False)
-    # `check` runs on the UI thread (poll, staff screens) and on the vend worker (after a vend).
+    # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def poll(self, now: float) -> None:
-        if now >= self._next_at:
-            self._next_at = now + self.every_s
-            self.check()
-
     def check(self) -> list[Alert]:
+        """Read the alerts now; the LED, the log and the inbox follow any change."""
         with self._lock:
             try:
                 found = self.read()
-            except Exception:  # a broken ledger must not stop the frame loop; it is logged
+            except Exception:  # a broken ledger must not stop the caller; it is logged
                 log.exception("alerts: cannot read the machine's state")
                 return list(self.current)
+            changed = tuple(found) != self.current
             self._log_changes(found)
             self.current = tuple(found)
             self.set_led(bool(found))
-            return found
+        if changed:
+            self.post(AlertsChanged(tuple(found)))
+        return found
 
     def _log_changes(self, found: list[Alert]) -> None:
         before = {_identity(a): a for a in self.current}

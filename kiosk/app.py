@@ -9,13 +9,18 @@ the help button and key on every staff screen leave it the same way, then show t
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pygame
 
+from kiosk import failsafe
 from kiosk.config import KioskConfig
 from kiosk.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
 from kiosk.i18n import Texts, Translations
+from kiosk.inbox import AlertsChanged, Attach, Inbox, KeypadPressed, ServiceButtonPressed
 from kiosk.input import InputMapper, Nav, Tap, UiInput
 from kiosk.screens import build_page
 from kiosk.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
@@ -23,19 +28,23 @@ from kiosk.session import KioskSession
 from kiosk.staff import events as staff_events
 from kiosk.staff.events import Leave, StaffEvent, StaffScreen
 from kiosk.staff.gesture import CornerPress
-from kiosk.staff.mode import StaffMode
-from kiosk.staff.screens.base import StaffButton, StaffPage
-from kiosk.staff.service import SERVICE_BUTTON_EVENT
 from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
+from prescriptions.model import Content
+
+if TYPE_CHECKING:  # staff mode is imported only once the cabinet joins (kiosk.assembly)
+    from kiosk.staff.mode import StaffMode
+    from kiosk.staff.screens.base import StaffButton, StaffPage
 
 log = logging.getLogger(__name__)
 
 CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en")
+CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
+STAFF_POLL_S = 0.1
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -61,6 +70,9 @@ class App:
     focus: int = 0
     frames_drawn: int = 0
     staff: StaffMode | None = None  # None: this kiosk has no staff mode (tests, the demo)
+    inbox: Inbox = field(default_factory=Inbox)  # what background work reports, per frame
+    # Told (on the UI thread, cheaply) when a card from new content was first drawn.
+    card_drawn: Callable[[Content], None] | None = None
 
     def __post_init__(self) -> None:
         d = self.config.display
@@ -73,7 +85,12 @@ class App:
         self._key: object = None
         self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
-        self.staff_page = StaffPage()
+        self.staff_page: StaffPage | None = None  # built once staff mode is on the screen
+        # The content a prescription card was last drawn from (it then becomes "last good").
+        self.card_drawn_from: Content | None = None
+        self.last_flip: float | None = None  # perf_counter time of the last flip
+        self.last_frame_s = 0.0  # how long the last drawn frame took, input to drawing
+        self._failsafe_since: float | None = None  # showing the failsafe screen since
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
 
@@ -94,9 +111,6 @@ class App:
         """The service button, the corner press and typed digits; True when used up here."""
         if self.staff is None:
             return False
-        if event.type == SERVICE_BUTTON_EVENT:
-            self.open_staff(now)
-            return True
         if self._corner(event, now):
             return True
         if not self.staff.active:
@@ -177,15 +191,22 @@ class App:
         """Press a button by name (the demo script and tests)."""
         self.refresh(now)
         if self.staff_on:
-            self._press(self.staff_page.button(name), now)
+            self._press(self._staff_page().button(name), now)
         else:
             self._press(self.page.button(name), now)
 
     def _press(self, b: Button | StaffButton, now: float) -> None:
-        if isinstance(b, StaffButton):
-            self._staff_act(b.action, now)
-        else:
+        if isinstance(b, Button):
             self._act(b.action, now)
+        else:
+            self._staff_act(b.action, now)
+
+    def _staff_page(self) -> StaffPage:
+        if self.staff_page is None:
+            from kiosk.staff.screens.base import StaffPage
+
+            self.staff_page = StaffPage()
+        return self.staff_page
 
     def _staff_act(self, event: StaffEvent, now: float) -> None:
         if self.staff is None:
@@ -212,7 +233,11 @@ class App:
         self.refresh(now)
 
     def _buttons(self) -> list[Button | StaffButton]:
-        return list(self.staff_page.buttons if self.staff_on else self.page.buttons)
+        return list(self._staff_page().buttons if self.staff_on else self.page.buttons)
+
+    def flipped(self, at: float) -> None:
+        """The frame just drawn is on the screen (for the tap-to-screen measurement)."""
+        self.last_flip = at
 
     def _hit(self, pos: tuple[int, int]) -> Button | StaffButton | None:
         for b in reversed(self._buttons()):
@@ -229,7 +254,52 @@ class App:
 
     # ---- frame -----------------------------------------------------------------------------
 
+    def deliver(self, event: object, now: float) -> None:
+        """One event from the inbox, on the UI thread."""
+        if self.session.deliver(event, now):
+            return
+        if isinstance(event, AlertsChanged):
+            self._key = None  # a staff screen may show them
+            return
+        if isinstance(event, KeypadPressed):
+            self.feed(event.nav, now)
+            return
+        if isinstance(event, ServiceButtonPressed):
+            self.open_staff(now)
+            return
+        if isinstance(event, Attach):
+            event.attach()
+            self._key = None
+            return
+        log.warning("inbox: no one takes %r", event)
+
+    def next_deadline(self, now: float) -> float | None:
+        """When the loop must wake even without input or inbox events (timeouts, the
+        countdown, an animation frame, a long press), or None: sleep until something comes."""
+        if self._failsafe_since is not None:
+            return self._failsafe_since + failsafe.RETRY_S
+        due: list[float] = []
+        if self.staff is not None and self.staff.active:
+            due.append(now + STAFF_POLL_S)  # staff jobs and the drop test are still polled
+        else:
+            if (session_due := self.session.next_deadline()) is not None:
+                due.append(session_due)
+            left = self.session.state.seconds_left(now)
+            if left is not None:  # the countdown's number changes on the whole second
+                due.append(now + (left - int(left) or 1.0))
+        if self.corner.pressed_since is not None:
+            due.append(self.corner.pressed_since + self.corner.hold_s)
+        if self.page.animated and not self.staff_on:
+            due.append((int(now * ANIMATION_FPS) + 1) / ANIMATION_FPS)
+        return min(due, default=None)
+
+    def take_inbox(self, now: float) -> None:
+        """Everything background work reported since the last frame."""
+        for event in self.inbox.drain():
+            self.deliver(event, now)
+
     def tick(self, now: float) -> None:
+        self.take_inbox(now)
         if self.staff is not None and self.staff.active:
             leave = self.staff.tick(now)  # the visit waits: no timeouts, no prompts
             if leave is not None:
@@ -319,7 +389,7 @@ class App:
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.palette.background)
-        self.renderer.draw(surface, self.staff_page.ops if self.staff_on else self.page.ops)
+        self.renderer.draw(surface, self._staff_page().ops if self.staff_on else self.page.ops)
         for b in self._buttons():
             self.renderer.draw(surface, b.ops)
         order = self._order()
@@ -339,17 +409,65 @@ class App:
                     ),
                 ],
             )
+        content = self.session.content
+        on_card = not self.staff_on and self.session.state.screen in CARD_SCREENS
+        if on_card and content is not self.card_drawn_from:
+            self.card_drawn_from = content  # drawn without failing
+            if self.card_drawn is not None:
+                self.card_drawn(content)
         self.frames_drawn += 1
         self._dirty = False
 
     def frame(self, surface: pygame.Surface, events: list[pygame.event.Event], now: float) -> bool:
-        """One turn of the loop: inputs, results, timeouts; draw only if something changed."""
-        for event in events:
-            self.handle_pygame(event, now)
-        self.tick(now)
-        self.refresh(now)
-        if self._dirty:  # input handled above may already have rebuilt the page
-            self.draw(surface)
+        """One turn of the loop: inputs, results, timeouts; draw only if something changed.
+        Whatever fails in it ends on the failsafe screen, never in a dead kiosk."""
+        if self._failsafe_since is not None:
+            if not self._failsafe_over(events, now):
+                self.take_inbox(now)  # vends and the cabinet still report
+                return False
+            events = []
+        started = time.perf_counter()
+        try:
+            for event in events:
+                self.handle_pygame(event, now)
+            self.tick(now)
+            self.refresh(now)
+            if self._dirty:  # input handled above may already have rebuilt the page
+                self.draw(surface)
+                self.last_frame_s = time.perf_counter() - started
+                return True
+            return False
+        except Exception:
+            log.exception("a screen failed: the visit is reset and the failsafe screen shown")
+            self._fail_safe(surface, now)
+            return True
+
+    def _fail_safe(self, surface: pygame.Surface, now: float) -> None:
+        self._failsafe_since = now
+        try:
+            if self.staff is not None and self.staff.active:
+                self.staff.handle(staff_events.Exit(), now)  # staff mode closes with the visit
+            self.session.reset(now)
+        except Exception:
+            log.exception("failsafe: the visit could not be reset")
+        self._screen_key = None
+        self._key = None
+        try:
+            texts = Texts(self.translations, self.session.state.language)
+            failsafe.draw(surface, self.fonts.regular, failsafe.lines(texts))
+        except Exception:
+            log.exception("failsafe: drawing with the kiosk's font failed")
+            failsafe.draw(surface, _system_font, failsafe.BUILT_IN)
+
+    def _failsafe_over(self, events: list[pygame.event.Event], now: float) -> bool:
+        """A touch or a key press, or the retry time, ends the failsafe screen."""
+        since = self._failsafe_since
+        touched = any(
+            e.type in (pygame.MOUSEBUTTONUP, pygame.FINGERUP, pygame.KEYDOWN) for e in events
+        )
+        if touched or (since is not None and now - since >= failsafe.RETRY_S):
+            self._failsafe_since = None
+            self._dirty = True
             return True
         return False
 
@@ -372,3 +490,7 @@ class App:
             return ""
         p, lang = chosen[0], texts.lang
         return f"{p.district.get(lang)} · {p.phone}"
+
+
+def _system_font(px: int) -> pygame.font.Font:
+    return pygame.font.Font(None, px)

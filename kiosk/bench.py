@@ -167,25 +167,6 @@ def frame_times(size: tuple[int, int], frames: int = 200) -> list[FrameStats]:
     return out
 
 
-def idle_cpu_percent(seconds: float = 10.0) -> float:
-    """CPU used by the real frame loop on an untouched attract screen (dummy display)."""
-    from kiosk.shell import FPS
-
-    pygame.display.init()
-    config = replace(KioskConfig(), display=panel(1280, 800))
-    surface = pygame.display.set_mode((1280, 800))
-    rt = build_runtime(config, time.monotonic())
-    pace = pygame.time.Clock()
-    rt.app.frame(surface, [], time.monotonic())
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    while time.monotonic() - wall0 < seconds:
-        events = pygame.event.get()
-        if rt.app.frame(surface, events, time.monotonic()):
-            pygame.display.flip()
-        pace.tick(FPS)
-    return 100 * (time.process_time() - cpu0) / (time.monotonic() - wall0)
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -208,7 +189,8 @@ def run_all(idle_seconds: float = 10.0, frames: int = 200) -> list[str]:
                 f"  {st.screen:<13} {st.redraw_p50_ms:>10.2f} {st.redraw_p99_ms:>10.2f}"
                 f" {st.idle_p50_ms:>9.3f} {st.idle_p99_ms:>9.3f}"
             )
-    cpu = idle_cpu_percent(idle_seconds)
-    lines.append(f"idle CPU on attract for {idle_seconds:.0f} s: {cpu:.2f} %   target <= 2 %")
+    from kiosk.bench_loop import loop_lines
+
+    lines.extend(loop_lines(idle_seconds))
     lines.append(f"peak RSS: {peak_rss_mb():.1f} MB   target <= 80 MB")
     return lines

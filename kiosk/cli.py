@@ -1,28 +1,19 @@
 """`python main.py [command]`: the kiosk and the tools around it.
 
 Each command is a module in `kiosk.commands` with `NAME`, `HELP`, `configure(parser)` and
-`run(args) -> exit status`. Modules import their heavy dependencies inside `run`, so that
-`--help` and the kiosk's first frame stay fast.
+`run(args) -> exit status`. Only the module of the command being run is imported (all of them
+only for the overall `--help`), and modules import their heavy dependencies inside `run`, so
+that the kiosk's first frame does not wait for the staff tools.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from typing import Protocol
 
-from kiosk.commands import (
-    bench,
-    board_sim,
-    content,
-    demo,
-    hwtest,
-    run,
-    staff_pin,
-    stats,
-    stock,
-)
 from kiosk.errors import ConfigError
 
 
@@ -35,20 +26,27 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: tuple[Command, ...] = (
-    run,
-    demo,
-    content,
-    stock,
-    stats,
-    staff_pin,
-    hwtest,
-    board_sim,
-    bench,
+# name → module; the order is the order of `--help`.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("run", "kiosk.commands.run"),
+    ("demo", "kiosk.commands.demo"),
+    ("content", "kiosk.commands.content"),
+    ("stock", "kiosk.commands.stock"),
+    ("stats", "kiosk.commands.stats"),
+    ("staff-pin", "kiosk.commands.staff_pin"),
+    ("hwtest", "kiosk.commands.hwtest"),
+    ("board-sim", "kiosk.commands.board_sim"),
+    ("bench", "kiosk.commands.bench"),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def load(module: str) -> Command:
+    loaded: Command = importlib.import_module(module)
+    return loaded
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or for `only` that one (nothing else imported)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
@@ -64,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="마음약방 kiosk. With no command it runs the kiosk (`run`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
+    for name, module in COMMANDS:
+        if only is not None and name != only:
+            continue
+        command = load(module)
         p = sub.add_parser(
             command.NAME, help=command.HELP, description=command.HELP, parents=[common]
         )
@@ -74,10 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    names = {c.NAME for c in COMMANDS}
+    names = {name for name, _ in COMMANDS}
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv[0] if argv[0] in names else None).parse_args(argv)
     logging.basicConfig(
         level=getattr(logging, args.log_level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.config import BUNDLED_CONTENT, DEVICE_DATA_DIR, HardwareConfig, KioskConfig
-from kiosk.machine import OutOfService
+from kiosk.machine import NoDispensing
 from kiosk.machine_setup import NoStock
 from kiosk.runtime import Runtime, build_runtime, load_first_good
 from kiosk.ui.fonts import FontBook
@@ -60,7 +60,7 @@ def out_of_service_kiosk(
     return build_runtime(
         fallback_config(reason, size),
         now,
-        dispenser=OutOfService(f"configuration: {reason}"),
+        dispenser=NoDispensing(f"configuration: {reason}"),
         stock=NoStock(),
         content=content,
         content_fault=f"configuration: {reason}",

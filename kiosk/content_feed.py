@@ -3,24 +3,37 @@ when staff change the files — only ever with content that passes every check.
 
 At start the files are loaded with the structural checks only (a tenth of a second), so the
 first frame is quick. A worker thread then runs the full checks, the card-fit measurement
-included, through `prescriptions.live.ContentStore`, and keeps watching the files. The frame
-loop calls `poll` once per frame: it costs a lock and an integer compare.
+included, through `prescriptions.live.ContentStore`, and keeps watching the files. What it
+finds reaches the frame through the inbox: `ContentReady` (the visit takes it at the attract
+screen) or `ContentUnusable` (no checked content at all: out of service). Once a card from new
+content has been drawn (`drawn`, called by the app), the worker keeps that content as the last
+good copy a restart falls back to.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.config import KioskConfig
+from kiosk.inbox import ContentReady, ContentUnusable
 from kiosk.runtime import load_first_good
-from kiosk.session import KioskSession
-from kiosk.ui.card import make_fit_check
+from prescriptions.checks import FitCheck
 from prescriptions.live import ContentStore, ReloadResult
 from prescriptions.model import Content
 
 log = logging.getLogger(__name__)
+
+
+def _fit_check(content: Content) -> FitCheck:
+    """The card-fit check, imported when the worker first needs it, not before the first
+    frame."""
+    from kiosk.ui.card import make_fit_check
+
+    return make_fit_check(content)
+
 
 WATCH_INTERVAL_S = 5.0
 SNAPSHOT = "content-last-good"
@@ -31,20 +44,25 @@ class ContentFeed:
     store: ContentStore
     initial: Content
     initial_fault: str | None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-    _seen_generation: int = 0
+    post: Callable[[object], None] = lambda _event: None  # the kiosk's inbox
     last_result: ReloadResult | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _drawn_generation: int | None = None
+    _offered_generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def open(cls, config: KioskConfig) -> ContentFeed:
+    def open(
+        cls, config: KioskConfig, post: Callable[[object], None] = lambda _e: None
+    ) -> ContentFeed:
         snapshot = config.data_dir / SNAPSHOT
-        store = ContentStore(config.content_dir, fits_for=make_fit_check, snapshot_dir=snapshot)
+        store = ContentStore(config.content_dir, fits_for=_fit_check, snapshot_dir=snapshot)
         # The last good snapshot passed every check; on a first start the files get the
         # structural checks here and the worker's full check a few seconds later.
         content, fault = load_first_good(snapshot, config.content_dir)
-        return cls(store, content, fault)
+        return cls(store, content, fault, post)
 
     def start(self) -> None:
         """The full check and then the file watcher, in a worker thread."""
@@ -53,14 +71,43 @@ class ContentFeed:
 
     def _work(self) -> None:
         self._record(self.store.start())
-        self.store.watch(self._stop, WATCH_INTERVAL_S, self._record)
+        while not self._stop.is_set():
+            self._wake.wait(WATCH_INTERVAL_S)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            self.turn()
+
+    def turn(self) -> None:
+        """One turn of the worker: keep drawn content as the last good copy, then reload if
+        the files changed. Never raises: the watcher outlives any failure."""
+        drawn = self._drawn_generation
+        if drawn is not None and self.store.unconfirmed == drawn and self.store.confirm(drawn):
+            log.info("content generation %d was drawn: kept as the last good copy", drawn)
+        try:
+            result = self.store.reload_if_changed()
+        except Exception:
+            log.exception("content reload failed; keeping the current content")
+            return
+        if result is not None:
+            self._record(result)
 
     def _record(self, result: ReloadResult) -> None:
         with self._lock:
             self.last_result = result
-        if not result.accepted:
-            for issue in result.issues[:10]:
-                log.error("content refused: %s", issue)
+            content, generation = self.store.content, self.store.generation
+            offer = content is not None and generation != self._offered_generation
+            self._offered_generation = generation
+        if offer and content is not None:  # new files, or the last good copy after a refusal
+            self.post(ContentReady(content, generation))
+        if result.accepted:
+            return
+        for issue in result.issues[:10]:
+            log.error("content refused: %s", issue)
+        if content is None:
+            # The full check refused the files and there is no earlier good copy: the quick
+            # load must not keep serving unchecked content.
+            self.post(ContentUnusable("content failed its checks"))
 
     def reload_now(self) -> ReloadResult:
         """A staff action: check the files now (blocks about a second; call it off the UI)."""
@@ -68,24 +115,15 @@ class ContentFeed:
         self._record(result)
         return result
 
-    def poll(self, session: KioskSession, now: float) -> None:
-        """Once per frame: hand newly accepted content to the session (taken at attract)."""
-        generation = self.store.generation
-        if generation != self._seen_generation:
-            self._seen_generation = generation
-            content = self.store.content
-            if content is not None:
-                session.offer_content(content)
-                session.set_service_fault(None, now)
-            return
-        with self._lock:
-            result = self.last_result
-        if result is not None and self.store.content is None and generation == 0:
-            # The full check refused the files and there is no earlier good copy: the quick
-            # load must not keep serving unchecked content.
-            session.set_service_fault("content failed its checks", now)
+    def drawn(self, content: Content) -> None:
+        """The app drew a card from `content` (UI thread; cheap): if it is the newest checked
+        content, the worker keeps it as the last good copy."""
+        if content is self.store.content:
+            self._drawn_generation = self.store.generation
+            self._wake.set()
 
     def close(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -72,6 +72,7 @@ class Director:
 
     def press(self, name: str) -> None:
         self.now += 1.0
+        self.rt.app.take_inbox(self.now)  # what the machine reported meanwhile
         try:
             self.rt.app.press(name, self.now)
         except KeyError as exc:
@@ -223,8 +224,11 @@ def _one_size(
         stock=machine.stock if machine else None,
         stats=machine.stats if machine else None,
         history=machine.history if machine else None,
+        chute_off=machine.chute_off if machine else lambda: None,
     )
     try:
+        if machine is not None:
+            machine.attach(rt.inbox.post)
         d = Director(rt, surface, out, prefix, gate)
         if rt.session.state.screen is Screen.OUT_OF_SERVICE:
             for _ in out_of_service_script(d, lang):

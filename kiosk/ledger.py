@@ -30,7 +30,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +95,11 @@ _STAT_KEY = re.compile(r"^[\w.:-]{0,64}$")
 
 class LedgerError(KioskError):
     """The ledger cannot be used (a broken or newer database, an impossible change)."""
+
+
+class LedgerWriteError(LedgerError):
+    """A change could not be written (the disk is full or read-only, an I/O error). Nothing
+    of that change was kept; the kiosk must not dispense until writes succeed again."""
 
 
 class SlotConfigLike(Protocol):
@@ -190,10 +195,15 @@ class Ledger:
         self._records_runs = records_runs
         self._lock = threading.RLock()
         self._stats_lock = threading.RLock()
+        # Why the last write failed, until a write succeeds again (the machine shows a fault).
+        self.write_fault: str | None = None
+        self.recovered_from: Path | None = self._set_aside_if_empty(path)
         self._db = self._connect(synchronous="FULL")
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._migrate()
+            if self.recovered_from is not None:
+                self._note_recovery(self.recovered_from)
             # Counters are written from the UI thread: no fsync per count (a power cut may lose
             # the last few). The next FULL commit of a vend makes them durable too.
             self._stats = self._connect(synchronous="NORMAL")
@@ -222,13 +232,56 @@ class Ledger:
         connection (synchronous=FULL) it is on the disk when this returns."""
         db, lock = (self._stats, self._stats_lock) if stats else (self._db, self._lock)
         with lock:
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._write_failed(exc) from exc
             try:
                 yield db
+            except sqlite3.Error as exc:
+                self._rollback(db)
+                raise self._write_failed(exc) from exc
             except BaseException:
-                db.execute("ROLLBACK")
+                self._rollback(db)
                 raise
-            db.execute("COMMIT")
+            try:
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback(db)
+                raise self._write_failed(exc) from exc
+            self.write_fault = None
+
+    @staticmethod
+    def _rollback(db: sqlite3.Connection) -> None:
+        # After SQLITE_FULL SQLite may have rolled back already; a second error says nothing new.
+        with suppress(sqlite3.Error):
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+
+    def _write_failed(self, exc: sqlite3.Error) -> LedgerWriteError:
+        """Remember why writing failed (the machine reads it as a fault) and say it plainly."""
+        text = str(exc)
+        if "full" in text:
+            why = "the disk is full"
+        elif "readonly" in text or "read-only" in text:
+            why = "the disk is read-only"
+        else:
+            why = f"a write failed ({text})"
+        self.write_fault = f"ledger cannot be written: {why}"
+        return LedgerWriteError(f"{self.path}: {self.write_fault}")
+
+    def probe(self) -> bool:
+        """Try one small write now; True (and the write fault cleared) if the disk takes it.
+        For a background check while dispensing waits for the disk to come back."""
+        try:
+            with self._transaction(stats=True) as db:
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('probe', '1') "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                )
+        except LedgerWriteError:
+            return False
+        return True
 
     def _migrate(self) -> None:
         with self._transaction() as db:
@@ -272,9 +325,35 @@ class Ledger:
                 self._stats.close()
                 self._db.close()
 
-    def integrity_ok(self) -> bool:
+    def _set_aside_if_empty(self, path: Path) -> Path | None:
+        """A ledger file of zero bytes (a power cut on a failing card, a bad copy) is not a new
+        machine: it is moved aside, kept for a technician, and the fresh ledger says so."""
+        try:
+            empty = path.stat().st_size == 0
+            wal = path.with_name(path.name + "-wal")
+            if not empty or (wal.exists() and wal.stat().st_size > 0):
+                return None
+            aside = path.with_name(f"{path.name}.empty-{self._now().strftime('%Y%m%dT%H%M%S')}")
+            path.rename(aside)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise LedgerError(f"{path}: empty, and cannot be moved aside: {exc}") from exc
+        return aside
+
+    def _note_recovery(self, aside: Path) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('stock_unknown', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (f"the ledger was found empty on {self._stamp()} (kept as {aside.name})",),
+            )
+
+    def stock_unknown(self) -> str | None:
+        """Why the stock counts cannot be trusted (the ledger was lost), until staff refill."""
         with self._lock:
-            return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'stock_unknown'").fetchone()
+        return None if row is None else str(row[0])
 
     # --- vends (VendJournal) ------------------------------------------------------------------
 
@@ -415,6 +494,7 @@ class Ledger:
             db.execute(
                 "UPDATE slots SET count = ?, suspected_empty = 0 WHERE number = ?", (after, slot)
             )
+            db.execute("DELETE FROM meta WHERE key = 'stock_unknown'")  # staff counted it
             db.execute(
                 "INSERT INTO refills (slot, at, count_before, count_after) VALUES (?, ?, ?, ?)",
                 (slot, self._stamp(), before.count, after),
@@ -499,6 +579,10 @@ class Ledger:
                 (first, last),
             ).fetchall()
         return [HourCount(*r) for r in rows]
+
+    def clock(self) -> datetime:
+        """The ledger's idea of now (UTC; a test passes its own)."""
+        return self._now()
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat(timespec="seconds")

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from hardware.board import READY_TIMEOUT_S, Board
 from hardware.dispenser import Dispenser, VendOutcome, VendResult
 from hardware.errors import BoardError, GpioError
-from hardware.gpio import Key, Keypad, MachineIO, PinFactory, make_pin_factory
+from hardware.gpio import MachineIO, PinFactory, make_pin_factory
 from hardware.sim_wiring import DropOnDone, close_door, wire_drop_sensor
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import BoardDispenser, BoardLink, VendKind, reconcile
@@ -47,7 +47,7 @@ BOARD_DEADLINE_S = 8.0  # one VEND to its final result: a 4 s stall plus a BUSY 
 BOARD_RETRY_S = 5.0  # how often a lost board is looked for between vends
 
 
-class OutOfService:
+class NoDispensing:
     """The dispenser while a part is broken: every vend is refused before the board hears it."""
 
     def __init__(self, reason: str) -> None:
@@ -66,29 +66,6 @@ class OutOfService:
         return None
 
 
-class _LightsFollow:
-    """The machine's dispenser: after every vend the attention LED shows whether staff are
-    needed (an empty, suspected empty or faulty slot, the board lost)."""
-
-    def __init__(self, inner: Dispenser, after: Callable[[], None], simulated: bool) -> None:
-        self._inner = inner
-        self._after = after
-        self._simulated = simulated
-
-    @property
-    def simulated(self) -> bool:
-        return self._simulated
-
-    def vend(self, slot: int) -> VendResult:
-        try:
-            return self._inner.vend(slot)
-        finally:
-            self._after()
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 @dataclass
 class Machine:
     """Everything physical, built together and closed together."""
@@ -104,6 +81,9 @@ class Machine:
     setup_fault: str | None = None
     _vending: BoardDispenser | None = None
     _stop_watch: threading.Event = field(default_factory=threading.Event)
+    # Called after anything that may change the faults or the stock (a vend, a board check),
+    # from whichever thread did it: the kiosk re-reads its alerts and dispensing status.
+    on_change: Callable[[], None] = lambda: None
     _watch: threading.Thread | None = None
 
     @property
@@ -117,30 +97,21 @@ class Machine:
             return self._vending.last_error
         return None
 
+    @property
+    def storage_fault(self) -> str | None:
+        """Why vends cannot be written down now (the ledger's disk), or None. No vend is
+        made meanwhile; outcomes that could not be written wait in memory."""
+        if self.ledger.write_fault is not None:
+            return self.ledger.write_fault
+        if self._vending is not None and self._vending.unwritten:
+            return f"{self._vending.unwritten} vend outcome(s) not yet written to the ledger"
+        return None
+
     def stocked_slots(self) -> dict[int, str]:
         """Slot → item that may be offered now; none while a part is out of service."""
         if self.setup_fault is not None:
             return {}
         return self.ledger.stocked_slots()
-
-    def attention_reasons(self) -> list[str]:
-        """Why staff are needed, for the attention LED and the staff screen."""
-        reasons = [] if self.fault is None else [self.fault]
-        for slot in self.ledger.slots():
-            if not slot.needs_staff:
-                continue
-            if slot.motor_fault:
-                reasons.append(f"slot {slot.number}: motor fault")
-            elif slot.suspected_empty:
-                reasons.append(f"slot {slot.number}: suspected empty")
-            else:
-                reasons.append(f"slot {slot.number}: empty")
-        return reasons
-
-    def update_lights(self) -> None:
-        """Attention LED on while staff are needed. Call after staff refill or enable a slot."""
-        if self.io is not None:
-            self.io.attention_led.set(bool(self.attention_reasons()))
 
     @property
     def door_closed(self) -> bool:
@@ -148,22 +119,27 @@ class Machine:
         return self.io is not None and self.io.door.is_closed
 
     def check_board(self) -> bool:
-        """Try to reach a lost board now (blocks up to about a second; not on the UI thread).
-        True if it answers; the fault then clears and the lights follow."""
+        """Try to reach a lost board now (blocks up to about a second; not on the UI thread),
+        writing down first any outcome the ledger could not take. True if all is well; then
+        `on_change` tells the kiosk (dispensing, alerts, the attention LED)."""
         if self._vending is None:
             return False
         try:
             return self._vending.check_link()
         finally:
-            self.update_lights()
+            self.on_change()
 
     def watch_board(self, every_s: float) -> None:
-        """While the board is lost, look for it every `every_s` seconds in a background
-        thread, so the kiosk comes back into service without waiting for a visitor's vend."""
+        """While the board is lost or the ledger cannot be written, look again every
+        `every_s` seconds in a background thread, so the kiosk comes back into service
+        without waiting for a visitor's vend."""
 
         def watch() -> None:
             while not self._stop_watch.wait(every_s):
-                if self._vending is not None and not self._vending.board_reachable:
+                if self.storage_fault is not None:
+                    self.ledger.probe()  # the disk may have room again
+                    self.check_board()  # writes down what waits in memory
+                elif self._vending is not None and not self._vending.board_reachable:
                     self.check_board()
 
         self._watch = threading.Thread(target=watch, name="board-watch", daemon=True)
@@ -171,22 +147,17 @@ class Machine:
 
     def test_vend(self, slot: int) -> VendResult:
         """A technician's vend (recorded as kind 'test'); same checks and outcomes."""
-        if self._vending is None:
-            return self.dispenser.vend(slot)
         try:
+            if self._vending is None:
+                return self.dispenser.vend(slot)
             return self._vending.vend(slot, VendKind.TEST)
         finally:
-            self.update_lights()
+            self.on_change()
 
-    def item_taken(self) -> None:
+    def chute_off(self) -> None:
         """The take-item screen is over: the chute light stops pulsing."""
         if self.io is not None:
             self.io.chute_light.off()
-
-    def post_keys_to_pygame(self) -> None:
-        """Keypad presses become the same pygame KEYDOWN events as the keyboard's."""
-        if self.io is not None:
-            post_keypad_to_pygame(self.io.keypad)
 
     def close(self) -> None:
         """Lights off, board port closed, simulator stopped, ledger closed (cleanly)."""
@@ -202,35 +173,6 @@ class Machine:
                 self.server.stop()
         finally:
             self.ledger.close()
-
-
-def keypad_key_codes() -> dict[Key, int]:
-    """The keyboard key each keypad key stands for (see kiosk.input.KEYS)."""
-    import pygame
-
-    return {
-        Key.PREVIOUS: pygame.K_LEFT,
-        Key.NEXT: pygame.K_RIGHT,
-        Key.SELECT: pygame.K_RETURN,
-        Key.HELP: pygame.K_h,
-    }
-
-
-def post_keypad_to_pygame(keypad: Keypad) -> None:
-    """Each key press is posted as a KEYDOWN event (from gpiozero's thread: posting is
-    thread-safe in SDL), so the frame loop reads keypad and keyboard as one stream."""
-    import pygame
-
-    codes = keypad_key_codes()
-
-    def post(key: Key) -> None:
-        event = pygame.event.Event(pygame.KEYDOWN, key=codes[key], mod=0, unicode="", scancode=0)
-        try:
-            pygame.event.post(event)
-        except pygame.error:  # the display is not up yet (or any more): the press is lost
-            _log.warning("keypad %s pressed while the UI is not running", key.value)
-
-    keypad.on_key(post)
 
 
 def build_machine(
@@ -252,6 +194,12 @@ def build_machine(
     # config.data_dir is already $MAEUM_DATA_DIR when that is set (kiosk.config).
     config.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(config.data_dir / LEDGER_FILE)
+    if ledger.recovered_from is not None:
+        _log.error(
+            "the ledger was empty (kept as %s): started a new one; stock counts are unknown "
+            "until staff count and refill every slot",
+            ledger.recovered_from,
+        )
     fresh_ledger = ledger.last_vend_id() == 0
     server: PtyBoardServer | None = None
     io: MachineIO | None = None
@@ -275,7 +223,7 @@ def build_machine(
     if vending is not None and not board.is_open:
         vending.last_error = f"board not answering on {port}"
         _log.error("OUT OF SERVICE until the board answers: %s", vending.last_error)
-    inner: Dispenser = vending if vending is not None else OutOfService(gpio_fault or "")
+    inner: Dispenser = vending if vending is not None else NoDispensing(gpio_fault or "")
     machine = Machine(
         dispenser=inner,
         ledger=ledger,
@@ -288,8 +236,6 @@ def build_machine(
         setup_fault=gpio_fault,
         _vending=vending,
     )
-    machine.dispenser = _LightsFollow(inner, machine.update_lights, simulated)
-    machine.update_lights()
     if vending is not None and board_retry_s is not None:
         machine.watch_board(board_retry_s)
     return machine

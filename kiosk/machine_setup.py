@@ -12,18 +12,32 @@ button inside the cabinet becomes a pygame event that opens staff mode.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hardware.dispenser import Dispenser, VendOutcome, VendResult
-from kiosk.alerts import AlertMonitor, alerts_for
+from hardware.dispenser import Dispenser, VendResult
+from hardware.gpio import Key
+from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
-from kiosk.flow import Screen
-from kiosk.machine import Machine, OutOfService, build_machine
-from kiosk.session import KioskSession, NoStats, Stats, Stock
-from kiosk.staff.service import post_service_button_to_pygame
+from kiosk.held_stats import HeldStats, OffThreadStats
+from kiosk.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
+from kiosk.input import Nav
+from kiosk.ledger import LedgerError
+from kiosk.machine import Machine, NoDispensing, build_machine
+from kiosk.session import NoStats, Stats, Stock
+from kiosk.writer import InlineWriter, Writer
 from prescriptions.history import History, JsonHistory, MemoryHistory
 
 log = logging.getLogger(__name__)
+
+KEYPAD_NAV = {
+    Key.PREVIOUS: Nav.PREVIOUS,
+    Key.NEXT: Nav.NEXT,
+    Key.SELECT: Nav.SELECT,
+    Key.HELP: Nav.HELP,
+}
+_UNSET = object()  # nothing published yet: the first `publish` always posts
 
 
 @dataclass
@@ -34,6 +48,11 @@ class NoStock:
 
 @dataclass
 class MachineHandle:
+    """The cabinet as the visit sees it. What changes in it (a vend, the board lost or found,
+    the disk full) reaches the frame through the inbox: `publish` posts `DispensingStatus`
+    when dispensing becomes possible or impossible, and the alert monitor (the one owner of
+    the attention LED) posts `AlertsChanged`. Nothing here is polled per frame."""
+
     dispenser: Dispenser
     stock: Stock
     stats: Stats
@@ -41,28 +60,39 @@ class MachineHandle:
     machine: Machine | None = None
     fault: str | None = None  # why the machine could not be built at all
     monitor: AlertMonitor | None = None
-    _last_screen: Screen | None = field(default=None, repr=False)
-    _last_outcome: VendOutcome | None = field(default=None, repr=False)
+    post: Callable[[object], None] = lambda _event: None
+    _published: object = field(default=_UNSET, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def current_fault(self) -> str | None:
-        """Why nothing can be dispensed now (setup failed, board lost), or None."""
-        return self.fault or (self.machine.fault if self.machine is not None else None)
+        """Why nothing can be dispensed now (setup failed, board lost, ledger unwritable)."""
+        if self.fault is not None or self.machine is None:
+            return self.fault
+        return self.machine.fault or self.machine.storage_fault
 
-    def poll(self, session: KioskSession, now: float) -> None:
-        """Once per frame; cheap. Dispensing follows the board; the chute light stops once
-        the take-item screen is left; alerts are checked every few seconds."""
-        fault = self.current_fault()
-        session.set_dispensing(fault is None, now)
+    def publish(self) -> None:
+        """Re-read the faults and the alerts; tell the frame what changed. Any thread."""
+        with self._lock:
+            fault = self.current_fault()
+            if fault != self._published:
+                self._published = fault
+                self.post(DispensingStatus(fault))
         if self.monitor is not None:
-            self.monitor.poll(now)
-        screen = session.state.screen
-        if (
-            self._last_screen is Screen.TAKE_ITEM
-            and screen is not Screen.TAKE_ITEM
-            and (self.machine is not None)
-        ):
-            self.machine.item_taken()
-        self._last_screen = screen
+            self.monitor.check()
+
+    def attach(self, post: Callable[[object], None]) -> None:
+        """Report into another inbox from now on (the demo builds a kiosk per resolution);
+        it is told the current state at once."""
+        with self._lock:
+            self.post = post
+            self._published = _UNSET
+        if self.monitor is not None:
+            self.monitor.post = post
+        self.publish()
+
+    def chute_off(self) -> None:
+        if self.machine is not None:
+            self.machine.chute_off()
 
     def close(self) -> None:
         if self.machine is not None:
@@ -71,9 +101,19 @@ class MachineHandle:
             self.dispenser.close()
 
 
-def open_machine(config: KioskConfig, port: str | None) -> MachineHandle:
+def open_machine(
+    config: KioskConfig,
+    port: str | None,
+    post: Callable[[object], None] = lambda _e: None,
+    writer: Writer | None = None,
+) -> MachineHandle:
+    """The cabinet the configuration describes, reporting into `post` (the kiosk's inbox);
+    statistics and history are written by `writer` (the kiosk's disk writer), else at once."""
+    writer = writer if writer is not None else InlineWriter()
     try:
-        history: History = JsonHistory.in_data_dir(config.data_dir, config.no_repeat_window)
+        history: History = JsonHistory.in_data_dir(
+            config.data_dir, config.no_repeat_window, writer.submit
+        )
     except OSError as exc:
         log.error("prescription history cannot be kept in %s: %s", config.data_dir, exc)
         history = MemoryHistory(config.no_repeat_window)
@@ -82,39 +122,72 @@ def open_machine(config: KioskConfig, port: str | None) -> MachineHandle:
     except Exception as exc:  # the kiosk still serves prescriptions and the help lines
         log.exception("OUT OF SERVICE: the machine could not be set up")
         reason = f"machine setup failed: {exc}"
-        return MachineHandle(OutOfService(reason), NoStock(), NoStats(), history, fault=reason)
-    machine.post_keys_to_pygame()
-    if machine.io is not None:
-        post_service_button_to_pygame(machine.io.service_button)
-    return machine_handle(machine, history)
+        kind = AlertKind.STORAGE if isinstance(exc, LedgerError) else AlertKind.BOARD
+        standing = [Alert(kind, detail=reason)]
+        monitor = AlertMonitor(lambda: standing, lambda _on: None, post=post)  # no GPIO, no LED
+        handle = MachineHandle(
+            NoDispensing(reason),
+            NoStock(),
+            NoStats(),
+            history,
+            fault=reason,
+            monitor=monitor,
+            post=post,
+        )
+        handle.publish()
+        return handle
+    return machine_handle(machine, history, post, writer)
 
 
-def machine_handle(machine: Machine, history: History) -> MachineHandle:
-    """The running kiosk's view of a built machine: its vends followed by the alerts."""
-    monitor = alert_monitor(machine)
-    dispenser = AlertsFollow(machine.dispenser, monitor)
-    return MachineHandle(dispenser, machine, machine.ledger, history, machine, monitor=monitor)
+def machine_handle(
+    machine: Machine,
+    history: History,
+    post: Callable[[object], None] = lambda _e: None,
+    writer: Writer | None = None,
+) -> MachineHandle:
+    """The running kiosk's view of a built machine: after every vend and every board check
+    the faults and the alerts are read again and what changed is posted."""
+    monitor = alert_monitor(machine, post)
+    held = HeldStats(machine.ledger, clock=machine.ledger.clock)
+    stats = OffThreadStats(held, writer or InlineWriter(), machine.ledger.clock)
+    handle = MachineHandle(
+        machine.dispenser, machine, stats, history, machine, monitor=monitor, post=post
+    )
+    handle.dispenser = ThenPublish(machine.dispenser, handle.publish)
+    machine.on_change = handle.publish
+    if machine.io is not None:  # the cabinet's buttons report into the inbox like the rest
+        machine.io.keypad.on_key(lambda key: handle.post(KeypadPressed(KEYPAD_NAV[key])))
+        machine.io.service_button.on_press(lambda: handle.post(ServiceButtonPressed()))
+    handle.publish()
+    return handle
 
 
-def alert_monitor(machine: Machine) -> AlertMonitor:
-    """Alerts from the ledger's slots and the board, on the cabinet's attention LED."""
+def alert_monitor(machine: Machine, post: Callable[[object], None]) -> AlertMonitor:
+    """Alerts from the ledger's slots, the board and the disk, on the cabinet's attention LED."""
     io = machine.io
 
     def set_led(on: bool) -> None:
         if io is not None:
             io.attention_led.set(on)
 
-    return AlertMonitor(lambda: alerts_for(machine.ledger.slots(), machine.fault), set_led)
+    def read() -> list[Alert]:
+        return alerts_for(
+            machine.ledger.slots(),
+            machine.fault,
+            storage_fault=machine.storage_fault,
+            stock_unknown=machine.ledger.stock_unknown(),
+        )
+
+    return AlertMonitor(read, set_led, post=post)
 
 
-class AlertsFollow:
-    """The dispenser the kiosk uses: after every vend the alerts are checked, so a slot that
-    ran low lights the LED at once (the machine's own light rule knows only empty and
-    faulty slots)."""
+class ThenPublish:
+    """The dispenser the kiosk uses: after every vend the faults and alerts are read again, so
+    a slot that ran low lights the LED at once and a lost board stops dispensing."""
 
-    def __init__(self, inner: Dispenser, monitor: AlertMonitor) -> None:
+    def __init__(self, inner: Dispenser, publish: Callable[[], None]) -> None:
         self._inner = inner
-        self._monitor = monitor
+        self._publish = publish
 
     @property
     def simulated(self) -> bool:
@@ -124,7 +197,7 @@ class AlertsFollow:
         try:
             return self._inner.vend(slot)
         finally:
-            self._monitor.check()
+            self._publish()
 
     def close(self) -> None:
         self._inner.close()

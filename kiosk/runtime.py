@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from hardware.dispenser import Dispenser, SimulatedDispenser
 from kiosk.app import App
 from kiosk.config import KioskConfig
 from kiosk.i18n import Translations
+from kiosk.inbox import Inbox
 from kiosk.session import KioskSession, NoStats, Stats, Stock, selector_chooser
 from kiosk.ui.fonts import FontBook
 from kiosk.vending import VendWorker
@@ -41,8 +43,8 @@ class Runtime:
     session: KioskSession
     worker: VendWorker
     dispenser: Dispenser
+    inbox: Inbox
     content_fault: str | None = None
-    closers: list[object] = field(default_factory=list)
 
     def close(self) -> None:
         self.worker.join(timeout=5)
@@ -83,17 +85,29 @@ def build_runtime(
     fonts: FontBook | None = None,
     content: Content | None = None,
     content_fault: str | None = None,
+    inbox: Inbox | None = None,
+    chute_off: Callable[[], None] = lambda: None,
 ) -> Runtime:
+    """The visit side of a kiosk. Background work reports into `inbox` (a new one by default;
+    pass the one the machine and content workers already post to)."""
     fault = content_fault
     if content is None:
         content, fault = load_first_good(config.content_dir)
+    inbox = inbox if inbox is not None else Inbox()
     dispenser = dispenser if dispenser is not None else SimulatedDispenser()
-    worker = VendWorker(dispenser)
-    chooser = selector_chooser(
-        history or MemoryHistory(config.no_repeat_window), random.Random(seed)
-    )
+    worker = VendWorker(dispenser, inbox.post)
+    rng = random.Random(seed)
+    chooser = selector_chooser(history or MemoryHistory(config.no_repeat_window), rng)
     session = KioskSession(
-        config, content, chooser, worker, stock or ConfiguredStock(config), stats or NoStats(), now
+        config,
+        content,
+        chooser,
+        worker,
+        stock or ConfiguredStock(config),
+        stats or NoStats(),
+        now,
+        chute_off=chute_off,
+        rng=rng,
     )
     if fault is not None:
         session.set_service_fault(fault, now)
@@ -103,5 +117,6 @@ def build_runtime(
         fonts or FontBook(),
         Translations.load(config.languages),
         simulated=dispenser.simulated,
+        inbox=inbox,
     )
-    return Runtime(config, app, session, worker, dispenser, fault)
+    return Runtime(config, app, session, worker, dispenser, inbox, fault)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from hardware.dispenser import VendOutcome
+from hardware.dispenser import Dispenser, VendOutcome
 from kiosk.config import KioskConfig
 from kiosk.flow import (
     ChoosePrescription,
+    ChuteLightOff,
     Command,
     CountStat,
     DispensingChanged,
@@ -26,9 +28,11 @@ from kiosk.flow import (
     VendFinished,
     VisitEnded,
     initial_state,
+    next_deadline,
     step,
 )
 from kiosk.flow.state import Screen
+from kiosk.inbox import ContentReady, ContentUnusable, DispensingStatus, VendDone
 from kiosk.vending import VendWorker
 from prescriptions.history import History
 from prescriptions.model import Content, Intensity
@@ -72,8 +76,12 @@ class KioskSession:
         stock: Stock,
         stats: Stats,
         now: float,
+        chute_off: Callable[[], None] = lambda: None,
+        rng: RandomSource | None = None,
     ) -> None:
         self.config = config
+        self.rng: RandomSource = rng if rng is not None else random.Random()
+        self.chute_off = chute_off
         self.content = content
         self.chooser = chooser
         self.worker = worker
@@ -97,11 +105,53 @@ class KioskSession:
         if self._pending_content is not None and self.state.screen is Screen.ATTRACT:
             self.content, self._pending_content = self._pending_content, None
 
+    def reset(self, now: float) -> None:
+        """Forget the visit (after a failure): attract, keeping what the kiosk knows of its
+        own state (a fault, whether it can dispense)."""
+        old = self.state
+        fresh = initial_state(self.config.language, now)
+        self.state = replace(fresh, dispensing_ok=old.dispensing_ok)
+        if old.service_fault is not None:
+            self.handle(ServiceChanged(old.service_fault), now)
+        if old.screen is Screen.TAKE_ITEM:
+            self.chute_off()
+
+    def use_cabinet(
+        self,
+        dispenser: Dispenser,
+        stock: Stock,
+        stats: Stats,
+        history: History,
+        chute_off: Callable[[], None],
+    ) -> None:
+        """The cabinet's hardware joined (it starts in the background while the screen is
+        already up): vends, stock, statistics and the no-repeat history are its from now."""
+        self.worker.dispenser = dispenser
+        self.stock, self.stats, self.chute_off = stock, stats, chute_off
+        self.chooser = selector_chooser(history, self.rng)
+
     def tick(self, now: float) -> None:
-        """Once per frame: finished vends in, timeouts checked."""
-        for result in self.worker.collect():
-            self.handle(VendFinished(result.outcome), now)
+        """Timeouts checked (at the deadlines `next_deadline` gives, or any time)."""
         self.handle(Tick(), now)
+
+    def next_deadline(self) -> float | None:
+        """When a timeout is next due (monotonic seconds), or None while nothing is pending."""
+        return next_deadline(self.state, self.config.timeouts)
+
+    def deliver(self, event: object, now: float) -> bool:
+        """An inbox event that concerns the visit; True when it was one."""
+        if isinstance(event, VendDone):
+            self.handle(VendFinished(event.result.outcome), now)
+        elif isinstance(event, DispensingStatus):
+            self.set_dispensing(event.fault is None, now)
+        elif isinstance(event, ContentReady):
+            self.offer_content(event.content)
+            self.set_service_fault(None, now)
+        elif isinstance(event, ContentUnusable):
+            self.set_service_fault(event.reason, now)
+        else:
+            return False
+        return True
 
     def offer_content(self, content: Content) -> None:
         """New checked content; taken at the next attract screen, never mid-visit."""
@@ -124,7 +174,12 @@ class KioskSession:
             if not self.worker.submit(command.slot):
                 return VendFinished(VendOutcome.UNVERIFIED)
             return None
-        if isinstance(command, CountStat):
+        if isinstance(command, ChuteLightOff):
+            try:
+                self.chute_off()
+            except Exception:  # a light must never stop a visit
+                log.exception("the chute light could not be switched off")
+        elif isinstance(command, CountStat):
             self._count(command)
         elif isinstance(command, VisitEnded):
             if command.completed:

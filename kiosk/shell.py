@@ -1,7 +1,8 @@
 """The real kiosk on a real display: the frame loop, lockdown, systemd and a clean stop.
 
-The loop never blocks: input, finished vends and timeouts are handled, the page is drawn only
-if something changed, and `Clock.tick` paces the loop (its wait is the only sleep).
+The loop never blocks: input, inbox events and timeouts are handled, the page is drawn only if
+something changed, and the loop then sleeps (`kiosk.wait`) until the next input, inbox event or
+deadline: its only wait.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import pygame
 
 from kiosk.config import KioskConfig
 from kiosk.runtime import Runtime
-from kiosk.session import KioskSession
 from kiosk.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
 from kiosk.systemd import Notifier
+from kiosk.wait import Sleep
 
 log = logging.getLogger(__name__)
 
-FPS = 30
 HEADLESS_DRIVERS = ("offscreen", "dummy")
 MODIFIERS = {"ctrl": pygame.KMOD_CTRL, "alt": pygame.KMOD_ALT, "shift": pygame.KMOD_SHIFT}
 
@@ -76,17 +76,21 @@ def exit_combo(config: KioskConfig) -> Callable[[pygame.event.Event], bool]:
 
 @dataclass
 class Shell:
+    """The frame loop: take input and inbox events, draw if anything changed, then sleep until
+    the next input, inbox event or deadline (a timeout, the countdown, an animation frame, the
+    watchdog). Nothing is polled while nothing happens."""
+
     runtime: Runtime
     surface: pygame.Surface
     windowed: bool
     notifier: Notifier
     shutdown: ShutdownCoordinator
-    poll: Callable[[KioskSession, float], None] | None = None  # the machine, once per frame
+    sleeper: Sleep
     status: str = "serving visitors"  # systemd's status line once the first frame is up
 
     def run(self, clock: Callable[[], float] = time.monotonic) -> int:
-        pace = pygame.time.Clock()
         is_exit = exit_combo(self.runtime.config)
+        app = self.runtime.app
         ready = False
         while not self.shutdown.requested:
             events = []
@@ -99,14 +103,21 @@ class Shell:
                 else:
                     events.append(event)
             now = clock()
-            if self.poll is not None:
-                self.poll(self.runtime.session, now)
-            if self.runtime.app.frame(self.surface, events, now):
+            if app.frame(self.surface, events, now):
                 pygame.display.flip()
+                app.flipped(time.perf_counter())
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()
                 self.notifier.status(self.status)
                 ready = True
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
-            pace.tick(FPS)
+            self._sleep(clock)
         return self.shutdown.exit_status
+
+    def _sleep(self, clock: Callable[[], float]) -> None:
+        now = clock()
+        due = [d for d in (self.runtime.app.next_deadline(now), self.notifier.next_watchdog())]
+        wake_at = min((d for d in due if d is not None), default=None)
+        if self.shutdown.requested or pygame.event.peek():
+            return  # input arrived while drawing: no sleep
+        self.sleeper.sleep(None if wake_at is None else max(0.0, wake_at - now))

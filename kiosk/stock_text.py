@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.alerts import Alert, AlertKind, slot_alert
+from kiosk.alerts import Alert, slot_alert
 from kiosk.i18n import Texts
 from kiosk.ledger import Ledger, LedgerError, SlotConfigLike, SlotState
 from kiosk.machine import LEDGER_FILE
@@ -39,29 +39,37 @@ def open_stock_ledger(
 ) -> Ledger | None:
     """The ledger for `stock`. On a new machine, before the kiosk ever started, it is made
     here with the configured slots (empty; full in a simulation, as the simulated kiosk would
-    make them), so a technician can load the cabinet first. Opened as a tool: no run marked,
-    so the kiosk's first start counts no crash, and its first vend_id is still 1 (the board
-    is still reset then). None, with a message, when it cannot be made."""
+    make them), so a technician can load the cabinet first; a ledger without slots (one found
+    empty and started again) gets them too. Opened as a tool: no run marked, so the kiosk's
+    first start counts no crash, and its first vend_id is still 1 (the board is still reset
+    then). None, with a message, when it cannot be opened or made."""
     path = data_dir / LEDGER_FILE
     found = _ledger_is_there(path)
     if found is None:
         return None
     if found:
-        return open_tool_ledger(data_dir, texts)
+        ledger = open_tool_ledger(data_dir, texts)
+        if ledger is None:
+            return None
+    else:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            ledger = Ledger(path, records_runs=False)
+        except (OSError, LedgerError) as exc:
+            print(texts("staff.cli.cannot_make_ledger", path=path, error=exc), file=sys.stderr)
+            return None
+    made = not found or ledger.recovered_from is not None
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        ledger = Ledger(path, records_runs=False)
-    except (OSError, LedgerError) as exc:
-        print(texts("staff.cli.cannot_make_ledger", path=path, error=exc), file=sys.stderr)
-        return None
-    try:
-        ledger.sync_slots(slots, fill_new=fill_new)
-        give_to_folder_owner(path)
+        if made or not ledger.slots():
+            ledger.sync_slots(slots, fill_new=fill_new)
+        if made:
+            give_to_folder_owner(path)
     except (OSError, LedgerError) as exc:
         ledger.close()
         print(texts("staff.cli.cannot_make_ledger", path=path, error=exc), file=sys.stderr)
         return None
-    print(texts("staff.cli.new_ledger", path=path), file=sys.stderr)
+    if not found:
+        print(texts("staff.cli.new_ledger", path=path), file=sys.stderr)
     return ledger
 
 
@@ -118,8 +126,8 @@ def item_namer(content_dir: Path, lang: str) -> Callable[[str], str]:
 
 
 def alert_line(alert: Alert, texts: Texts, item_name: Callable[[str], str]) -> str:
-    if alert.kind is AlertKind.BOARD:
-        return texts("staff.alert.board")
+    if alert.slot is None:
+        return texts(f"staff.alert.{alert.kind.value}")
     return texts(
         f"staff.alert.{alert.kind.value}",
         slot=alert.slot,

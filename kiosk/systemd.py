@@ -81,6 +81,14 @@ class Notifier:
         elapsed = now - self._last_ping
         return elapsed >= self.watchdog_interval / 2 or elapsed < 0
 
+    def next_watchdog(self) -> float | None:
+        """When the next ping is due (monotonic), for a loop that sleeps until then."""
+        if self.watchdog_interval is None:
+            return None
+        if self._last_ping is None:
+            return float("-inf")
+        return self._last_ping + self.watchdog_interval / 2
+
     def watchdog(self, now: float) -> bool:
         """Ping the watchdog if due; call once per frame. Returns whether a ping was sent."""
         if not self.watchdog_due(now):

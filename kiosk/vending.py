@@ -1,22 +1,23 @@
-"""Runs vends off the UI thread. The frame loop submits and, once per frame, collects."""
+"""Runs vends off the UI thread; each result goes to the inbox as a `VendDone`."""
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
+from collections.abc import Callable
 
 from hardware.dispenser import Dispenser, VendOutcome, VendResult
+from kiosk.inbox import VendDone
 
 log = logging.getLogger(__name__)
 
 
 class VendWorker:
-    """One vend at a time in a background thread; results wait in a queue for the UI."""
+    """One vend at a time in a background thread; `post` carries each result to the frame."""
 
-    def __init__(self, dispenser: Dispenser) -> None:
+    def __init__(self, dispenser: Dispenser, post: Callable[[object], None]) -> None:
         self.dispenser = dispenser
-        self._results: queue.SimpleQueue[VendResult] = queue.SimpleQueue()
+        self._post = post
         self._thread: threading.Thread | None = None
 
     @property
@@ -40,16 +41,7 @@ class VendWorker:
         except Exception as exc:  # a driver bug must not leave the visitor waiting
             log.exception("vend on slot %s failed unexpectedly", slot)
             result = VendResult(VendOutcome.UNVERIFIED, slot, None, f"error: {exc!r}")
-        self._results.put(result)
-
-    def collect(self) -> list[VendResult]:
-        """Finished vends since the last call; never blocks."""
-        out = []
-        while True:
-            try:
-                out.append(self._results.get_nowait())
-            except queue.Empty:
-                return out
+        self._post(VendDone(result))
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -55,19 +55,32 @@ class MemoryHistory:
 class JsonHistory(MemoryHistory):
     """History persisted to `path` after every change, so it survives restarts."""
 
-    def __init__(self, path: Path, window: int) -> None:
+    def __init__(
+        self, path: Path, window: int, defer: Callable[[Callable[[], None]], None] | None = None
+    ) -> None:
+        """`defer` hands the file write to another thread (the kiosk's disk writer), so the
+        caller never waits for the fsync; without it the write happens at once."""
         super().__init__(window, _read(path))
         self.path = path
+        self._defer = defer
 
     @classmethod
-    def in_data_dir(cls, data_dir: Path, window: int) -> JsonHistory:
-        return cls(Path(data_dir) / HISTORY_FILE, window)
+    def in_data_dir(
+        cls,
+        data_dir: Path,
+        window: int,
+        defer: Callable[[Callable[[], None]], None] | None = None,
+    ) -> JsonHistory:
+        return cls(Path(data_dir) / HISTORY_FILE, window, defer)
 
     def record(self, prescription_id: str) -> None:
         before = self.recent()
         super().record(prescription_id)
         if self.recent() != before:
-            self._save()
+            if self._defer is None:
+                self._save()
+            else:
+                self._defer(self._save)  # writes whatever is most recent when it runs
 
     def _save(self) -> None:
         data = json.dumps({"version": _FORMAT_VERSION, "recent": list(self.recent())})

@@ -6,9 +6,11 @@ result says why. `changed()` compares file names, sizes, modification times and 
 costs a few `stat` calls, so a worker can ask every few seconds and `reload()` only when the
 files moved (`reload_if_changed`, `watch`).
 
-With a `snapshot_dir` (in the machine's data directory) every accepted content is also copied
-there, so a kiosk that restarts while the files are broken still starts on the last good
-content instead of none.
+With a `snapshot_dir` (in the machine's data directory) accepted content is also copied there,
+so a kiosk that restarts while the files are broken still starts on the last good content
+instead of none. Passing the checks is not enough to become that "last good" copy: the kiosk
+must also have drawn it (`confirm(generation)`, called once a card from it was on the screen),
+so content that somehow breaks the screen is never what a restart falls back to.
 
 Thread-safety: `content` never waits for a reload (a reload with the card check takes about a
 second); reloads themselves run one at a time.
@@ -96,6 +98,7 @@ class ContentStore:
         self._source = self.directory
         self._generation = 0
         self._seen: Signature | None = None
+        self._candidate: tuple[int, Path] | None = None  # checked, not yet drawn
 
     @property
     def content(self) -> Content | None:
@@ -147,8 +150,10 @@ class ContentStore:
                         result.issues[0],
                     )
                     return ReloadResult(False, result.issues, self._source)
-                self._take(result.content, self.directory)
-                self._keep(staging)
+                generation = self._take(result.content, self.directory)
+                if self.snapshot_dir is not None:
+                    self._set_candidate(generation, staging)
+                    staging = None  # kept until the kiosk has drawn it
                 return ReloadResult(True, (), self.directory)
             except Exception as exc:  # a bug in a check must not take the kiosk down
                 LOG.exception("checking the content in %s failed", self.directory)
@@ -157,6 +162,29 @@ class ContentStore:
                 self._seen = seen  # retried when the files change again, not in a loop
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
+
+    def confirm(self, generation: int) -> bool:
+        """The kiosk has drawn content of `generation`: it becomes the last good snapshot.
+        True if it was kept. Writes files: call it off the UI thread."""
+        with self._reload_lock:
+            candidate = self._candidate
+            if candidate is None or candidate[0] != generation:
+                return False
+            self._candidate = None
+            self._keep(candidate[1])
+            shutil.rmtree(candidate[1], ignore_errors=True)  # left there only if keeping failed
+            return True
+
+    @property
+    def unconfirmed(self) -> int | None:
+        """The generation waiting to be drawn before it becomes the snapshot, if any."""
+        with self._reload_lock:
+            return None if self._candidate is None else self._candidate[0]
+
+    def _set_candidate(self, generation: int, staging: Path) -> None:
+        if self._candidate is not None:
+            shutil.rmtree(self._candidate[1], ignore_errors=True)
+        self._candidate = (generation, staging)
 
     def changed(self) -> bool:
         """Whether the files differ from what the last reload saw."""
@@ -185,11 +213,12 @@ class ContentStore:
     def _check(self, directory: Path) -> CheckResult:
         return check_directory(directory, minimums=self._minimums, fits_for=self._fits_for)
 
-    def _take(self, content: Content, source: Path) -> None:
+    def _take(self, content: Content, source: Path) -> int:
         with self._state_lock:
             self._content = content
             self._source = source
             self._generation += 1
+            return self._generation
 
     def _staging_dir(self) -> Path:
         # Beside the snapshot when there is one, so that keeping it is a rename.

@@ -10,6 +10,16 @@ from collections.abc import Iterator
 
 import pygame
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Shared machines are slow at times: no per-example deadline and no "too slow" health check,
+# which made tests fail by the clock, not by what they check. On CI the examples are
+# derandomized, so a failure there is the same failure on a developer's machine.
+settings.register_profile(
+    "dev", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,7 @@ def _run_out_of_service(reason: str, args: argparse.Namespace) -> int:
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.systemd import Notifier
+    from kiosk.wait import Sleeper, Waker
 
     size = parse_resolution(args.resolution) if args.resolution else _desktop_size()
     try:
@@ -72,13 +73,21 @@ def _run_out_of_service(reason: str, args: argparse.Namespace) -> int:
     shutdown.install()
     notifier = Notifier.from_environ()
     runtime = out_of_service_kiosk(reason, time.monotonic(), size=surface.get_size())
+    waker = Waker()
+    runtime.inbox.on_post(waker.wake)
+    sleeper = Sleeper.for_driver(waker, pygame.display.get_driver())
     shutdown.on_shutdown("display", pygame.display.quit)
     shutdown.on_shutdown("systemd", notifier.stopping)
     status = out_of_service_status(reason)
+    shell = Shell(runtime, surface, args.windowed, notifier, shutdown, sleeper, status=status)
+    undo_wakeup = waker.wake_on_signals()
     try:
-        return Shell(runtime, surface, args.windowed, notifier, shutdown, status=status).run()
+        return shell.run()
     finally:
         shutdown.shut_down()
+        undo_wakeup()
+        sleeper.close()
+        waker.close()
         runtime.close()
 
 
@@ -98,22 +107,20 @@ def _desktop_size() -> tuple[int, int] | None:
 def _run(config: object, args: argparse.Namespace) -> int:
     import pygame
 
-    from kiosk.commands.demo import blocked_message
+    from kiosk.assembly import assemble
     from kiosk.config import KioskConfig
-    from kiosk.content_feed import ContentFeed
-    from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
-    from kiosk.machine_setup import open_machine
-    from kiosk.runtime import build_runtime
-    from kiosk.session import KioskSession
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
-    from kiosk.staff.setup import build_staff_mode
     from kiosk.systemd import Notifier
+    from kiosk.wait import Sleeper
 
     assert isinstance(config, KioskConfig)
     try:
         surface = open_display(config, args.windowed)
     except NoDisplay as exc:
+        from kiosk.commands.demo import blocked_message
+        from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
+
         out = Path(args.demo_out)
         print(f"No display ({exc}): running the scripted demo instead.")
         try:
@@ -125,42 +132,21 @@ def _run(config: object, args: argparse.Namespace) -> int:
         return 0
     shutdown = ShutdownCoordinator()
     shutdown.install()
-    notifier = Notifier.from_environ()
-    machine = open_machine(config, args.port)
-    feed = ContentFeed.open(config)
-    runtime = build_runtime(
+    kiosk = assemble(
         config,
-        time.monotonic(),
-        dispenser=machine.dispenser,
-        stock=machine.stock,
-        stats=machine.stats,
-        history=machine.history,
-        content=feed.initial,
-        content_fault=feed.initial_fault,
+        notifier=Notifier.from_environ(),
+        shutdown=shutdown,
+        close_display=pygame.display.quit,
     )
-    feed.start()
-
-    def poll(session: KioskSession, now: float) -> None:
-        machine.poll(session, now)
-        feed.poll(session, now)
-
-    staff = build_staff_mode(
-        config,
-        machine,
-        runtime.session,
-        feed,
-        simulated=runtime.dispenser.simulated,
-        now=time.monotonic(),
-    )
-    runtime.app.staff = staff
-    shutdown.on_shutdown("display", pygame.display.quit)
-    shutdown.on_shutdown("machine", machine.close)
-    shutdown.on_shutdown("staff", staff.close)  # its jobs end before the ledger closes
-    shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
-    shutdown.on_shutdown("content watcher", feed.close)
-    shutdown.on_shutdown("systemd", notifier.stopping)
+    kiosk.start(args.port)
+    sleeper = Sleeper.for_driver(kiosk.waker, pygame.display.get_driver())
+    shell = Shell(kiosk.runtime, surface, args.windowed, kiosk.notifier, shutdown, sleeper)
+    undo_wakeup = kiosk.waker.wake_on_signals()
     try:
-        status = Shell(runtime, surface, args.windowed, notifier, shutdown, poll=poll).run()
+        status = shell.run()
     finally:
         shutdown.shut_down()
+        undo_wakeup()
+        sleeper.close()
+        kiosk.waker.close()
     return status

@@ -6,6 +6,7 @@ out the commands (choose a prescription, start a vend, count a statistic).
 
 from kiosk.flow.commands import (
     ChoosePrescription,
+    ChuteLightOff,
     Command,
     CountStat,
     StartVend,
@@ -30,7 +31,7 @@ from kiosk.flow.events import (
     Tick,
     VendFinished,
 )
-from kiosk.flow.machine import UCLA_QUESTIONS, initial_state, step
+from kiosk.flow.machine import UCLA_QUESTIONS, initial_state, next_deadline, step
 from kiosk.flow.state import FlowState, Screen, Visit
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Back",
     "ChoosePrescription",
     "ChooseSymptom",
+    "ChuteLightOff",
     "CloseHelp",
     "Command",
     "Continue",
@@ -61,5 +63,6 @@ __all__ = [
     "Visit",
     "VisitEnded",
     "initial_state",
+    "next_deadline",
     "step",
 ]

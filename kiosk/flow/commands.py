@@ -36,4 +36,9 @@ class VisitEnded:
     screen: str
 
 
-Command = ChoosePrescription | StartVend | CountStat | VisitEnded
+@dataclass(frozen=True)
+class ChuteLightOff:
+    """The take-item screen is over: the chute light stops pulsing."""
+
+
+Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff

@@ -15,7 +15,14 @@ from dataclasses import replace
 
 from hardware.dispenser import VendOutcome
 from kiosk.config import Timeouts
-from kiosk.flow.commands import ChoosePrescription, Command, CountStat, StartVend, VisitEnded
+from kiosk.flow.commands import (
+    ChoosePrescription,
+    ChuteLightOff,
+    Command,
+    CountStat,
+    StartVend,
+    VisitEnded,
+)
 from kiosk.flow.events import (
     PASSIVE,
     Back,
@@ -66,6 +73,44 @@ def step(
     languages: tuple[str, ...] = ("ko", "en"),
 ) -> Result:
     """One event in; the next state and what the shell must do out. Pure."""
+    after, commands = _step(state, event, now, timeouts, languages)
+    if state.screen is Screen.TAKE_ITEM and after.screen is not Screen.TAKE_ITEM:
+        commands = [*commands, ChuteLightOff()]  # the item was taken (or left): light off
+    return after, commands
+
+
+def next_deadline(state: FlowState, t: Timeouts) -> float | None:
+    """The earliest time at which a `Tick` can change `state`, or None if none will.
+
+    The frame loop sleeps until then (or until input or an inbox event), so this must never
+    be later than the time `_tick` acts: a test checks it against `_tick` itself."""
+    screen = state.screen
+    if state.prompt_until is not None:
+        return state.prompt_until
+    if screen is Screen.ATTRACT:
+        if state.language != state.default_language:
+            return state.last_activity + t.inactivity
+        return None
+    due: list[float] = []
+    if screen is Screen.GOODBYE:
+        due.append(state.entered_at + t.goodbye)
+    if screen is Screen.DISPENSING:
+        due.append(state.entered_at + t.dispense_deadline)
+    if screen is Screen.TAKE_ITEM:
+        due.append(max(state.entered_at, state.last_activity) + t.take_item)
+    if screen in _PROMPTING:
+        limit = t.help_inactivity if screen is Screen.HELP else t.inactivity
+        due.append(state.last_activity + limit)
+    return min(due, default=None)
+
+
+def _step(
+    state: FlowState,
+    event: Event,
+    now: float,
+    timeouts: Timeouts,
+    languages: tuple[str, ...],
+) -> Result:
     if isinstance(event, Tick):
         return _tick(state, now, timeouts)
     if isinstance(event, ServiceChanged):
@@ -183,7 +228,8 @@ def _prescription_chosen(state: FlowState, event: PrescriptionChosen, now: float
 def _start_dispensing(state: FlowState, now: float) -> Result:
     visit = state.visit
     if visit.slot is None or not state.dispensing_ok:
-        outcome = VendOutcome.OUT_OF_STOCK if visit.slot is None else VendOutcome.BOARD_UNREACHABLE
+        # A machine that cannot dispense (board, disk) is not an empty one: say which it is.
+        outcome = VendOutcome.OUT_OF_STOCK if state.dispensing_ok else VendOutcome.BOARD_UNREACHABLE
         visit = replace(visit, outcome=outcome)
         return _go(state, Screen.TAKE_ITEM, now, visit=visit), [
             CountStat("outcome", f"-:{outcome.value}")
@@ -215,23 +261,25 @@ def _goodbye(state: FlowState, now: float) -> Result:
 
 
 def _tick(state: FlowState, now: float, t: Timeouts) -> Result:
-    screen, idle = state.screen, now - state.last_activity
+    # Each test is written as `now >= <the time it is due>`, the very sum `next_deadline`
+    # gives, so that waking at a deadline always acts (no floating-point near miss).
+    screen, last = state.screen, state.last_activity
     if state.prompt_until is not None:
         return _to_attract(state, now) if now >= state.prompt_until else (state, [])
     if screen is Screen.ATTRACT:
         # Someone switched to English and walked away: the next visitor starts in the default.
-        if state.language != state.default_language and idle >= t.inactivity:
+        if state.language != state.default_language and now >= last + t.inactivity:
             return replace(state, language=state.default_language), []
         return state, []
-    if screen is Screen.GOODBYE and now - state.entered_at >= t.goodbye:
+    if screen is Screen.GOODBYE and now >= state.entered_at + t.goodbye:
         return _to_attract(state, now)
-    if screen is Screen.DISPENSING and now - state.entered_at >= t.dispense_deadline:
+    if screen is Screen.DISPENSING and now >= state.entered_at + t.dispense_deadline:
         return _vend_finished(state, VendOutcome.UNVERIFIED, now)
-    if screen is Screen.TAKE_ITEM and now - state.entered_at >= t.take_item and idle >= t.take_item:
+    if screen is Screen.TAKE_ITEM and now >= max(state.entered_at, last) + t.take_item:
         return _go(state, Screen.INFO, now), []
     if screen in _PROMPTING:
         limit = t.help_inactivity if screen is Screen.HELP else t.inactivity
-        if idle >= limit:
+        if now >= last + limit:
             return replace(state, prompt_until=now + t.more_time), []
     return state, []
 

@@ -31,6 +31,11 @@ class CornerPress:
         if self._down_at is not None and not self.in_corner(pos):
             self._down_at = None
 
+    @property
+    def pressed_since(self) -> float | None:
+        """When a press still held in the corner began (None: none, or it already fired)."""
+        return None if self._fired else self._down_at
+
     def due(self, now: float) -> bool:
         """True once, when the press has been held long enough."""
         if self._down_at is None or self._fired or now - self._down_at < self.hold_s:

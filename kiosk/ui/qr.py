@@ -6,15 +6,23 @@ integer scale and never resampled. Always a full QR code, never a Micro QR (segn
 Micro QR for short data if allowed, and many phone cameras ignore it).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pygame
-import segno
 from pygame.typing import ColorLike
+
+if TYPE_CHECKING:
+    import segno
 
 QUIET_ZONE = 4  # modules of blank border the QR standard asks for
 ERROR_CORRECTION = "m"  # 15 % of the code may be smudged or glared and still read
 
 
 def _code(data: str) -> segno.QRCode:
+    import segno  # with its network helpers: only when a code is first drawn, not at start
+
     return segno.make_qr(data, error=ERROR_CORRECTION)
 
 

@@ -11,13 +11,13 @@ import pygame
 
 from hardware.dispenser import SimulatedDispenser
 from kiosk.config import KioskConfig
+from kiosk.inbox import ServiceButtonPressed
 from kiosk.machine_setup import MachineHandle, NoStock
 from kiosk.runtime import Runtime, build_runtime
 from kiosk.session import NoStats
 from kiosk.staff.jobs import InlineJobs
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import hash_pin
-from kiosk.staff.service import SERVICE_BUTTON_EVENT
 from kiosk.staff.setup import build_staff_mode
 from kiosk.ui.scene import TextBlock
 from kiosk.ui.theme import panel
@@ -68,7 +68,8 @@ class StaffKiosk:
         self.frame()
 
     def service_button(self) -> None:
-        self.frame([pygame.event.Event(SERVICE_BUTTON_EVENT)])
+        self.app.inbox.post(ServiceButtonPressed())
+        self.frame()
 
     def log_in(self, pin: str = PIN) -> None:
         for digit in pin:

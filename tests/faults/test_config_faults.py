@@ -217,7 +217,7 @@ def test_run_with_an_unusable_configuration_stays_up_instead_of_crash_looping(
     from kiosk.config_fallback import out_of_service_kiosk, out_of_service_status
     from kiosk.shell import Shell
     from kiosk.shutdown import ShutdownCoordinator
-    from tests.kiosk.test_shell import FakeNotifier
+    from tests.kiosk.test_shell import CountingSleep, FakeNotifier
     from tests.kiosk.ui_support import fonts
 
     path, _ = broken_config("folder", open_dir)
@@ -227,16 +227,11 @@ def test_run_with_an_unusable_configuration_stays_up_instead_of_crash_looping(
     rt = out_of_service_kiosk(reason, 0.0, fonts=fonts(), size=(800, 480))
     notifier = FakeNotifier(rt)
     shutdown = ShutdownCoordinator(signals=())
+    sleeper = CountingSleep(shutdown, 5, [])  # five turns of the loop, then a stop
     frames = iter(range(10_000))
-
-    def clock() -> float:
-        n = float(next(frames))
-        if n >= 5:
-            shutdown.request("test over")
-        return n
-
-    shell = Shell(rt, surface, False, notifier, shutdown, status=out_of_service_status(reason))
-    status = shell.run(clock=clock)
+    status_line = out_of_service_status(reason)
+    shell = Shell(rt, surface, False, notifier, shutdown, sleeper, status=status_line)
+    status = shell.run(clock=lambda: float(next(frames)))
     assert status == 0
     assert notifier.log[0] == "READY after 1 frame(s)"
     assert f"STATUS OUT OF SERVICE: {reason}" in notifier.log

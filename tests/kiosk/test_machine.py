@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pygame
 import pytest
 
 from hardware.board import Board
@@ -16,12 +15,21 @@ from hardware.protocol import Cmd
 from hardware.sim_wiring import open_door
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import VendKind
+from kiosk.alerts import AlertKind
 from kiosk.config import HardwareConfig, KioskConfig, Slot, load_config
-from kiosk.input import InputMapper, Nav
+from kiosk.inbox import DispensingStatus, Inbox, KeypadPressed
+from kiosk.input import Nav
 from kiosk.ledger import Ledger
 from kiosk.machine import LEDGER_FILE, Machine, build_machine
+from kiosk.machine_setup import MachineHandle, machine_handle
+from prescriptions.history import MemoryHistory
 
 SLOTS = (Slot(1, "candy", capacity=3), Slot(2, "tea", capacity=3))
+
+
+def alert_kinds(handle: MachineHandle) -> set[tuple[AlertKind, int | None]]:
+    assert handle.monitor is not None
+    return {(a.kind, a.slot) for a in handle.monitor.current}
 
 
 def fast_board() -> SimulatedBoard:
@@ -69,22 +77,38 @@ def test_simulation_starts_with_full_slots(machine: Machine) -> None:
 
 def test_empty_slot_in_simulation_is_taken_out_and_staff_are_called(machine: Machine) -> None:
     assert machine.server is not None and machine.io is not None
+    handle = machine_handle(machine, MemoryHistory(0))
     assert not machine.io.attention_led.is_lit
     machine.server.empty_slot(2)
-    assert machine.dispenser.vend(2).outcome is VendOutcome.NO_DROP
+    assert handle.dispenser.vend(2).outcome is VendOutcome.NO_DROP
     assert machine.stocked_slots() == {1: "candy"}
     assert machine.io.attention_led.is_lit
-    assert machine.attention_reasons() == ["slot 2: suspected empty"]
+    assert alert_kinds(handle) == {(AlertKind.SUSPECTED_EMPTY, 2)}
     machine.ledger.refill(2)
-    machine.update_lights()
+    assert handle.monitor is not None and handle.monitor.check() == []
     assert not machine.io.attention_led.is_lit
 
 
 def test_stalled_slot_in_simulation_is_a_motor_fault(machine: Machine) -> None:
     assert machine.server is not None and machine.io is not None
+    handle = machine_handle(machine, MemoryHistory(0))
     machine.server.stall_slot(1)
-    assert machine.dispenser.vend(1).outcome is VendOutcome.MOTOR_FAULT
+    assert handle.dispenser.vend(1).outcome is VendOutcome.MOTOR_FAULT
     assert machine.stocked_slots() == {2: "tea"}
+    assert machine.io.attention_led.is_lit
+
+
+def test_one_rule_for_the_attention_led_a_board_check_keeps_a_low_stock_alert_lit(
+    machine: Machine,
+) -> None:
+    """The board watch used to switch the LED off while a low-stock alert still stood."""
+    assert machine.io is not None
+    handle = machine_handle(machine, MemoryHistory(0))
+    for _ in range(2):  # 3 → 1: at the low mark (2)
+        assert handle.dispenser.vend(1).outcome is VendOutcome.DISPENSED
+    assert alert_kinds(handle) == {(AlertKind.LOW, 1)}
+    assert machine.io.attention_led.is_lit
+    assert machine.check_board()
     assert machine.io.attention_led.is_lit
 
 
@@ -92,7 +116,7 @@ def test_chute_light_pulses_until_the_item_is_taken(machine: Machine) -> None:
     assert machine.io is not None
     machine.dispenser.vend(1)
     assert machine.io.chute_light.is_pulsing
-    machine.item_taken()
+    machine.chute_off()
     assert not machine.io.chute_light.is_pulsing
 
 
@@ -105,10 +129,11 @@ def test_open_door_in_simulation_sends_nothing(machine: Machine) -> None:
 
 def test_last_item_empties_the_slot_and_lights_the_led(machine: Machine) -> None:
     assert machine.io is not None
+    handle = machine_handle(machine, MemoryHistory(0))
     for _ in range(3):
-        assert machine.dispenser.vend(2).outcome is VendOutcome.DISPENSED
+        assert handle.dispenser.vend(2).outcome is VendOutcome.DISPENSED
     assert machine.stocked_slots() == {1: "candy"}
-    assert machine.attention_reasons() == ["slot 2: empty"]
+    assert alert_kinds(handle) == {(AlertKind.EMPTY, 2)}
     assert machine.io.attention_led.is_lit
 
 
@@ -117,20 +142,15 @@ def test_technician_vends_are_recorded_as_tests(machine: Machine) -> None:
     assert [v.kind for v in machine.ledger.vends()] == [VendKind.TEST]
 
 
-def test_keypad_presses_reach_the_ui_as_key_events(machine: Machine) -> None:
+def test_keypad_presses_reach_the_ui_through_the_inbox(machine: Machine) -> None:
     assert machine.io is not None
-    pygame.display.init()
-    try:
-        pygame.event.clear()
-        machine.post_keys_to_pygame()
-        pins = machine.io.pin_factory
-        for pin in (6, 13, 26, 5):  # next, select, help, previous
-            pins.pin(pin).drive_low()
-            pins.pin(pin).drive_high()
-        mapper = InputMapper((1280, 800))
-        navs = [mapper.map(e) for e in pygame.event.get(pygame.KEYDOWN)]
-    finally:
-        pygame.display.quit()
+    inbox = Inbox()
+    machine_handle(machine, MemoryHistory(0), inbox.post)
+    pins = machine.io.pin_factory
+    for pin in (6, 13, 26, 5):  # next, select, help, previous
+        pins.pin(pin).drive_low()
+        pins.pin(pin).drive_high()
+    navs = [e.nav for e in inbox.drain() if isinstance(e, KeypadPressed)]
     assert navs == [Nav.NEXT, Nav.SELECT, Nav.HELP, Nav.PREVIOUS]
 
 
@@ -245,9 +265,10 @@ def test_broken_gpio_puts_the_machine_out_of_service(
 def test_missing_board_is_out_of_service_not_simulated(tmp_path: Path) -> None:
     built = build_machine(config(tmp_path, simulated=False, serial_port=str(tmp_path / "no-board")))
     try:
+        handle = machine_handle(built, MemoryHistory(0))
         assert built.server is None
         assert built.fault is not None and "no-board" in built.fault
-        assert built.dispenser.vend(1).outcome is VendOutcome.BOARD_UNREACHABLE
+        assert handle.dispenser.vend(1).outcome is VendOutcome.BOARD_UNREACHABLE
         assert built.io is not None and built.io.attention_led.is_lit
     finally:
         built.close()
@@ -259,6 +280,8 @@ def test_a_board_that_comes_back_is_found_without_a_vend(
     outside.unplug()
     built = build_machine(config(tmp_path), port_override=outside.path, board_retry_s=None)
     try:
+        inbox = Inbox()
+        machine_handle(built, MemoryHistory(0), inbox.post)
         assert built.fault is not None
         assert built.io is not None and built.io.attention_led.is_lit
         assert not built.check_board()
@@ -266,6 +289,9 @@ def test_a_board_that_comes_back_is_found_without_a_vend(
         assert built.check_board()
         assert built.fault is None and not built.io.attention_led.is_lit
         assert vend_ids_on_the_wire(outside) == []
+        # The frame hears of both changes through the inbox; nothing polls.
+        status = [e.fault is None for e in inbox.drain() if isinstance(e, DispensingStatus)]
+        assert status[0] is False and status[-1] is True
     finally:
         built.close()
 

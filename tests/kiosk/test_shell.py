@@ -10,7 +10,6 @@ import pygame
 from hardware.dispenser import SimulatedDispenser
 from kiosk.config import KioskConfig
 from kiosk.runtime import Runtime, build_runtime
-from kiosk.session import KioskSession
 from kiosk.shell import Shell
 from kiosk.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
 from kiosk.ui.theme import panel
@@ -33,6 +32,9 @@ class FakeNotifier:
         self.log.append("WATCHDOG")
         return True
 
+    def next_watchdog(self) -> float | None:
+        return None
+
 
 def kiosk() -> tuple[Runtime, pygame.Surface]:
     pygame.display.init()
@@ -44,6 +46,25 @@ def kiosk() -> tuple[Runtime, pygame.Surface]:
     return rt, surface
 
 
+@dataclass
+class CountingSleep:
+    """Stands in for the loop's sleep: each call ends one turn of the loop; it feeds events
+    in after the first turn and stops the kiosk after `turns`."""
+
+    shutdown: ShutdownCoordinator
+    turns: int
+    events: list[pygame.event.Event]
+    timeouts: list[float | None] = field(default_factory=list)
+
+    def sleep(self, timeout: float | None) -> None:
+        self.timeouts.append(timeout)
+        if len(self.timeouts) == 1:
+            for event in self.events:
+                pygame.event.post(event)
+        if len(self.timeouts) >= self.turns:
+            self.shutdown.request("test over")
+
+
 def run_frames(
     rt: Runtime,
     surface: pygame.Surface,
@@ -53,20 +74,11 @@ def run_frames(
 ) -> tuple[int, FakeNotifier, int]:
     notifier = FakeNotifier(rt)
     shutdown = ShutdownCoordinator(signals=())
-    seen = {"n": 0}
-
-    def poll(session: KioskSession, now: float) -> None:
-        seen["n"] += 1
-        if seen["n"] == 2:
-            for event in events or []:
-                pygame.event.post(event)
-        if seen["n"] >= frames:
-            shutdown.request("test over")
-
+    sleeper = CountingSleep(shutdown, frames, events or [])
     ticks = iter(range(10_000))
-    shell = Shell(rt, surface, windowed, notifier, shutdown, poll=poll)
+    shell = Shell(rt, surface, windowed, notifier, shutdown, sleeper)
     status = shell.run(clock=lambda: float(next(ticks)))
-    return status, notifier, seen["n"]
+    return status, notifier, len(sleeper.timeouts) + (1 if status else 0)
 
 
 def test_ready_comes_after_the_first_frame_and_the_loop_feeds_the_watchdog() -> None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for, slot_alert
+from kiosk.inbox import AlertsChanged, Inbox
 from kiosk.ledger import SlotState
 
 FINE = SlotState(1, "candy", 10, 7, True, False, False, 2)
@@ -79,12 +80,16 @@ def test_the_led_and_the_log_follow_the_alerts(caplog: pytest.LogCaptureFixture)
     assert m.led[-1] is False
 
 
-def test_poll_reads_the_machine_only_every_few_seconds() -> None:
-    reads: list[float] = []
-    monitor = AlertMonitor(lambda: reads.append(1.0) or [], lambda _on: None, every_s=2.0)
-    for now in (0.0, 0.5, 1.9, 2.0, 3.0, 4.1):
-        monitor.poll(now)
-    assert len(reads) == 3  # at 0, 2 and 4.1
+def test_a_change_in_the_alerts_reaches_the_frame_once_through_the_inbox() -> None:
+    inbox = Inbox()
+    standing: list[Alert] = []
+    monitor = AlertMonitor(lambda: list(standing), lambda _on: None, post=inbox.post)
+    monitor.check()
+    assert inbox.drain() == []  # nothing to say: nothing posted
+    standing.append(Alert(AlertKind.EMPTY, 1, "candy", 0))
+    monitor.check()
+    monitor.check()  # the same alerts again: not news
+    assert inbox.drain() == [AlertsChanged((Alert(AlertKind.EMPTY, 1, "candy", 0),))]
 
 
 def test_a_broken_ledger_keeps_the_last_alerts_and_the_loop_alive(

@@ -18,6 +18,7 @@ from hardware.simulator import SimulatedBoard
 from kiosk.alerts import AlertKind, AlertMonitor, alerts_for
 from kiosk.config import HardwareConfig, KioskConfig, Slot
 from kiosk.flow import Screen
+from kiosk.inbox import ServiceButtonPressed
 from kiosk.ledger import Ledger
 from kiosk.machine import build_machine
 from kiosk.machine_setup import MachineHandle, machine_handle
@@ -28,7 +29,6 @@ from kiosk.staff.events import StaffScreen
 from kiosk.staff.jobs import InlineJobs
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import hash_pin, parse_pin_hash
-from kiosk.staff.service import SERVICE_BUTTON_EVENT, post_service_button_to_pygame
 from kiosk.staff.setup import build_staff_mode
 from kiosk.stats import day_bounds, summarize
 from kiosk.ui.theme import panel
@@ -87,7 +87,8 @@ class Kiosk:
         self.app.press(name, self.now)
 
     def service_button(self) -> None:
-        self.send(pygame.event.Event(SERVICE_BUTTON_EVENT))
+        self.app.inbox.post(ServiceButtonPressed())
+        self.send()
 
     def log_in(self, pin: str = PIN) -> None:
         for digit in pin:
@@ -496,16 +497,9 @@ def test_the_service_button_inside_the_cabinet_reaches_the_ui(
     k, handle = machine_kiosk
     assert handle.machine is not None and handle.machine.io is not None
     io = handle.machine.io
-    pygame.display.init()
-    try:
-        pygame.event.clear()
-        post_service_button_to_pygame(io.service_button)
-        pin = io.pin_factory.pin(io.service_button.pin)
-        pin.drive_low()  # pressed (gpiozero calls back on its own thread)
-        pin.drive_high()
-        events = pygame.event.get(SERVICE_BUTTON_EVENT)
-    finally:
-        pygame.display.quit()
-    assert len(events) == 1
-    k.send(*events)
+    handle.attach(k.app.inbox.post)
+    pin = io.pin_factory.pin(io.service_button.pin)
+    pin.drive_low()  # pressed (gpiozero calls back on its own thread)
+    pin.drive_high()
+    k.send()
     assert k.staff.state.screen is StaffScreen.PIN

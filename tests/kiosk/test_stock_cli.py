@@ -131,6 +131,21 @@ def test_stock_on_a_new_machine_makes_the_ledger_with_the_configured_slots(
     ledger.close()
 
 
+def test_stock_on_a_ledger_found_empty_gives_the_slots_back_to_count_and_refill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0-byte ledger is set aside by the ledger itself; staff then count each slot and
+    record it, which needs the configured slots in the new ledger."""
+    monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path))
+    (tmp_path / LEDGER_FILE).write_bytes(b"")
+    status, out, err = cli(capsys, "stock", "refill", "2", "--count", "3")
+    assert status == 0, err
+    rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    assert rows[1][-2] == "3/10"
+    assert [p.name for p in tmp_path.iterdir() if ".empty-" in p.name], "the empty file is kept"
+
+
 def test_the_tools_do_not_mark_a_running_kiosk_as_cleanly_stopped(
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

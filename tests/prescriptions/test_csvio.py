@@ -142,7 +142,10 @@ def test_what_excel_saves_back_reads_the_same(entries: list[Entry], saved: tuple
     assert _entries(excel_resave(entries_to_csv(entries), encoding, delimiter)) == entries
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(entries=entry_lists())
 def test_canonical_toml_reads_back_the_same(entries: list[Entry], tmp_path: Path) -> None:
     folder = tmp_path / "prescriptions"

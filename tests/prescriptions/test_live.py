@@ -105,6 +105,7 @@ def test_a_restart_on_broken_files_serves_the_last_good_copy(tmp_path: Path) -> 
     snapshot = tmp_path / "data" / "content-last-good"
     first = _store(content_dir, snapshot)
     assert first.start().accepted
+    assert first.confirm(first.generation)  # the kiosk drew it
     _edit(content_dir, f'phrase = "{PHRASE}"', "phrase = ")  # broken while the kiosk is off
 
     (snapshot.parent / ".content-staging-left-by-a-power-cut").mkdir()
@@ -202,3 +203,21 @@ def test_reading_the_content_never_waits_for_a_reload(tmp_path: Path) -> None:
         proceed.set()
         worker.join(timeout=10)
     assert store.content is not before
+
+
+def test_checked_content_is_the_last_good_copy_only_once_it_was_drawn(tmp_path: Path) -> None:
+    content_dir = copy_of(GOOD, tmp_path)
+    snapshot = tmp_path / "data" / "content-last-good"
+    first = _store(content_dir, snapshot)
+    assert first.start().accepted
+    assert first.confirm(first.generation)
+    _edit(content_dir, f'phrase = "{PHRASE}"', 'phrase = "새 문장이에요."')
+    assert first.reload().accepted  # checked, served, but never drawn (the kiosk went down)
+    assert first.unconfirmed == first.generation
+    assert not first.confirm(first.generation - 1)  # an older generation confirms nothing
+
+    restarted = _store(content_dir, snapshot)
+    _edit(content_dir, 'phrase = "새 문장이에요."', "phrase = ")  # and now the files are broken
+    assert not restarted.start().accepted
+    assert restarted.content is not None
+    assert restarted.content.prescription("lonely-001").phrase.get("ko") == PHRASE
