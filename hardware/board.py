@@ -1,8 +1,10 @@
 """The dispenser board driver: MDP/1 over a serial port.
 
-Wiring: the board's UART goes to the Pi's GPIO14 (TXD) and GPIO15 (RXD) at 3.3 V TTL, usually
-`/dev/serial0`; or the board is plugged in by USB (USB-CDC) and appears as `/dev/ttyACM*`: then
-use its stable `/dev/serial/by-id/...` name, so that a replug finds it under the same path.
+Wiring: the board's UART goes to the Pi's GPIO14 (TXD) and GPIO15 (RXD) at 3.3 V TTL: that is
+`/dev/ttyAMA0` on a Pi 4 (with `dtoverlay=disable-bt`) and on a Pi 5 (with `dtparam=uart0=on`).
+Not `/dev/serial0`: on a Pi 5 that names the debug connector (`ttyAMA10`). Or the board is
+plugged in by USB (USB-CDC) and appears as `/dev/ttyACM*`: then use a stable name
+(`/dev/serial/by-id/...`, or the installer's `/dev/maeum-board`) so a replug finds it again.
 115200 baud, 8N1, no flow control. Any pyserial URL works: `loop://` (nothing ever answers, so
 the board is unreachable), `spy:///dev/ttyACM0?file=trace.txt` (logs the traffic), or the pty
 that `python main.py board-sim` prints.
@@ -13,8 +15,9 @@ What this driver does for the host (docs/protocol.md explains why):
 - A new SEQ for every request, the identical frame (same SEQ) for a resend; 50 ms for a reply,
   up to 3 resends, then `BoardUnreachable`. A refusal (CMD 0xFF) raises `BoardRefused`.
 - `vend()` runs one vend: VEND, then VEND_RESULT every `poll_s` until a final result or the
-  deadline. DUPLICATE is answered by asking VEND_RESULT, BUSY is waited out, and a VEND whose
-  replies were all lost is followed by VEND_RESULT, never by a second VEND.
+  deadline. DUPLICATE is answered by asking VEND_RESULT (or refused, for a caller whose journal
+  just handed the id out), BUSY is waited out, and a VEND whose replies were all lost is
+  followed by VEND_RESULT, never by a second VEND.
 - A vanished port (USB unplugged) raises `BoardDisconnected` and closes it; `reconnect()` waits
   for the path to come back, reopens it and says HELLO again.
 
@@ -287,7 +290,14 @@ class Board:
     # --- one vend ------------------------------------------------------------------------------
 
     def vend(
-        self, vend_id: int, slot: int, *, deadline_s: float = 10.0, poll_s: float = 0.1
+        self,
+        vend_id: int,
+        slot: int,
+        *,
+        deadline_s: float = 10.0,
+        poll_s: float = 0.1,
+        fresh_id: bool = False,
+        on_poll: Callable[[], None] | None = None,
     ) -> VendResultCode:
         """Turn `slot` once for `vend_id` and return how it ended.
 
@@ -297,6 +307,13 @@ class Board:
         the motor still turning. Raises VendRefused (BUSY past the deadline, BAD_SLOT,
         SLOT_FAULTED: the motor was not started), BoardUnreachable when no VEND_RESULT was
         answered before the deadline, BoardDisconnected when the port vanished.
+
+        DUPLICATE (the board has `vend_id` in its history) is answered from that history, unless
+        `fresh_id`: the caller's journal has just handed the id out, so the board remembers it
+        from before (a journal newer than the board's power-up), nothing turned now, and
+        VendRefused(DUPLICATE) is raised instead of reporting the old vend's result as this
+        one's. `on_poll` is called before each VEND_RESULT, the first time right after VEND (the
+        technician's test samples the motor current there).
         """
         deadline = self._clock() + deadline_s
         try:
@@ -306,9 +323,9 @@ class Board:
         except BoardUnreachable:
             # Every reply to VEND was lost, so the motor may be turning: only VEND_RESULT knows.
             _log.warning("vend %d: VEND unanswered; asking VEND_RESULT", vend_id)
-            return self._poll_result(vend_id, deadline, poll_s)
-        if code in (VendCode.ACCEPTED, VendCode.DUPLICATE):
-            return self._poll_result(vend_id, deadline, poll_s)
+            return self._poll_result(vend_id, deadline, poll_s, on_poll)
+        if code is VendCode.ACCEPTED or (code is VendCode.DUPLICATE and not fresh_id):
+            return self._poll_result(vend_id, deadline, poll_s, on_poll)
         raise VendRefused(vend_id, slot, code)
 
     def wait_result(
@@ -330,10 +347,18 @@ class Board:
                 return code
             self._sleep(poll_s)
 
-    def _poll_result(self, vend_id: int, deadline: float, poll_s: float) -> VendResultCode:
+    def _poll_result(
+        self,
+        vend_id: int,
+        deadline: float,
+        poll_s: float,
+        on_poll: Callable[[], None] | None = None,
+    ) -> VendResultCode:
         running: VendResultCode | None = None
         error: BoardUnreachable | None = None
         while True:
+            if on_poll is not None:
+                on_poll()  # before asking: the first time, right after VEND, the motor surely runs
             try:
                 result = self.vend_result(vend_id)
             except BoardDisconnected:

@@ -7,6 +7,10 @@ HardwareError               anything the physical machine did wrong
 │   ├── BoardRefused        the board answered 0xFF (unknown command, bad length, bad argument)
 │   │   └── VendRefused     VEND answered BUSY, BAD_SLOT or SLOT_FAULTED: nothing was done
 │   └── BoardProtocolError  the board answered something MDP/1 does not allow (wrong version…)
+├── PrinterError            the receipt printer (inside its driver only: `status()` and
+│   │                       `print_slip()` turn these into a typed status and outcome)
+│   ├── PrinterLinkLost     its device is missing or went away (cable, power, USB reset)
+│   └── PrinterWriteTimeout it stopped taking bytes (stalled, jammed)
 └── GpioError               a GPIO part could not be set up
 """
 
@@ -66,3 +70,15 @@ class BoardProtocolError(BoardError):
 
 class GpioError(HardwareError):
     """A GPIO part could not be set up or read."""
+
+
+class PrinterError(HardwareError):
+    """The receipt printer failed."""
+
+
+class PrinterLinkLost(PrinterError):
+    """The printer's device is missing or went away."""
+
+
+class PrinterWriteTimeout(PrinterError):
+    """The printer stopped taking bytes within the write timeout."""

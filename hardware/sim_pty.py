@@ -1,9 +1,7 @@
 """A simulated board on a pty: the wire around `SimulatedBoard`, in a background thread.
 
-The host opens `server.path` like a real port. That path is a symlink in a private temp dir to
-the current pty, so after `unplug()` (the pty closes, the symlink goes) and `replug()` (a new pty,
-the same symlink) the driver finds the board again under the same name, just as it does with
-`/dev/serial/by-id/...` after a USB replug.
+The pty, its stable path and unplug/replug are `hardware.pty_server.PtyServer`'s; this module
+adds the board's wire faults.
 
 Wire faults, all random draws from one seeded RNG so tests are repeatable:
 
@@ -19,29 +17,18 @@ Wire faults, all random draws from one seeded RNG so tests are repeatable:
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import itertools
 import logging
-import os
 import random
-import select
-import shutil
-import tempfile
-import threading
 import time
-import tty
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from types import TracebackType
+from dataclasses import dataclass
 
 from hardware.protocol import Cmd, Frame, FrameParser, encode
+from hardware.pty_server import PtyServer
 from hardware.sim_board import SimulatedBoard
 
 _log = logging.getLogger(__name__)
-_IDLE_WAKEUP_S = 0.05  # the loop wakes at least this often, even with nothing scheduled
 
 
 @dataclass
@@ -56,21 +43,7 @@ class WireStats:
     noise_bytes: int = 0
 
 
-@dataclass
-class _Pty:
-    master: int
-    slave: int  # kept open by us too, so the master never sees a hang-up between host opens
-    name: str
-
-
-@dataclass(order=True)
-class _Pending:
-    due: float
-    order: int
-    data: bytes = field(compare=False)
-
-
-class PtyBoardServer:
+class PtyBoardServer(PtyServer):
     """Runs a `SimulatedBoard` behind a pty until `stop()`. Use as a context manager."""
 
     def __init__(
@@ -86,6 +59,7 @@ class PtyBoardServer:
         noise_window_s: float = 0.2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(label="board", clock=clock)
         self.board = board if board is not None else SimulatedBoard(seed=seed)
         self.corrupt_fraction = corrupt_fraction
         self.drop_fraction = drop_fraction
@@ -94,84 +68,37 @@ class PtyBoardServer:
         self.noise_bytes = noise_bytes
         self.noise_window_s = noise_window_s
         self.stats = WireStats()
-        self._clock = clock
         self._rng = random.Random(seed)
-        self._lock = threading.RLock()
-        self._dir = Path(tempfile.mkdtemp(prefix="maeum-board-"))
-        self.path = str(self._dir / "board")
-        self._pty: _Pty | None = None
         self._parser = FrameParser()
-        self._outbox: list[_Pending] = []
-        self._order = itertools.count()
         self._boots_seen = 0
         self._drop_next = 0
         self._drop_cmd: int | None = None
         self._lose_next = 0
         self._prefix = b""
         self._received: deque[Frame] = deque(maxlen=1000)
-        self._thread: threading.Thread | None = None
-        self._stopping = False
-        self._wake_r, self._wake_w = os.pipe()
-        self._tasks: deque[tuple[Callable[[], None], threading.Event]] = deque()
 
-    # --- life cycle ----------------------------------------------------------------------------
+    # --- the board's side of the server --------------------------------------------------------
 
-    def start(self) -> PtyBoardServer:
-        """Plug the board in and power it up; returns self (the path is ready at once)."""
-        with self._lock:
-            if self._thread is not None:
-                raise RuntimeError("already started")
-            self._plug()
-            self.board.power_on(self._clock())
-            self._thread = threading.Thread(target=self._run, name="board-sim", daemon=True)
-            self._thread.start()
-        return self
+    def _on_start(self, now: float) -> None:
+        self.board.power_on(now)
 
-    def stop(self) -> None:
-        """Stop the thread, close the pty and remove the symlink and its directory."""
-        thread = self._thread
-        with self._lock:
-            self._stopping = True
-        self._wake()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._thread = None
-        with self._lock:
-            self._unplug()
-            wake_fds, self._wake_r, self._wake_w = (self._wake_r, self._wake_w), -1, -1
-        for fd in wake_fds:
-            if fd >= 0:  # a second stop() must not close a number someone else now owns
-                os.close(fd)
-        shutil.rmtree(self._dir, ignore_errors=True)
+    def _on_plug(self) -> None:
+        self._parser.reset()
 
-    def __enter__(self) -> PtyBoardServer:
-        return self.start()
+    def _advance(self, now: float) -> None:
+        self.board.advance(now)
+        self._schedule_boot_noise(now)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def pty_name(self) -> str | None:
-        """The pty the symlink points at now (None while unplugged)."""
-        with self._lock:
-            return self._pty.name if self._pty is not None else None
-
-    @property
-    def plugged(self) -> bool:
-        with self._lock:
-            return self._pty is not None
+    def _next_event_at(self) -> float | None:
+        times = [t for t in (self.board.next_event_at(), self._parser.expires_at) if t is not None]
+        return min(times) if times else None
 
     # --- faults that happen "now" --------------------------------------------------------------
 
     def unplug(self) -> None:
         """Pull the cable: the pty closes (the host's reads fail) and the path disappears.
         The board keeps its power: a turning motor finishes its revolution."""
-        self._in_thread(self._unplug)
+        super().unplug()
 
     def replug(self, *, reboot: bool = False) -> None:
         """Plug the cable back in: a new pty behind the same path. `reboot=True` also
@@ -258,82 +185,7 @@ class PtyBoardServer:
         with self._lock:
             return list(self._received)
 
-    # --- the thread ----------------------------------------------------------------------------
-
-    def _in_thread(self, task: Callable[[], None]) -> None:
-        # fds are only opened and closed by the server thread, never under its select().
-        if self._thread is None or not self._thread.is_alive():
-            with self._lock:
-                task()
-            return
-        done = threading.Event()
-        with self._lock:
-            self._tasks.append((task, done))
-        self._wake()
-        if not done.wait(timeout=5):
-            raise RuntimeError("board simulator thread did not respond")
-
-    def _wake(self) -> None:
-        if self._wake_w >= 0:
-            with contextlib.suppress(OSError):
-                os.write(self._wake_w, b"!")
-
-    def _run(self) -> None:
-        try:
-            self._loop()
-        except Exception:  # say so loudly: a silent dead board looks like a cable fault
-            _log.exception("board simulator thread crashed")
-            raise
-
-    def _loop(self) -> None:
-        while True:
-            with self._lock:
-                if self._stopping:
-                    return
-                self._run_tasks()
-                now = self._clock()
-                self.board.advance(now)
-                self._schedule_boot_noise(now)
-                due = self._take_due(now)
-                master = self._pty.master if self._pty is not None else None
-                timeout = self._next_wakeup(now)
-            if due and master is not None:
-                self._write(master, due)
-            fds = [self._wake_r] if master is None else [self._wake_r, master]
-            ready, _, _ = select.select(fds, [], [], timeout)
-            if self._wake_r in ready:
-                os.read(self._wake_r, 4096)
-            if master is not None and master in ready:
-                self._read(master)
-
-    def _run_tasks(self) -> None:
-        while self._tasks:
-            task, done = self._tasks.popleft()
-            try:
-                task()
-            finally:
-                done.set()
-
-    def _next_wakeup(self, now: float) -> float:
-        times = [now + _IDLE_WAKEUP_S]
-        if self._outbox:
-            times.append(self._outbox[0].due)
-        event = self.board.next_event_at()
-        if event is not None:
-            times.append(event)
-        if self._parser.expires_at is not None:
-            times.append(self._parser.expires_at)
-        return max(0.0, min(times) - now)
-
-    def _read(self, master: int) -> None:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            return  # EIO while the pty is being torn down
-        with self._lock:
-            if self._pty is None or self._pty.master != master:
-                return
-            self._receive(data, self._clock())
+    # --- the wire ----------------------------------------------------------------------------
 
     def _receive(self, data: bytes, now: float) -> None:
         for request in self._parser.feed(data, now):
@@ -377,46 +229,3 @@ class PtyBoardServer:
             at = now + self._rng.uniform(0.0, self.noise_window_s)
             self._enqueue(at, bytes((self._rng.randint(0, 255),)))
         self.stats.noise_bytes += count
-
-    def _enqueue(self, due: float, data: bytes) -> None:
-        heapq.heappush(self._outbox, _Pending(due, next(self._order), data))
-
-    def _take_due(self, now: float) -> bytes:
-        out = bytearray()
-        while self._outbox and self._outbox[0].due <= now:
-            out += heapq.heappop(self._outbox).data
-        return bytes(out)
-
-    def _write(self, master: int, data: bytes) -> None:
-        # Nobody listening (pty full or torn down): a UART just loses the bytes.
-        with contextlib.suppress(OSError):
-            os.write(master, data)
-
-    # --- the pty -------------------------------------------------------------------------------
-
-    def _plug(self) -> None:
-        if self._pty is not None:
-            return
-        master, slave = os.openpty()
-        tty.setraw(slave)  # no echo, no line editing: bytes pass untouched
-        os.set_blocking(master, False)
-        self._pty = _Pty(master, slave, os.ttyname(slave))
-        link = self._dir / "board.new"
-        with contextlib.suppress(FileNotFoundError):
-            link.unlink()
-        link.symlink_to(self._pty.name)
-        os.replace(link, self.path)
-        self._parser.reset()
-        _log.info("board simulator plugged in at %s -> %s", self.path, self._pty.name)
-
-    def _unplug(self) -> None:
-        pty, self._pty = self._pty, None
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
-        if pty is None:
-            return
-        for fd in (pty.master, pty.slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._outbox.clear()  # bytes still "in the cable" are gone
-        _log.info("board simulator unplugged from %s", self.path)

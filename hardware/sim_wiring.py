@@ -18,6 +18,7 @@ their part:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from hardware.errors import GpioError
@@ -98,9 +99,18 @@ class DropOnDone:
         return result
 
     def vend(
-        self, vend_id: int, slot: int, *, deadline_s: float = 10.0, poll_s: float = 0.1
+        self,
+        vend_id: int,
+        slot: int,
+        *,
+        deadline_s: float = 10.0,
+        poll_s: float = 0.1,
+        fresh_id: bool = False,
+        on_poll: Callable[[], None] | None = None,
     ) -> VendResultCode:
-        result = self._board.vend(vend_id, slot, deadline_s=deadline_s, poll_s=poll_s)
+        result = self._board.vend(
+            vend_id, slot, deadline_s=deadline_s, poll_s=poll_s, fresh_id=fresh_id, on_poll=on_poll
+        )
         if result is VendResultCode.DONE:
             fall_through_beam(self._io)
         return result

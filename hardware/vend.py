@@ -11,111 +11,101 @@ So one vend is:
 3. `journal.begin(slot)`: the intent, with a new vend_id, is committed to disk. If it cannot
    be: NOT_RECORDED, nothing sent.
 4. arm the drop sensor, then VEND and poll VEND_RESULT (`Board.vend`).
-5. DONE: wait up to the grace period (2 s) for a beam break. Seen: DISPENSED, and the chute
-   light pulses until the kiosk says the item was taken. Not seen: NO_DROP (the journal marks
-   the slot suspected empty; it is never retried automatically).
-   MOTOR_STALL, NO_MOTOR, SLOT_FAULTED, BAD_SLOT: MOTOR_FAULT (the slot is out of use).
-   BUSY past the deadline: BOARD_UNREACHABLE (the board did nothing).
-   The board lost mid-vend, or it forgot the vend (it restarted): the drop sensor decides:
-   a break seen is DISPENSED; otherwise UNVERIFIED. The VEND is never sent again.
+5. The board's answer and the drop sensor make the outcome, by the one table in
+   `hardware.outcomes` (shared with the start-up reconcile and the technician's test turn).
+   DONE: the sensor is given the grace period (2 s); a break is DISPENSED (the chute light
+   pulses until the kiosk turns it off), none is NO_DROP (the slot is suspected empty; never
+   retried automatically). A stall, no motor, a faulted or missing slot: MOTOR_FAULT. BUSY past
+   the deadline: BOARD_UNREACHABLE (the board did nothing). The board lost mid-vend, or it
+   forgot the vend: the sensor is watched until a motor started then would surely have
+   stopped, and decides alone: a break is DISPENSED, none UNVERIFIED. The VEND is never sent
+   again. DUPLICATE (the board remembers the fresh vend_id from before the journal handed it
+   out): nothing turned, so that id is finished as BOARD_UNREACHABLE and the next id is taken.
 6. `journal.finish(vend_id, outcome, detail)`; if the journal fails now, the outcome waits in
    memory and is written before the next vend is allowed.
 
 `reconcile(board, journal)` runs at start (and after a reconnect) before any new vend: each
-vend begun but never finished is asked with VEND_RESULT and finished with its result, or as
-UNVERIFIED when the board no longer knows it.
+vend begun but never finished is asked with VEND_RESULT and finished by the same table, the
+drop counting as not watched unless the vend was still turning.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from hardware.dispenser import VendOutcome, VendResult
 from hardware.errors import BoardError, BoardUnreachable, VendRefused
-from hardware.protocol import BoardState, BoardStatus, VendCode, VendResultCode
+from hardware.outcomes import BoardAnswer, Meaning, NoAnswer, meaning, vend_outcome
+from hardware.protocol import BoardState, VendCode, VendResultCode
+from hardware.vend_types import (
+    BoardLink,
+    ChuteSignal,
+    DoorState,
+    DropWitness,
+    PendingVend,
+    VendJournal,
+    VendKind,
+)
+
+__all__ = [  # the vend's vocabulary lives in hardware.vend_types; callers find it all here
+    "BOARD_HISTORY",
+    "DROP_GRACE_S",
+    "MOTOR_LIMIT_S",
+    "BoardDispenser",
+    "BoardLink",
+    "ChuteSignal",
+    "DoorState",
+    "DropWitness",
+    "PendingVend",
+    "Turn",
+    "VendJournal",
+    "VendKind",
+    "reconcile",
+    "watch_drop",
+]
 
 _log = logging.getLogger(__name__)
 
 MOTOR_LIMIT_S = 4.0  # the board stops a motor that has not reached home within this
 DROP_GRACE_S = 2.0  # an item may still be falling when the board reports DONE
-
-
-class VendKind(enum.Enum):
-    """Why a vend was made: for a visitor, or by a technician testing a slot."""
-
-    VISIT = "visit"
-    TEST = "test"
+BOARD_HISTORY = 16  # vends the board remembers (datasheet): 17 fresh ids always get through
 
 
 @dataclass(frozen=True)
-class PendingVend:
-    """A vend whose intent was recorded but whose outcome was not (the host stopped mid-vend)."""
+class Turn:
+    """One vend with what its outcome was judged from: what the technician's test shows."""
 
-    vend_id: int
-    slot: int
+    result: VendResult
+    answer: BoardAnswer | None = None  # None: nothing was sent (see `result`)
+    fell: bool | None = None  # the drop sensor saw a fall; None: nobody watched
+    seconds: float = 0.0  # from VEND to the board's last answer
 
 
-class VendJournal(Protocol):
-    """Where vends are written down, so that none is ever sent twice (the kiosk's ledger).
+def watch_drop(
+    drop: DropWitness | None,
+    answer: BoardAnswer,
+    started: float,
+    grace_s: float,
+    clock: Callable[[], float],
+) -> bool | None:
+    """What the drop sensor, armed at `started`, saw; waiting only as long as it matters.
 
-    `begin` must have committed the intent durably before it returns: only then is VEND sent.
+    After DONE an item may still be falling: the grace period. When the board cannot tell,
+    until a motor started at `started` would surely have stopped, plus the grace. When the
+    outcome does not depend on it (a fault, nothing started), no waiting: only what was seen.
     """
-
-    def begin(self, slot: int, kind: VendKind = VendKind.VISIT) -> int:
-        """Record the intent to vend from `slot`; return its new vend_id (1..65535)."""
-        ...
-
-    def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
-        """Record the outcome of an unfinished vend (exactly once)."""
-        ...
-
-    def unfinished_vends(self) -> list[PendingVend]:
-        """Vends begun but never finished, oldest first."""
-        ...
-
-
-class BoardLink(Protocol):
-    """What a vend needs of the board driver (`hardware.board.Board`)."""
-
-    @property
-    def is_open(self) -> bool: ...
-
-    def status(self) -> BoardStatus: ...
-
-    def vend_result(self, vend_id: int) -> VendResultCode: ...
-
-    def vend(
-        self, vend_id: int, slot: int, *, deadline_s: float = ..., poll_s: float = ...
-    ) -> VendResultCode: ...
-
-    def reconnect(self, timeout_s: float) -> object: ...
-
-    def close(self) -> None: ...
-
-
-class DropWitness(Protocol):
-    """What a vend needs of the drop sensor (`hardware.gpio.DropSensor`)."""
-
-    def arm(self) -> None: ...
-
-    def wait_for_drop(self, timeout_s: float) -> bool: ...
-
-
-class DoorState(Protocol):
-    @property
-    def is_closed(self) -> bool: ...
-
-
-class ChuteSignal(Protocol):
-    def pulse(self) -> None: ...
-
-    def off(self) -> None: ...
+    if drop is None:
+        return None
+    kind = meaning(answer)
+    if kind is Meaning.TURNED:
+        return drop.wait_for_drop(grace_s)
+    if kind is Meaning.CANNOT_TELL:
+        return drop.wait_for_drop(max(0.0, started + MOTOR_LIMIT_S + grace_s - clock()))
+    return drop.wait_for_drop(0.0)
 
 
 # --- start-up ----------------------------------------------------------------------------------
@@ -165,30 +155,19 @@ def _settle_pending(
     sleep: Callable[[float], None],
 ) -> tuple[VendOutcome, str]:
     result = board.vend_result(pending.vend_id)
-    watched = result is VendResultCode.RUNNING and drop is not None
+    # Only a vend still turning can be watched; one that ended while the host was away could not.
+    witness = drop if result is VendResultCode.RUNNING else None
+    started = clock()
     if result is VendResultCode.RUNNING:
-        if drop is not None:
-            drop.arm()
-        end = clock() + MOTOR_LIMIT_S + 1.0
+        if witness is not None:
+            witness.arm()
+        end = started + MOTOR_LIMIT_S + 1.0
         while result is VendResultCode.RUNNING and clock() < end:
             sleep(poll_s)
             result = board.vend_result(pending.vend_id)
-    prefix = "after a restart: "
-    if result is VendResultCode.DONE:
-        if not watched:
-            return VendOutcome.DISPENSED, prefix + "board reported DONE; the drop was not watched"
-        assert drop is not None
-        if drop.wait_for_drop(drop_grace_s):
-            return VendOutcome.DISPENSED, prefix + "DONE and the drop sensor saw the item fall"
-        return VendOutcome.NO_DROP, prefix + f"DONE but no beam break within {drop_grace_s:g} s"
-    if result in (VendResultCode.MOTOR_STALL, VendResultCode.NO_MOTOR):
-        return VendOutcome.MOTOR_FAULT, prefix + f"board reported {result.name}"
-    if result is VendResultCode.RUNNING:
-        return VendOutcome.UNVERIFIED, prefix + "the board still reports it running"
-    return (
-        VendOutcome.UNVERIFIED,
-        prefix + "the board does not know this vend (never received, or it restarted)",
-    )
+    fell = watch_drop(witness, result, started, drop_grace_s, clock)
+    outcome, detail = vend_outcome(result, fell, slot=pending.slot, grace_s=drop_grace_s)
+    return outcome, f"after a restart: {detail}"
 
 
 # --- one vend ----------------------------------------------------------------------------------
@@ -202,13 +181,15 @@ class BoardDispenser:
     (the ledger's disk): a vend whose intent cannot be written down is never made
     (NOT_RECORDED, nothing sent); an outcome the journal cannot take after the motor ran is
     kept in memory, told to the visitor as it happened, and written before the next vend.
+
+    `drop` is None only for the technician's test without a drop sensor: nobody watches then.
     """
 
     def __init__(
         self,
         board: BoardLink,
         *,
-        drop: DropWitness,
+        drop: DropWitness | None,
         door: DoorState,
         chute: ChuteSignal,
         journal: VendJournal,
@@ -250,24 +231,48 @@ class BoardDispenser:
 
     def vend(self, slot: int, kind: VendKind | None = None) -> VendResult:
         """One vend from `slot`, recorded as `kind` (default: this dispenser's `kind`)."""
+        return self.turn(slot, kind).result
+
+    def turn(
+        self, slot: int, kind: VendKind | None = None, *, on_poll: Callable[[], None] | None = None
+    ) -> Turn:
+        """`vend`, with what the outcome was judged from; `on_poll` is called before each poll
+        while the motor turns (the technician's test samples the motor current there)."""
         with self._lock:
             if not self._door.is_closed:
-                return VendResult(VendOutcome.DOOR_OPEN, slot, None, "service door open")
+                return Turn(VendResult(VendOutcome.DOOR_OPEN, slot, None, "service door open"))
             refused = self._ready()
             if refused is not None:
-                return VendResult(refused[0], slot, None, refused[1])
-            try:
-                vend_id = self._journal.begin(slot, self.kind if kind is None else kind)
-            except Exception as exc:  # a vend that cannot be written down must not be made
-                _log.error("vend on slot %d not made: the journal cannot be written: %s", slot, exc)
-                return VendResult(VendOutcome.NOT_RECORDED, slot, None, f"journal: {exc}")
-            outcome, detail = self._run(vend_id, slot)
-            self._finish(vend_id, slot, outcome, detail)
-            if outcome is VendOutcome.DISPENSED:
+                return Turn(VendResult(refused[0], slot, None, refused[1]))
+            turn = self._recorded(slot, self.kind if kind is None else kind, on_poll)
+            # A DUPLICATE id turned nothing: the next fresh one will (the board remembers 16).
+            for _ in range(BOARD_HISTORY):
+                if turn.answer is not VendCode.DUPLICATE:
+                    break
+                turn = self._recorded(slot, self.kind if kind is None else kind, on_poll)
+            result = turn.result
+            if result.outcome is VendOutcome.DISPENSED:
                 self._chute.pulse()
-            log = _log.info if outcome is VendOutcome.DISPENSED else _log.warning
-            log("vend %d slot %d: %s (%s)", vend_id, slot, outcome.value, detail)
-            return VendResult(outcome, slot, vend_id, detail)
+            log = _log.info if result.dispensed else _log.warning
+            log(
+                "vend %s slot %d: %s (%s)",
+                result.vend_id,
+                slot,
+                result.outcome.value,
+                result.detail,
+            )
+            return turn
+
+    def _recorded(self, slot: int, kind: VendKind, on_poll: Callable[[], None] | None) -> Turn:
+        """Intent written, VEND, outcome written: one vend_id's whole life."""
+        try:
+            vend_id = self._journal.begin(slot, kind)
+        except Exception as exc:  # a vend that cannot be written down must not be made
+            _log.error("vend on slot %d not made: the journal cannot be written: %s", slot, exc)
+            return Turn(VendResult(VendOutcome.NOT_RECORDED, slot, None, f"journal: {exc}"))
+        turn = self._run(vend_id, slot, on_poll)
+        self._finish(vend_id, slot, turn.result.outcome, turn.result.detail)
+        return turn
 
     def check_link(self) -> bool:
         """Find a lost board again without vending (write down outcomes the journal could not
@@ -314,10 +319,6 @@ class BoardDispenser:
             return VendOutcome.NOT_RECORDED, f"journal: {exc}"
         return None if problem is None else (VendOutcome.BOARD_UNREACHABLE, problem)
 
-    def item_taken(self) -> None:
-        """The take-item screen is over: the chute light stops."""
-        self._chute.off()
-
     def close(self) -> None:
         self._chute.off()
         self._board.close()
@@ -355,52 +356,32 @@ class BoardDispenser:
         _log.error("%s", self.last_error)
         return self.last_error
 
-    def _run(self, vend_id: int, slot: int) -> tuple[VendOutcome, str]:
-        """VEND and its result; the intent is on disk already."""
+    def _run(self, vend_id: int, slot: int, on_poll: Callable[[], None] | None) -> Turn:
+        """VEND, its result and the drop, judged by the table; the intent is on disk already."""
         started = self._clock()
-        self._drop.arm()
+        if self._drop is not None:
+            self._drop.arm()
+        note = ""
+        answer: BoardAnswer
         try:
-            result = self._board.vend(vend_id, slot, deadline_s=self.deadline_s, poll_s=self.poll_s)
+            answer = self._board.vend(
+                vend_id,
+                slot,
+                deadline_s=self.deadline_s,
+                poll_s=self.poll_s,
+                fresh_id=True,  # just handed out by the journal: never an old vend's
+                on_poll=on_poll,
+            )
         except VendRefused as exc:
-            return _refused(exc.vend_code, slot)
+            answer = exc.vend_code
         except BoardUnreachable as exc:
             self._lost_link(exc)
-            return self._by_drop_alone(started, f"board lost mid-vend ({exc})")
+            answer, note = NoAnswer.LINK_LOST, str(exc)
         except BoardError as exc:  # the board answered something MDP/1 does not allow
-            return self._by_drop_alone(started, f"board answered oddly ({exc})")
-        if result is VendResultCode.DONE:
-            if self._drop.wait_for_drop(self.drop_grace_s):
-                return VendOutcome.DISPENSED, "DONE; the drop sensor saw the item fall"
-            return (
-                VendOutcome.NO_DROP,
-                f"DONE but no beam break within {self.drop_grace_s:g} s: slot suspected empty",
-            )
-        if result is VendResultCode.MOTOR_STALL:
-            return VendOutcome.MOTOR_FAULT, "motor stalled (home switch not reached in 4 s)"
-        if result is VendResultCode.NO_MOTOR:
-            return VendOutcome.MOTOR_FAULT, "no motor on this slot (open circuit)"
-        if result is VendResultCode.RUNNING:
-            return self._by_drop_alone(started, "still running at the deadline")
-        return self._by_drop_alone(started, "the board no longer knows this vend (restarted?)")
-
-    def _by_drop_alone(self, started: float, why: str) -> tuple[VendOutcome, str]:
-        """The board cannot tell: the drop sensor, armed before VEND, is the only witness.
-
-        Wait until a motor started at `started` would surely have stopped, plus the grace.
-        """
-        remaining = started + MOTOR_LIMIT_S + self.drop_grace_s - self._clock()
-        if self._drop.wait_for_drop(max(0.0, remaining)):
-            return VendOutcome.DISPENSED, f"{why}; the drop sensor saw the item fall"
-        return VendOutcome.UNVERIFIED, f"{why}; no drop seen; never retried"
-
-
-def _refused(code: VendCode, slot: int) -> tuple[VendOutcome, str]:
-    """The board did not start the motor."""
-    if code is VendCode.SLOT_FAULTED:
-        return (
-            VendOutcome.MOTOR_FAULT,
-            f"board reports slot {slot} faulted (a RESET clears it after repair)",
+            answer, note = NoAnswer.ODD, str(exc)
+        seconds = self._clock() - started
+        fell = watch_drop(self._drop, answer, started, self.drop_grace_s, self._clock)
+        outcome, detail = vend_outcome(
+            answer, fell, slot=slot, grace_s=self.drop_grace_s, note=note
         )
-    if code is VendCode.BAD_SLOT:
-        return VendOutcome.MOTOR_FAULT, f"the board has no slot {slot}"
-    return VendOutcome.BOARD_UNREACHABLE, f"board {code.name} past the deadline; nothing done"
+        return Turn(VendResult(outcome, slot, vend_id, detail), answer, fell, seconds)

@@ -1,4 +1,4 @@
-"""`python main.py [command]`: the kiosk and the tools around it.
+"""`maeum-kiosk [command]` (or `python main.py [command]`): the kiosk and the tools around it.
 
 Each command is a module in `kiosk.commands` with `NAME`, `HELP`, `configure(parser)` and
 `run(args) -> exit status`. Only the module of the command being run is imported (all of them
@@ -15,6 +15,7 @@ import sys
 from typing import Protocol
 
 from kiosk.errors import ConfigError
+from kiosk.journal import setup_logging
 
 
 class Command(Protocol):
@@ -36,6 +37,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("staff-pin", "kiosk.commands.staff_pin"),
     ("hwtest", "kiosk.commands.hwtest"),
     ("board-sim", "kiosk.commands.board_sim"),
+    ("printer-sim", "kiosk.commands.printer_sim"),
     ("bench", "kiosk.commands.bench"),
 )
 
@@ -58,7 +60,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description="마음약방 kiosk. With no command it runs the kiosk (`run`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -79,10 +80,7 @@ def main(argv: list[str]) -> int:
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
     args = build_parser(argv[0] if argv[0] in names else None).parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(getattr(logging, args.log_level))
     try:
         return int(args.handler(args))
     except ConfigError as exc:  # every command: the file and what to do, never a traceback
@@ -90,3 +88,8 @@ def main(argv: list[str]) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def entry_point() -> int:
+    """The `maeum-kiosk` command (pyproject.toml `[project.scripts]`)."""
+    return main(sys.argv[1:])

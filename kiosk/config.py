@@ -84,7 +84,9 @@ def _default_slots() -> tuple[Slot, ...]:
 @dataclass(frozen=True)
 class HardwareConfig:
     simulated: bool = True
-    serial_port: str = "/dev/serial0"  # a path or a pyserial URL (loop://, spy://…)
+    # A path or a pyserial URL (loop://, spy://…). GPIO 14/15 is ttyAMA0 on a Pi 4 and a Pi 5
+    # (/dev/serial0 is the Pi 5's debug connector); the installer's udev name is better.
+    serial_port: str = "/dev/ttyAMA0"
     pin_factory: str = "mock"  # "mock" only in simulation; "lgpio" on a Pi 5, "" = gpiozero's
     drop_grace: float = 2.0  # seconds to wait for the beam break after DONE
     pins: GpioPins = field(default_factory=GpioPins)

@@ -10,7 +10,9 @@ Tables (schema version in `schema_version`, upgraded by `_MIGRATIONS` in order):
     counters   name → value; 'vend_id' is the last vend_id handed out
     slots      number, item, capacity, count, enabled, suspected_empty, motor_fault, low_stock
     refills    id, slot, at, count_before, count_after
-    stats      hour, event, key → count (anonymous; no visitor data, no free text)
+    stats      hour, event, key → count (anonymous; no visitor data, no free text), and
+               unsynced: how many of count were recorded before the clock was set from the
+               network (their hour may be wrong; see kiosk.clock)
     meta       key → value; 'clean_shutdown' for the crash counter
 
 vend_ids are 16-bit (1..65535) and wrap past 65535 back to 1. That is safe: the board remembers
@@ -41,7 +43,7 @@ from hardware.vend import PendingVend, VendKind
 from kiosk.errors import KioskError
 
 VEND_ID_MAX = 65535
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first schema
@@ -86,6 +88,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    # 2: counters recorded while the wall clock was not yet synchronised are marked
+    ("ALTER TABLE stats ADD COLUMN unsynced INTEGER NOT NULL DEFAULT 0",),
 )
 
 # Statistics keys are ids from the content and the code, never free text from a visitor.
@@ -167,6 +171,7 @@ class HourCount:
     event: str
     key: str
     count: int
+    unsynced: int = 0  # of `count`, recorded before the clock was synchronised
 
 
 def _utc_now() -> datetime:
@@ -187,11 +192,15 @@ class Ledger:
         *,
         now: Callable[[], datetime] = _utc_now,
         records_runs: bool = True,
+        clock_synced: Callable[[], bool] | None = None,
     ) -> None:
         """`records_runs=False` is for tools (`stock`, `stats`) that open the ledger while the
-        kiosk may be running: they neither count a crash nor mark a clean shutdown."""
+        kiosk may be running: they neither count a crash nor mark a clean shutdown.
+        `clock_synced` says whether the wall clock is set from the network (kiosk.clock);
+        counters recorded while it says False are marked. None: the clock is trusted."""
         self.path = path
         self._now = now
+        self._clock_synced = clock_synced
         self._records_runs = records_runs
         self._lock = threading.RLock()
         self._stats_lock = threading.RLock()
@@ -558,11 +567,13 @@ class Ledger:
         if not _STAT_WORD.match(event) or not _STAT_KEY.match(key):
             raise LedgerError(f"statistics take ids only, not {event!r}/{key!r}")
         hour = _hour(self._now() if when is None else when)
+        unsynced = 0 if self._clock_synced is None or self._clock_synced() else n
         with self._transaction(stats=True) as db:
             db.execute(
-                "INSERT INTO stats (hour, event, key, count) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (hour, event, key) DO UPDATE SET count = count + excluded.count",
-                (hour, event, key, n),
+                "INSERT INTO stats (hour, event, key, count, unsynced) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (hour, event, key) DO UPDATE SET count = count + excluded.count, "
+                "unsynced = unsynced + excluded.unsynced",
+                (hour, event, key, n, unsynced),
             )
 
     def counts(self, start: datetime, end: datetime) -> list[HourCount]:
@@ -574,8 +585,8 @@ class Ledger:
         last = _hour(end) if on_the_hour else _hour(end) + "~"
         with self._stats_lock:
             rows = self._stats.execute(
-                "SELECT hour, event, key, count FROM stats WHERE hour >= ? AND hour < ? "
-                "ORDER BY hour, event, key",
+                "SELECT hour, event, key, count, unsynced FROM stats "
+                "WHERE hour >= ? AND hour < ? ORDER BY hour, event, key",
                 (first, last),
             ).fetchall()
         return [HourCount(*r) for r in rows]

@@ -37,6 +37,7 @@ from hardware.gpio import MachineIO, PinFactory, make_pin_factory
 from hardware.sim_wiring import DropOnDone, close_door, wire_drop_sensor
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import BoardDispenser, BoardLink, VendKind, reconcile
+from kiosk.clock import ClockSync
 from kiosk.config import KioskConfig
 from kiosk.ledger import Ledger
 
@@ -193,7 +194,8 @@ def build_machine(
     hw = config.hardware
     # config.data_dir is already $MAEUM_DATA_DIR when that is set (kiosk.config).
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(config.data_dir / LEDGER_FILE)
+    # Counters recorded before NTP sets the clock (a Pi 4 has no battery clock) are marked.
+    ledger = Ledger(config.data_dir / LEDGER_FILE, clock_synced=ClockSync())
     if ledger.recovered_from is not None:
         _log.error(
             "the ledger was empty (kept as %s): started a new one; stock counts are unknown "

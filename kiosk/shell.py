@@ -86,7 +86,6 @@ class Shell:
     notifier: Notifier
     shutdown: ShutdownCoordinator
     sleeper: Sleep
-    status: str = "serving visitors"  # systemd's status line once the first frame is up
 
     def run(self, clock: Callable[[], float] = time.monotonic) -> int:
         is_exit = exit_combo(self.runtime.config)
@@ -108,7 +107,8 @@ class Shell:
                 app.flipped(time.perf_counter())
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()
-                self.notifier.status(self.status)
+                fault = self.runtime.session.state.service_fault
+                self.notifier.status(f"OUT OF SERVICE: {fault}" if fault else "serving visitors")
                 ready = True
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
             self._sleep(clock)

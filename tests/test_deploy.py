@@ -73,12 +73,25 @@ def test_dry_run_needs_no_root_and_names_every_step() -> None:
     def would(*words: str) -> bool:
         return any(all(w in a for w in words) for a in actions if a.startswith("would"))
 
-    assert would("apt-get install", "fonts-nanum", "liblgpio-dev", "libgbm1", "python3-venv")
+    # The Raspberry Pi OS way: lgpio from apt, nothing compiled on the kiosk.
+    assert would(
+        "apt-get install", "fonts-nanum", "python3-lgpio", "libgbm1", "python3-venv", "espeak-ng"
+    )
+    apt = next(a for a in actions if "apt-get install" in a).split()
+    assert not {"build-essential", "swig", "liblgpio-dev", "python3-dev", "gcc"} & set(apt)
     assert would("useradd", "--system", "maeum")
-    assert would("usermod", "video,render,input,gpio,dialout", "maeum")
+    assert would("usermod", "video,render,input,gpio,dialout,audio,lp", "maeum")
     # (On a machine where the kiosk is already installed, those two are kept instead.)
-    assert would("python3 -m venv", "/opt/maeum-kiosk/venv") or "venv exists" in out
-    assert would("pip install", "/opt/maeum-kiosk/app[pi]")
+    assert would("python3 -m venv --system-site-packages", "/opt/maeum-kiosk/venv") or (
+        "venv exists" in out
+    )
+    # One install of the code: a package built from a clean copy, into the venv; no [pi]
+    # extra (no lgpio from pip), no copy of the code beside it.
+    pips = [a for a in actions if "pip install" in a and "--upgrade pip" not in a]
+    assert len(pips) == 2 and all("/opt/maeum-kiosk/venv/bin/python" in a for a in pips)
+    assert not [a for a in pips if "[pi]" in a or "/opt/maeum-kiosk/app" in a or "-e " in a]
+    assert not [a for a in actions if "/opt/maeum-kiosk/app" in a and "rm -rf" not in a]
+    assert would("write /usr/local/bin/maeum-kiosk")
     assert would("write /etc/maeum-kiosk/kiosk.toml (") or "kept: /etc/maeum-kiosk" in out
     # The configuration is checked as the kiosk's user: root would read a root-only file.
     assert would("check as maeum:", "runuser -u maeum --", "load_config", "kiosk.toml")
@@ -102,9 +115,14 @@ def test_staged_install_lays_out_the_system_and_keeps_the_configuration(tmp_path
     first = install("--prefix", str(tmp_path), "--skip-python")
     assert first.returncode == 0, first.stderr + first.stdout
 
-    app = tmp_path / "opt/maeum-kiosk/app"
-    assert (app / "main.py").read_bytes() == (ROOT / "main.py").read_bytes()
-    assert not (app / ".git").exists() and not (app / ".venv").exists()
+    assert not (tmp_path / "opt/maeum-kiosk/app").exists(), "the venv is the only copy"
+    command = tmp_path / "usr/local/bin/maeum-kiosk"
+    assert os.access(command, os.X_OK)
+    assert "KIOSK_BIN=/opt/maeum-kiosk/venv/bin/maeum-kiosk" in command.read_text()
+    assert "KIOSK_USER=maeum" in command.read_text() and "@KIOSK" not in command.read_text()
+    guide = tmp_path / "usr/share/doc/maeum-kiosk/install-raspberry-pi.md"
+    assert guide.read_text() == (ROOT / "docs/install-raspberry-pi.md").read_text()
+    assert f"Documentation=file:///{guide.relative_to(tmp_path)}" in UNIT.read_text()
     unit = tmp_path / "etc/systemd/system/maeum-kiosk.service"
     assert unit.read_text() == UNIT.read_text()
     config = tmp_path / "etc/maeum-kiosk/kiosk.toml"
@@ -126,14 +144,16 @@ def test_staged_install_lays_out_the_system_and_keeps_the_configuration(tmp_path
     # updated by running the installer again.
     config.write_text(config.read_text() + "# 기술자 메모\n")
     (content / "categories.toml").write_text("# staff edit\n")
-    stale = app / "kiosk" / "removed_module.py"
+    # An older installer left a copy of the code in /opt/maeum-kiosk/app.
+    stale = tmp_path / "opt/maeum-kiosk/app/kiosk/removed_module.py"
+    stale.parent.mkdir(parents=True)
     stale.write_text("")
     second = install("--prefix", str(tmp_path), "--skip-python")
     assert second.returncode == 0, second.stderr
 
     assert config.read_text().endswith("# 기술자 메모\n")
     assert (content / "categories.toml").read_text() == "# staff edit\n"
-    assert not stale.exists(), "code removed from the source does not linger"
+    assert not stale.parent.parent.exists(), "the old copy of the code is gone"
     assert (boot / "cmdline.txt").read_text().split() == cmdline
     assert (boot / "config.txt").read_text().count("maeum-kiosk: end") == 1
     assert "REBOOT" not in second.stdout, "nothing changed, nothing to reboot for"
@@ -199,6 +219,8 @@ def test_unit_is_a_watched_notify_service_that_always_comes_back() -> None:
         "input",
         "gpio",
         "dialout",
+        "audio",
+        "lp",
     }
     assert "SDL_VIDEODRIVER=kmsdrm" in service["Environment"]
     # lgpio needs a writable working directory for its FIFO; /opt is read-only to the service.
@@ -206,10 +228,31 @@ def test_unit_is_a_watched_notify_service_that_always_comes_back() -> None:
     assert "LG_WD=/run/maeum-kiosk" in service["Environment"]
     assert service["RuntimeDirectory"] == ["maeum-kiosk"]
     assert service["StandardOutput"] == ["journal"] and service["StandardError"] == ["journal"]
-    assert service["ExecStart"][0].split()[1:3] == ["/opt/maeum-kiosk/app/main.py", "run"]
-    # Device access must survive the hardening (DRM, input, gpiochip, serial port).
-    for breaks_devices in ("PrivateDevices", "DevicePolicy", "DeviceAllow", "ProtectClock"):
+    # The kiosk's command from the venv, the one copy of the code.
+    assert service["ExecStart"][0].split()[:2] == ["/opt/maeum-kiosk/venv/bin/maeum-kiosk", "run"]
+    # Device access must survive the hardening (DRM, input, gpiochip, serial port) ...
+    for breaks_devices in ("PrivateDevices", "DevicePolicy", "ProtectClock"):
         assert breaks_devices not in service
+
+
+def test_the_kiosk_opens_only_its_own_devices() -> None:
+    """Its board, its touch and keys, the GPIO chip, audio, the printer, the screen and its
+    console: the input and dialout groups no longer reach every keyboard and serial port."""
+    service = unit_settings(UNIT.read_text())["Service"]
+    allowed = dict(entry.split() for entry in service["DeviceAllow"])
+    assert allowed == {
+        "char-drm": "rw",  # the screen
+        "char-input": "r",  # touch and the technician's keyboard, read only
+        "/dev/tty1": "rw",  # TTYPath=
+        "char-ttyAMA": "rw",  # the board on the GPIO UART
+        "char-ttyACM": "rw",  # the board on USB-CDC
+        "char-gpiochip": "rw",  # sensors, keypad, lights (lgpio)
+        "char-alsa": "rw",  # speech
+        "char-usb": "rw",  # the receipt printer (/dev/usb/lp*)
+    }
+    # No catch-all: not every tty (ttyS, ttyUSB) and no block device.
+    assert not [d for d in allowed if d in ("char-tty", "char-*", "block-*")]
+    assert service["TTYPath"] == ["/dev/tty1"]
 
 
 def verify(unit: Path) -> subprocess.CompletedProcess[str]:
@@ -225,10 +268,12 @@ def verify(unit: Path) -> subprocess.CompletedProcess[str]:
 def runnable_copy(tmp_path: Path, text: str) -> Path:
     """The unit with the Pi's install paths pointing at this checkout and Python, so that
     `verify` judges the unit and not whether /opt/maeum-kiosk exists on this machine."""
-    text = text.replace("/opt/maeum-kiosk/venv/bin/python", sys.executable)
-    text = text.replace("/opt/maeum-kiosk/app", str(ROOT))
+    command = Path(sys.executable).parent / "maeum-kiosk"
+    assert command.exists(), "the checkout's venv has the maeum-kiosk command (make setup)"
+    text = text.replace("/opt/maeum-kiosk/venv/bin/maeum-kiosk", str(command))
+    text = text.replace("WorkingDirectory=/var/lib/maeum-kiosk", f"WorkingDirectory={ROOT}")
     left = [line for line in text.splitlines() if "/opt/maeum-kiosk" in line]
-    assert all(line.startswith(("#", "Documentation=")) for line in left), left
+    assert all(line.startswith("#") for line in left), left
     unit = tmp_path / UNIT.name
     unit.write_text(text)
     return unit

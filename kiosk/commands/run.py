@@ -4,7 +4,8 @@ Without a display (a server, CI, a Pi with no screen yet) it says so and runs th
 demo instead, writing screenshots, so `make run` shows something everywhere.
 
 With a configuration it cannot use (broken, unreadable, ...) it says so in the log and still
-comes up, on the out-of-service screen with the help lines (`kiosk.config_fallback`).
+comes up, on the out-of-service screen with the help lines (`kiosk.config_fallback`), as it
+does for a data folder in RAM: an exit would only be a restart every 2 s under systemd.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.config import KioskConfig
+    from kiosk.runtime import Runtime
+    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.systemd import Notifier
+    from kiosk.ui.fonts import FontBook
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
@@ -51,44 +62,26 @@ def run(args: argparse.Namespace) -> int:
     return _run(config, args)
 
 
-def _run_out_of_service(reason: str, args: argparse.Namespace) -> int:
-    """No usable configuration: the out-of-service screen with the help lines, until the
-    service is stopped (never an exit that systemd would turn into a restart every 2 s)."""
-    import pygame
-
+def _run_out_of_service(problem: str, args: argparse.Namespace) -> int:
+    """No usable configuration: the out-of-service screen with the help lines, on the
+    screen's own size, until the service is stopped."""
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config_fallback import fallback_config, out_of_service_kiosk, out_of_service_status
-    from kiosk.shell import NoDisplay, Shell, open_display
+    from kiosk.config_fallback import fallback_config, unusable_configuration
+    from kiosk.shell import NoDisplay, open_display
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.systemd import Notifier
-    from kiosk.wait import Sleeper, Waker
 
     size = parse_resolution(args.resolution) if args.resolution else _desktop_size()
+    config = fallback_config(problem, size)
     try:
-        surface = open_display(fallback_config(reason, size), args.windowed)
+        surface = open_display(config, args.windowed)
     except NoDisplay as exc:
         print(f"No display ({exc}): nothing can show the out-of-service screen.", file=sys.stderr)
         return 2
     shutdown = ShutdownCoordinator()
     shutdown.install()
-    notifier = Notifier.from_environ()
-    runtime = out_of_service_kiosk(reason, time.monotonic(), size=surface.get_size())
-    waker = Waker()
-    runtime.inbox.on_post(waker.wake)
-    sleeper = Sleeper.for_driver(waker, pygame.display.get_driver())
-    shutdown.on_shutdown("display", pygame.display.quit)
-    shutdown.on_shutdown("systemd", notifier.stopping)
-    status = out_of_service_status(reason)
-    shell = Shell(runtime, surface, args.windowed, notifier, shutdown, sleeper, status=status)
-    undo_wakeup = waker.wake_on_signals()
-    try:
-        return shell.run()
-    finally:
-        shutdown.shut_down()
-        undo_wakeup()
-        sleeper.close()
-        waker.close()
-        runtime.close()
+    reason = unusable_configuration(problem)
+    return _refuse(config, surface, args.windowed, Notifier.from_environ(), shutdown, reason)
 
 
 def _desktop_size() -> tuple[int, int] | None:
@@ -111,6 +104,7 @@ def _run(config: object, args: argparse.Namespace) -> int:
     from kiosk.config import KioskConfig
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.storage_check import refusal
     from kiosk.systemd import Notifier
     from kiosk.wait import Sleeper
 
@@ -132,9 +126,14 @@ def _run(config: object, args: argparse.Namespace) -> int:
         return 0
     shutdown = ShutdownCoordinator()
     shutdown.install()
+    notifier = Notifier.from_environ()
+    # A ledger in RAM would forget every vend at the next reboot: serve nothing, say why.
+    reason = refusal(config.data_dir, simulated=config.hardware.simulated)
+    if reason is not None:
+        return _refuse(config, surface, args.windowed, notifier, shutdown, reason)
     kiosk = assemble(
         config,
-        notifier=Notifier.from_environ(),
+        notifier=notifier,
         shutdown=shutdown,
         close_display=pygame.display.quit,
     )
@@ -150,3 +149,51 @@ def _run(config: object, args: argparse.Namespace) -> int:
         sleeper.close()
         kiosk.waker.close()
     return status
+
+
+def _refuse(
+    config: KioskConfig,
+    surface: pygame.Surface,
+    windowed: bool,
+    notifier: Notifier,
+    shutdown: ShutdownCoordinator,
+    reason: str,
+) -> int:
+    """Serve no visit: the out-of-service screen with the help lines until stopped."""
+    import pygame
+
+    from kiosk.shell import Shell
+    from kiosk.wait import Sleeper, Waker
+
+    runtime = refusing_runtime(config, time.monotonic(), reason)
+    shutdown.on_shutdown("display", pygame.display.quit)
+    shutdown.on_shutdown("systemd", notifier.stopping)
+    waker = Waker()
+    undo_wakeup = waker.wake_on_signals()
+    sleeper = Sleeper.for_driver(waker, pygame.display.get_driver())
+    try:
+        return Shell(runtime, surface, windowed, notifier, shutdown, sleeper).run()
+    finally:
+        shutdown.shut_down()
+        undo_wakeup()
+        sleeper.close()
+        waker.close()
+
+
+def refusing_runtime(
+    config: KioskConfig, now: float, reason: str, fonts: FontBook | None = None
+) -> Runtime:
+    """A kiosk that serves no visit: the out-of-service screen with the help lines, no ledger,
+    no board, no content (nothing is opened that could record or hand out anything)."""
+    from kiosk.machine import NoDispensing
+    from kiosk.runtime import build_runtime
+    from prescriptions.model import Content
+
+    return build_runtime(
+        config,
+        now,
+        dispenser=NoDispensing(reason),
+        content=Content(),
+        content_fault=reason,
+        fonts=fonts,
+    )

@@ -1,7 +1,10 @@
-"""`python main.py stats`: anonymous usage statistics from the kiosk's ledger.
+"""`maeum-kiosk stats`: anonymous usage statistics from the kiosk's ledger.
 
-    python main.py stats                                  the last 7 days, a summary per day
-    python main.py stats --from 2026-03-01 --to 2026-03-31 --csv march.csv --chart march.png
+    maeum-kiosk stats                                  the last 7 days, a summary per day
+    maeum-kiosk stats --from 2026-03-01 --to 2026-03-31 --csv march.csv --chart march.png
+
+Counters recorded before the clock was set from the network are marked in the ledger; the
+summary then says how many and on which days (their hour may be wrong).
 
 The CSV has one row per hour, event and key (columns: date, hour, event, key, count; see
 docs/staff-guide.md); the chart is a daily bar chart of visits started and finished.
@@ -16,7 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from kiosk.i18n import Texts
+    from kiosk.ledger import HourCount
     from kiosk.stats import DayVisits
 
 NAME = "stats"
@@ -67,6 +73,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None 
         ledger.close()
     days = daily_visits(counts, first, last)
     print(summary_table(days, texts), file=out)
+    note = unsynced_note(counts, texts)
+    if note:
+        print(note, file=out)
     if args.csv is not None:
         rows = write_csv(args.csv, counts)
         print(f"CSV: {args.csv} ({rows} rows)", file=out)
@@ -87,6 +96,17 @@ def summary_table(days: list[DayVisits], texts: Texts) -> str:
     return "\n".join(
         "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
     )
+
+
+def unsynced_note(counts: Iterable[HourCount], texts: Texts) -> str:
+    """Counters recorded before the clock was set from the network (a Pi without a battery
+    clock, before NTP answered), and on which days they landed; "" when there are none."""
+    marked = [c for c in counts if c.unsynced]
+    if not marked:
+        return ""
+    days = sorted({c.hour[:10] for c in marked})
+    shown = ", ".join(days[:5]) + (" …" if len(days) > 5 else "")
+    return texts("staff.cli.unsynced", n=sum(c.unsynced for c in marked), days=shown)
 
 
 def _chart(path: Path, days: list[DayVisits], texts: Texts) -> None:

@@ -191,6 +191,8 @@ class Typesetter:
                 x = box.x + (box.width - width) // 2
             elif align == "right":
                 x = box.right - width
+            if width == 0:  # a blank line: an empty rectangle still inside the box
+                x = min(x, box.right - 1)
             rect = pygame.Rect(x, top + i * height, width, font_height)
             placed.append(Line(line, px, weight, rect, color))
         return TextBlock(box.copy(), tuple(placed), text)

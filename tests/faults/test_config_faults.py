@@ -29,6 +29,7 @@ from kiosk.flow import Screen
 from kiosk.i18n import Translations
 from kiosk.ledger import Ledger
 from kiosk.machine import LEDGER_FILE
+from kiosk.runtime import Runtime
 from kiosk.staff.pin import parse_pin_hash, verify_pin
 from tests.faults.configs import KINDS, SLOTS, a_ledger_with_history, broken_config, config_text
 from tests.faults.support import NOBODY, cli_as, run_as
@@ -174,13 +175,21 @@ def test_staff_pin_through_a_link_keeps_the_link_and_the_file_it_points_to(
 # --- the kiosk with an unreadable configuration: what the visitor sees --------------------------
 
 
+def kiosk_that_refuses(problem: str, size: tuple[int, int]) -> Runtime:
+    """What `run` builds when the configuration cannot be used (kiosk.commands.run)."""
+    from kiosk.commands.run import refusing_runtime
+    from kiosk.config_fallback import fallback_config, unusable_configuration
+    from tests.kiosk.ui_support import fonts
+
+    config = fallback_config(problem, size)
+    return refusing_runtime(config, 0.0, unusable_configuration(problem), fonts=fonts())
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_the_kiosk_with_an_unusable_configuration_shows_out_of_service_and_the_help_lines(
     kind: str, open_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from kiosk.config_fallback import out_of_service_kiosk
     from kiosk.errors import ConfigError
-    from tests.kiosk.ui_support import fonts
 
     path, user = broken_config(kind, open_dir)
 
@@ -194,7 +203,7 @@ def test_the_kiosk_with_an_unusable_configuration_shows_out_of_service_and_the_h
 
     ran = run_as(reason, uid=user)  # what the kiosk's own user gets
     assert ran.status == 0, ran.said
-    rt = out_of_service_kiosk(ran.out.strip(), 0.0, fonts=fonts(), size=(1024, 600))
+    rt = kiosk_that_refuses(ran.out.strip(), (1024, 600))
     surface = pygame.Surface((1024, 600))
     assert rt.app.frame(surface, [], 0.0)
     assert rt.session.state.screen is Screen.OUT_OF_SERVICE
@@ -214,27 +223,24 @@ def test_run_with_an_unusable_configuration_stays_up_instead_of_crash_looping(
 ) -> None:
     """The real frame loop on the fallback kiosk: READY after the first frame, the watchdog
     fed, systemd's status says why, and a stop ends it with status 0 (no restart storm)."""
-    from kiosk.config_fallback import out_of_service_kiosk, out_of_service_status
     from kiosk.shell import Shell
     from kiosk.shutdown import ShutdownCoordinator
     from tests.kiosk.test_shell import CountingSleep, FakeNotifier
-    from tests.kiosk.ui_support import fonts
 
     path, _ = broken_config("folder", open_dir)
     reason = f"{path}: is a folder, not a file"
     pygame.display.init()
     surface = pygame.display.set_mode((800, 480))
-    rt = out_of_service_kiosk(reason, 0.0, fonts=fonts(), size=(800, 480))
+    rt = kiosk_that_refuses(reason, (800, 480))
     notifier = FakeNotifier(rt)
     shutdown = ShutdownCoordinator(signals=())
     sleeper = CountingSleep(shutdown, 5, [])  # five turns of the loop, then a stop
     frames = iter(range(10_000))
-    status_line = out_of_service_status(reason)
-    shell = Shell(rt, surface, False, notifier, shutdown, sleeper, status=status_line)
+    shell = Shell(rt, surface, False, notifier, shutdown, sleeper)
     status = shell.run(clock=lambda: float(next(frames)))
     assert status == 0
     assert notifier.log[0] == "READY after 1 frame(s)"
-    assert f"STATUS OUT OF SERVICE: {reason}" in notifier.log
+    assert f"STATUS OUT OF SERVICE: configuration: {reason}" in notifier.log
     assert notifier.log.count("WATCHDOG") >= 5
     pygame.display.quit()
 

@@ -101,7 +101,9 @@ def test_run_with_an_unusable_configuration_comes_up_and_stays_up(
         watched.until("WATCHDOG=1")
         assert kiosk.poll() is None, "it must stay up, not exit into a restart loop"
         status = [m for m in watched.told if m.startswith("STATUS=")]
-        assert status and status[0].startswith(f"STATUS=OUT OF SERVICE: {broken}: is a folder")
+        assert status and status[0].startswith(
+            f"STATUS=OUT OF SERVICE: configuration: {broken}: is a folder"
+        )
         kiosk.send_signal(signal.SIGTERM)
         _, rest = kiosk.communicate(timeout=30)
     finally:

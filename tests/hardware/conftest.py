@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hardware.board import Board
+from hardware.printer import Printer, PrinterKind, PrinterSettings, open_printer
+from hardware.printer.simulator import PtyPrinterServer, SimulatedPrinter
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 
 PORT_ENV = "MAEUM_BOARD_PORT"
@@ -106,3 +111,39 @@ def _hardware_target() -> Iterator[BoardTarget]:
             poll_s=0.1,
             deadline_s=10.0,
         )
+
+
+# --- the receipt printer ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _escpos_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # python-escpos caches its printer database in a fresh /tmp directory per process unless
+    # told where: keep it in pytest's own temporary tree.
+    if "escpos" not in sys.modules:
+        os.environ.setdefault(
+            "ESCPOS_CAPABILITIES_PICKLE_DIR", str(tmp_path_factory.mktemp("escpos"))
+        )
+
+
+@pytest.fixture
+def printer_sim(tmp_path: Path) -> Iterator[PtyPrinterServer]:
+    """A simulated 80 mm printer on a pty, writing its slips as PNGs under tmp_path."""
+    with PtyPrinterServer(SimulatedPrinter(dots=576, out_dir=tmp_path / "slips")) as server:
+        yield server
+
+
+def serial_settings(path: str, **changes: Any) -> PrinterSettings:
+    """Settings for a printer on `path`: timeouts short enough for the suite, long enough for
+    a simulator thread on a busy machine."""
+    base = PrinterSettings(
+        kind=PrinterKind.SERIAL, port=path, status_timeout_s=0.2, write_timeout_s=1.0
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture
+def printer(printer_sim: PtyPrinterServer) -> Iterator[Printer]:
+    p = open_printer(serial_settings(printer_sim.path))
+    yield p
+    p.close()

@@ -137,6 +137,33 @@ def test_duplicate_vend_id_never_turns_the_motor_twice(target: BoardTarget) -> N
     assert target.revolutions(vend_id) in (1, None)
 
 
+def test_a_fresh_vend_id_the_board_remembers_is_refused_not_answered_from_history(
+    target: BoardTarget,
+) -> None:
+    board, vend_id = target.board, target.new_vend_id()
+    assert board.vend(vend_id, target.good_slot, poll_s=target.poll_s) is DONE
+    with pytest.raises(VendRefused) as refused:
+        board.vend(vend_id, target.good_slot, poll_s=target.poll_s, fresh_id=True)
+    assert refused.value.vend_code is VendCode.DUPLICATE
+    assert board.status().state is BoardState.IDLE  # nothing started
+    assert target.revolutions(vend_id) in (1, None)
+
+
+def test_the_poll_hook_runs_before_each_poll_while_the_motor_turns(target: BoardTarget) -> None:
+    board, vend_id = target.board, target.new_vend_id()
+    if target.sim is not None:
+        target.sim.revolution_s = 0.3  # a real turn takes 0.8-2.5 s: long enough to sample
+    currents: list[int] = []
+    result = board.vend(
+        vend_id,
+        target.good_slot,
+        poll_s=target.poll_s,
+        on_poll=lambda: currents.append(board.sensors().motor_ma),
+    )
+    assert result is DONE
+    assert currents and currents[0] > 0  # the first, right after VEND: the motor runs
+
+
 def test_busy_board_is_waited_out(target: BoardTarget) -> None:
     board = target.board
     first, second = target.new_vend_id(), target.new_vend_id()

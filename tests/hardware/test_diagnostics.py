@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,6 +47,7 @@ from hardware.diagnostics import (
 from hardware.dispenser import VendOutcome
 from hardware.errors import BoardUnreachable, GpioError
 from hardware.gpio import DropSensor, MachineIO, make_pin_factory
+from hardware.outcomes import NoAnswer
 from hardware.protocol import (
     BoardInfo,
     BoardState,
@@ -55,7 +57,9 @@ from hardware.protocol import (
     VendResultCode,
 )
 from hardware.simulator import PtyBoardServer, SimulatedBoard
-from hardware.vend import VendKind
+from hardware.vend import PendingVend, VendKind
+from tests.hardware.scripted import Clock as ScriptedClock
+from tests.hardware.scripted import MemoryJournal, ScriptedBoard
 from tests.hardware.wiring import Pins
 
 
@@ -322,6 +326,15 @@ def test_a_missing_uart_points_at_raspi_config() -> None:
     assert "does not exist" in result.reason and "raspi-config" in result.next_step
 
 
+def test_the_pi5_debug_connector_is_not_taken_for_the_boards_uart(tmp_path: Path) -> None:
+    # On a Pi 5 /dev/serial0 is a link to ttyAMA10, the debug connector beside the HDMI ports.
+    serial0 = tmp_path / "serial0"
+    serial0.symlink_to("/dev/ttyAMA10")
+    result = port_result(str(serial0), lambda _: True)
+    assert result.status is Status.FAIL and "debug connector" in result.reason
+    assert "/dev/maeum-board" in result.next_step and "uart0" in result.next_step
+
+
 def test_a_missing_usb_board_points_at_the_cable_and_by_id() -> None:
     result = port_result("/dev/ttyACM0", lambda _: False)
     assert "/dev/serial/by-id/" in result.next_step
@@ -583,7 +596,13 @@ def test_home_switches_open_at_rest_are_named() -> None:
 
 def motor(**kw: Any) -> CheckResult:
     values: dict[str, Any] = dict(
-        slot=3, vend_id=9, result=VendResultCode.DONE, seconds=1.2, peak_ma=320, dropped=None
+        slot=3,
+        vend_id=9,
+        answer=VendResultCode.DONE,
+        outcome=VendOutcome.DISPENSED,
+        seconds=1.2,
+        peak_ma=320,
+        dropped=None,
     )
     values.update(kw)
     return motor_verdict(MotorRun(**values))
@@ -597,7 +616,7 @@ def test_a_healthy_turn_passes_with_time_and_current() -> None:
 
 
 def test_a_stall_names_the_spiral_and_the_slots_connector() -> None:
-    result = motor(result=VendResultCode.MOTOR_STALL, seconds=4.1)
+    result = motor(answer=VendResultCode.MOTOR_STALL, seconds=4.1)
     assert result.status is Status.FAIL
     assert "stalled" in result.reason
     assert "jam" in result.next_step and "J3" in result.next_step
@@ -606,11 +625,17 @@ def test_a_stall_names_the_spiral_and_the_slots_connector() -> None:
 @pytest.mark.parametrize(
     ("kw", "words"),
     [
-        ({"result": VendResultCode.NO_MOTOR}, "no motor"),
-        ({"result": VendResultCode.UNKNOWN}, "lost track"),
-        ({"result": None, "refused": VendCode.SLOT_FAULTED}, "marked faulted earlier"),
-        ({"result": None, "refused": VendCode.BAD_SLOT}, "has no slot 3"),
-        ({"result": None, "refused": VendCode.BUSY}, "BUSY"),
+        ({"answer": VendResultCode.NO_MOTOR}, "no motor"),
+        ({"answer": VendResultCode.UNKNOWN}, "lost track"),
+        ({"answer": VendResultCode.RUNNING}, "lost track"),
+        ({"answer": VendCode.SLOT_FAULTED}, "marked faulted earlier"),
+        ({"answer": VendCode.BAD_SLOT}, "has no slot 3"),
+        ({"answer": VendCode.BUSY}, "BUSY"),
+        ({"answer": VendCode.DUPLICATE}, "remembers every vend_id"),
+        ({"answer": NoAnswer.LINK_LOST, "detail": "no VEND_RESULT"}, "stopped answering"),
+        ({"answer": NoAnswer.ODD}, "does not allow"),
+        ({"answer": None, "outcome": VendOutcome.BOARD_UNREACHABLE}, "no answer from the board"),
+        ({"answer": None, "outcome": VendOutcome.NOT_RECORDED}, "ledger cannot be written"),
         ({"seconds": 3.2}, "slowly"),
         ({"peak_ma": 700}, "too much current"),
         ({"peak_ma": 90}, "too little current"),
@@ -653,6 +678,9 @@ class Journal:
     def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
         assert vend_id not in self.finished, "a vend is finished exactly once"
         self.finished[vend_id] = outcome
+
+    def unfinished_vends(self) -> list[PendingVend]:
+        return [PendingVend(v, s) for v, s, _ in self.begun if v not in self.finished]
 
     def outcome_of(self, slot: int) -> VendOutcome:
         """The outcome of the last vend from `slot`."""
@@ -711,7 +739,9 @@ def test_a_healthy_simulated_board_passes_every_check(sim: PtyBoardServer) -> No
     assert [(s, k) for _, s, k in journal.begun] == [(s, VendKind.TEST) for s in SLOTS]
     assert sorted(sim.revolutions) == [v for v, _, _ in journal.begun]
     assert set(sim.revolutions.values()) == {1}
-    assert set(journal.finished.values()) == {VendOutcome.UNVERIFIED}  # no drop sensor watched
+    # Filed by the one table: DONE nobody watched is dispensed (a test vend leaves the stock).
+    assert set(journal.finished.values()) == {VendOutcome.DISPENSED}
+    assert {results[f"slots.{n}"].details["item_fell"] for n in SLOTS} == {None}
 
 
 def test_a_stalled_slot_fails_naming_the_slot_and_what_to_check(sim: PtyBoardServer) -> None:
@@ -836,3 +866,24 @@ def test_vend_ids_the_board_still_remembers_are_skipped_not_reported(
     assert failures(results) == {}
     assert set(sim.revolutions.values()) == {1}  # nothing turned twice for one id
     assert all(len([v for v, s, _ in journal.begun if s == slot]) >= 2 for slot in SLOTS[:1])
+
+
+@dataclass
+class Opened:
+    opened: ScriptedBoard
+
+
+def test_the_motor_current_is_sampled_while_it_turns_and_idle_readings_do_not_count() -> None:
+    clock = ScriptedClock()
+    board = ScriptedBoard(clock)
+    board.turn_s = 1.2
+
+    def turn() -> CheckResult:
+        checks = slot_checks(Opened(board), [2], MemoryJournal(), clock=clock, sleep=clock.sleep)
+        return run_checks(checks, person_present=False)[0].result
+
+    assert turn().reason == "one turn in 1.2 s, 320 mA"
+    board.motor_ma = 0  # read after the motor stopped: the board has no motor running
+    stopped = turn()
+    assert stopped.status is Status.PASS and stopped.reason == "one turn in 1.2 s"
+    assert stopped.details["peak_ma"] is None

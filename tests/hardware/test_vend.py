@@ -7,8 +7,7 @@ simulated board on a pty with mock GPIO wired to it (the whole stack, bytes on a
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from hardware.board import Board
 from hardware.dispenser import VendOutcome, VendResult
 from hardware.errors import BoardDisconnected, BoardUnreachable, VendRefused
 from hardware.gpio import MachineIO, make_pin_factory
-from hardware.protocol import BoardState, BoardStatus, Cmd, VendCode, VendResultCode
+from hardware.protocol import Cmd, VendCode, VendResultCode
 from hardware.sim_wiring import (
     DropOnDone,
     close_door,
@@ -26,98 +25,9 @@ from hardware.sim_wiring import (
     wire_drop_sensor,
 )
 from hardware.simulator import PtyBoardServer, SimulatedBoard
-from hardware.vend import BoardDispenser, PendingVend, VendKind, reconcile
+from hardware.vend import BoardDispenser, PendingVend, reconcile
+from tests.hardware.scripted import Answer, Clock, MemoryJournal, ScriptedBoard
 from tests.hardware.wiring import Pins
-
-
-@dataclass
-class MemoryJournal:
-    """The VendJournal contract, in memory: ids from 1, each vend finished exactly once."""
-
-    intents: dict[int, int] = field(default_factory=dict)
-    outcomes: dict[int, tuple[VendOutcome, str]] = field(default_factory=dict)
-    next_id: int = 1
-
-    def begin(self, slot: int, kind: VendKind = VendKind.VISIT) -> int:
-        vend_id = self.next_id
-        self.next_id += 1
-        self.intents[vend_id] = slot
-        return vend_id
-
-    def finish(self, vend_id: int, outcome: VendOutcome, detail: str = "") -> None:
-        assert vend_id in self.intents and vend_id not in self.outcomes
-        self.outcomes[vend_id] = (outcome, detail)
-
-    def unfinished_vends(self) -> list[PendingVend]:
-        return [PendingVend(v, s) for v, s in self.intents.items() if v not in self.outcomes]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-Answer = VendResultCode | BaseException
-
-
-class ScriptedBoard:
-    """A board whose answers the test writes down; it records every call."""
-
-    def __init__(self, clock: Clock, vend: Answer = VendResultCode.DONE) -> None:
-        self.clock = clock
-        self.vend_answer: Answer = vend
-        self.results: list[Answer] = []  # VEND_RESULT answers, in order
-        self.status_error: BaseException | None = None
-        self.reconnect_error: BaseException | None = None
-        self.is_open = True
-        self.calls: list[str] = []
-        self.during_vend: Callable[[int], None] = lambda vend_id: None
-
-    def status(self) -> BoardStatus:
-        self.calls.append("status")
-        if self.status_error is not None:
-            raise self.status_error
-        return BoardStatus(BoardState.IDLE, 0, 0, 0)
-
-    def vend(
-        self, vend_id: int, slot: int, *, deadline_s: float = 10.0, poll_s: float = 0.1
-    ) -> VendResultCode:
-        self.calls.append(f"vend {vend_id} {slot}")
-        self.during_vend(vend_id)
-        # The driver returns after the motor stopped, or at its deadline: either way later
-        # than a motor could still be turning.
-        self.clock.now += deadline_s
-        answer = self.vend_answer
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
-
-    def vend_result(self, vend_id: int) -> VendResultCode:
-        self.calls.append(f"result {vend_id}")
-        answer = self.results.pop(0) if self.results else VendResultCode.UNKNOWN
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
-
-    def reconnect(self, timeout_s: float) -> object:
-        self.calls.append("reconnect")
-        if self.reconnect_error is not None:
-            raise self.reconnect_error
-        self.is_open = True
-        return None
-
-    def close(self) -> None:
-        self.is_open = False
-
-    @property
-    def vends(self) -> list[str]:
-        return [c for c in self.calls if c.startswith("vend")]
 
 
 @pytest.fixture
@@ -296,12 +206,10 @@ def test_a_reconnect_that_fails_is_unreachable(
 def test_chute_light_pulses_while_the_item_waits(
     board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
 ) -> None:
+    # It pulses until the kiosk turns it off when the take-item screen ends (kiosk.machine).
     board.during_vend = lambda vend_id: fall_through_beam(io)
-    vending = dispenser(board, io, journal, clock)
-    vending.vend(1)
+    dispenser(board, io, journal, clock).vend(1)
     assert io.chute_light.is_pulsing
-    vending.item_taken()
-    assert not io.chute_light.is_pulsing
 
 
 def test_chute_light_stays_dark_when_nothing_fell(
@@ -496,6 +404,30 @@ def test_every_vend_id_turns_at_most_once_over_many_vends(
     assert all(r.outcome is VendOutcome.DISPENSED for r in results)
     assert set(server.revolutions.values()) == {1}
     assert len(server.revolutions) == 18
+
+
+def test_a_vend_id_the_board_remembers_from_before_turns_nothing_and_the_next_one_vends(
+    server: PtyBoardServer, io: MachineIO
+) -> None:
+    # A ledger newer than the board's last power-up hands out ids the board still remembers.
+    wire_drop_sensor(server, io)
+    journal = MemoryJournal()
+    with Board(server.path) as link:
+        assert link.vend(1, 4, poll_s=0.01) is VendResultCode.DONE  # an earlier ledger's vend 1
+        vending = BoardDispenser(
+            link,
+            drop=io.drop_sensor,
+            door=io.door,
+            chute=io.chute_light,
+            journal=journal,
+            drop_grace_s=0.1,
+            poll_s=0.01,
+        )
+        result = vending.vend(2)
+    assert (result.outcome, result.vend_id) == (VendOutcome.DISPENSED, 2)
+    assert journal.outcomes[1][0] is VendOutcome.BOARD_UNREACHABLE  # nothing turned for it
+    assert "DUPLICATE" in journal.outcomes[1][1]
+    assert server.revolutions == {1: 1, 2: 1}  # the old vend 1 was not turned again
 
 
 def test_reconcile_finds_what_the_board_did_while_the_host_was_away(

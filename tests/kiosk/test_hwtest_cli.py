@@ -300,7 +300,8 @@ def test_a_technician_in_training_passes_every_gpio_step(machine: Path) -> None:
 
 def test_without_a_display_the_display_steps_skip_with_the_reason(machine: Path) -> None:
     run = hwtest_cli(machine, "--only", "display", interactive=True)
-    assert [c["status"] for c in run.report["checks"][1:]] == ["SKIP", "SKIP"]
+    display = [c["status"] for c in run.report["checks"] if c["group"] == "display"]
+    assert display == ["SKIP", "SKIP"]
     assert "no real display" in run.result("display.bars")["reason"]
     assert run.status == 0
 
@@ -383,8 +384,8 @@ def test_the_report_schema(machine: Path) -> None:
         assert isinstance(check["duration_s"], float) and check["duration_s"] >= 0
         assert isinstance(check["details"], dict)
     assert [c["name"] for c in doc["checks"]] == [
-        "config", "board.port", "board.hello", "board.link", "board.status", "board.supply",
-        "board.home",
+        "config", "config.storage", "board.port", "board.hello", "board.link", "board.status",
+        "board.supply", "board.home",
     ]  # fmt: skip
 
 
@@ -403,6 +404,34 @@ def test_test_vends_are_recorded_in_the_ledger_as_test_vends(machine: Path) -> N
     assert outcomes[1] is VendOutcome.DISPENSED  # the mock beam saw the item fall
     ids = [v.vend_id for v in vends]
     assert run.result("slots.1")["details"]["vend_id"] in ids
+    # The report says how each test vend was filed, as the ledger has it.
+    assert {n: run.result(f"slots.{n}")["details"]["outcome"] for n in outcomes} == {
+        n: o.value for n, o in outcomes.items()
+    }
+
+
+def test_a_vend_the_kiosk_left_unfinished_is_settled_first_and_never_sent_again(
+    machine: Path,
+) -> None:
+    # The kiosk died mid-vend and the technician runs hwtest before it ever starts again.
+    (machine / "data").mkdir()
+    ledger = Ledger(machine / "data" / LEDGER_FILE)
+    try:
+        left = ledger.begin(3)
+    finally:
+        ledger.close()
+    run = hwtest_cli(machine, "--yes", "--only", "slots")
+    assert run.status == 0
+    ledger = Ledger(machine / "data" / LEDGER_FILE)
+    try:
+        vends = ledger.vends()
+    finally:
+        ledger.close()
+    settled = [v for v in vends if v.vend_id == left]
+    assert [(v.kind, v.outcome) for v in settled] == [(VendKind.VISIT, VendOutcome.UNVERIFIED)]
+    assert settled[0].detail.startswith("after a restart:")
+    turns = [run.result(f"slots.{n}")["details"]["vend_id"] for n in range(1, 7)]
+    assert left not in turns  # the test turns took fresh ids after it
 
 
 def test_test_vends_do_not_touch_stock(machine: Path) -> None:
@@ -418,8 +447,14 @@ def test_test_vends_do_not_touch_stock(machine: Path) -> None:
     assert counts == capacity
 
 
-def test_against_a_board_on_a_given_port_it_is_not_a_simulation(machine: Path) -> None:
+def test_against_a_board_on_a_given_port_it_is_not_a_simulation(
+    machine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = one_slot_config(machine, simulated=False)
+    # Real hardware: the data folder must be on a disk, which a temporary folder may not be.
+    on_disk = machine / "mountinfo"
+    on_disk.write_text("1 0 8:2 / / rw,noatime - ext4 /dev/mmcblk0p2 rw\n")
+    monkeypatch.setattr("kiosk.storage_check.MOUNTINFO", on_disk)
     with fast_simulator() as board:
         run = hwtest_cli(machine, "--config", config, "--port", board.path, "--yes",
                          "--only", "board,slots")  # fmt: skip

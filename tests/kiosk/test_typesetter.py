@@ -67,6 +67,12 @@ def test_no_text_ever_leaves_its_box(
         assert box.contains(line.rect)
 
 
+def test_a_blank_line_at_the_right_edge_is_not_a_rectangle_outside_the_box() -> None:
+    box = pygame.Rect(30, 20, 120, 40)
+    block = setter().block(" ", box, px=36, color=INK, align="right")
+    assert all(box.contains(line.rect) for line in block.lines)
+
+
 def test_alignment_left_centre_right_and_middle() -> None:
     ts = setter()
     box = pygame.Rect(0, 0, 600, 300)

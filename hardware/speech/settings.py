@@ -1,0 +1,50 @@
+"""The voice's settings: one flat table (plain types only, so a TOML `[speech]` section maps
+onto it key by key).
+
+    [speech]
+    engine = "espeak-ng"          # which engine speaks (hardware.speech.engine.ENGINES)
+    espeak_program = "espeak-ng"  # its program: a name on PATH or a full path
+    voices = []                   # overrides, "lang=voice", e.g. ["en=en-us"]; default: the code
+    base_wpm = 160                # words a minute at speed 1.0 (espeak-ng's own default is 175;
+                                  # a little slower suits older visitors)
+    timeout = 10.0                # seconds one phrase may take to make
+    speed = 1.0                   # 0.75 … 1.5, the visitor can change it
+    volume = 0.8                  # 0.0 … 1.0, the visitor can change it
+    clicks = true                 # a soft tick on every tap
+    chime = true                  # a chime with the "more time?" prompt
+    speaker = true                # may the speaker talk when no earphone is plugged in?
+    speaker_device = ""           # SDL audio device for the speaker; "" = the system default
+    earphone_device = ""          # SDL audio device for the earphone jack; "" = the same one
+                                  # (a switching jack cuts the speaker: docs/accessibility.md)
+    cache_mb = 256                # the phrase cache's size on disk
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SPEED_MIN = 0.75
+SPEED_MAX = 1.5
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engine: str = "espeak-ng"
+    espeak_program: str = "espeak-ng"
+    voices: tuple[str, ...] = ()
+    base_wpm: int = 160
+    timeout: float = 10.0
+    speed: float = 1.0
+    volume: float = 0.8
+    clicks: bool = True
+    chime: bool = True
+    speaker: bool = True
+    speaker_device: str = ""
+    earphone_device: str = ""
+    cache_mb: int = 256
+
+    def voice_map(self) -> dict[str, str]:
+        """`voices` as {lang: voice}; entries that are not "lang=voice" are left out
+        (`settings_problems` reports them)."""
+        pairs = (entry.partition("=") for entry in self.voices)
+        return {lang.strip(): voice.strip() for lang, eq, voice in pairs if eq and voice.strip()}

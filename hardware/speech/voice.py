@@ -1,0 +1,346 @@
+"""The kiosk's voice: `say(text, lang)` returns at once; the words follow the focus.
+
+Two threads of its own, so that nothing here can hold up a frame:
+
+- "speech-out" owns the audio output. A `say` stops the phrase playing, and plays the new one
+  straight from the cache when it is there. The click and the chime play here too.
+- "speech-make" synthesises phrases that are not cached. Only the newest request matters: one
+  still waiting when a newer `say` comes is dropped; one already being made finishes (it is
+  cached for next time) but is not played.
+
+Every `say`, `stop` and change of route starts a new "generation"; a phrase plays only if its
+generation is still the newest when it is ready. Failures become events (`SpeechFailed`,
+`AudioFault`), never exceptions in the caller's thread. A dead output makes speech a no-op
+until a change of route opens the output again.
+
+Routing (the barrier-free rule: with an earphone plugged in, the speaker stays silent): the
+kiosk tells the voice about the earphone (`set_earphone`, from a GPIO jack switch or ALSA jack
+detection); the voice works out the route (`route_for`), stops the phrase playing, calls the
+`switch_output(route)` hook (for an `amixer` switch or an amplifier's mute pin), reopens the
+output on the route's device when the settings name a different one, and reports
+`OutputRouted`. If the hook fails, the voice goes silent rather than risk the speaker.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hardware.speech.audio_out import AudioOut, Effect, PygameAudioOut
+from hardware.speech.cache import Phrasebook, Spoken
+from hardware.speech.engine import clamp_speed
+from hardware.speech.errors import AudioDeviceError, SpeechError
+from hardware.speech.events import (
+    AudioFault,
+    Emit,
+    OutputRouted,
+    Route,
+    SpeechEvent,
+    SpeechFailed,
+    SpeechStarted,
+    emit_safely,
+)
+from hardware.speech.settings import SpeechSettings
+
+_log = logging.getLogger(__name__)
+
+VOLUME_STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
+SPEED_STEPS = (0.75, 1.0, 1.25, 1.5)
+
+
+def route_for(earphone_present: bool, speaker_enabled: bool) -> Route:
+    """An earphone takes all the sound; without one, the speaker, if it may talk."""
+    if earphone_present:
+        return Route.EARPHONE
+    return Route.SPEAKER if speaker_enabled else Route.SILENT
+
+
+def step(levels: tuple[float, ...], current: float, direction: int) -> float:
+    """The next level up (direction > 0) or down from `current`, staying within `levels`."""
+    if direction > 0:
+        return next((v for v in levels if v > current + 1e-9), levels[-1])
+    return next((v for v in reversed(levels) if v < current - 1e-9), levels[0])
+
+
+@dataclass(frozen=True)
+class _Say:
+    generation: int
+    text: str
+    lang: str
+    speed: float
+
+
+@dataclass(frozen=True)
+class _Made:
+    request: _Say
+    spoken: Spoken
+
+
+@dataclass(frozen=True)
+class _Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class _Volume:
+    volume: float
+
+
+@dataclass(frozen=True)
+class _Reroute:
+    route: Route
+
+
+_Command = _Say | _Made | _Stop | _Volume | _Reroute | Effect
+
+
+class Voice:
+    """Speech, clicks and the chime, for one kiosk. Start it, then call from any thread."""
+
+    def __init__(
+        self,
+        phrasebook: Phrasebook,
+        emit: Emit,
+        *,
+        settings: SpeechSettings | None = None,
+        audio: AudioOut | None = None,
+        switch_output: Callable[[Route], None] | None = None,
+    ) -> None:
+        self._settings = settings or SpeechSettings()
+        self._book = phrasebook
+        self._emit = emit
+        self._audio: AudioOut = audio if audio is not None else PygameAudioOut()
+        self._switch_output = switch_output
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._volume = min(1.0, max(0.0, self._settings.volume))
+        self._speed = clamp_speed(self._settings.speed)
+        self.clicks_enabled = self._settings.clicks  # the kiosk may switch these at any time
+        self.chime_enabled = self._settings.chime
+        self._earphone = False
+        self._route = route_for(False, self._settings.speaker)
+        self._audio_ok = False  # set by the output thread once the device is open
+        self._commands: queue.SimpleQueue[_Command | None] = queue.SimpleQueue()
+        self._to_make: queue.SimpleQueue[_Say | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._last_logged = ""
+
+    # --- life --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the output and start the two threads. A dead device is reported as
+        `AudioFault`, not raised."""
+        if self._threads:
+            return
+        self._commands.put(_Reroute(self._route))  # opens the output for the first route
+        self._threads = [
+            threading.Thread(target=self._output_loop, name="speech-out", daemon=True),
+            threading.Thread(target=self._make_loop, name="speech-make", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Stop speaking and end the threads (a phrase being made may take up to the
+        engine's timeout; the thread is a daemon, so the kiosk's exit never waits on it)."""
+        self._next_generation()
+        self._commands.put(None)
+        self._to_make.put(None)
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads = []
+
+    # --- what the kiosk calls (any thread; each returns at once) -----------------------------
+
+    def say(self, text: str, lang: str) -> None:
+        """Speak `text`, cutting off whatever is being said. Empty text just stops."""
+        with self._lock:
+            self._generation += 1
+            request = _Say(self._generation, text, lang, self._speed)
+        self._commands.put(request if text.strip() else _Stop())
+
+    def stop(self) -> None:
+        """Silence now (the visitor left, or the screen changed with nothing to say)."""
+        self._next_generation()
+        self._commands.put(_Stop())
+
+    def click(self) -> None:
+        """The soft tick that confirms a tap (when clicks are on)."""
+        if self.clicks_enabled:
+            self._commands.put(Effect.CLICK)
+
+    def chime(self) -> None:
+        """The soft chime of the "more time?" prompt (when the chime is on)."""
+        if self.chime_enabled:
+            self._commands.put(Effect.CHIME)
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    def set_volume(self, volume: float) -> None:
+        """0.0 … 1.0; applies to the phrase playing now, too."""
+        with self._lock:
+            self._volume = min(1.0, max(0.0, volume))
+            self._commands.put(_Volume(self._volume))
+
+    def volume_step(self, direction: int) -> float:
+        """One step louder (+1) or quieter (-1) among `VOLUME_STEPS`; the new volume."""
+        self.set_volume(step(VOLUME_STEPS, self._volume, direction))
+        return self._volume
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def set_speed(self, speed: float) -> None:
+        """0.75× … 1.5×, for the next phrase (the kiosk may `say` the current one again)."""
+        with self._lock:
+            self._speed = clamp_speed(speed)
+
+    def speed_step(self, direction: int) -> float:
+        self.set_speed(step(SPEED_STEPS, self._speed, direction))
+        return self._speed
+
+    @property
+    def route(self) -> Route:
+        return self._route
+
+    @property
+    def earphone_present(self) -> bool:
+        return self._earphone
+
+    def set_earphone(self, present: bool) -> None:
+        """The earphone jack's state changed (call from the GPIO or ALSA watcher)."""
+        with self._lock:
+            self._earphone = present
+            route = route_for(present, self._settings.speaker)
+            if route is self._route:
+                return
+            self._route = route
+            self._generation += 1
+        self._commands.put(_Reroute(route))
+
+    # --- the output thread -------------------------------------------------------------------
+
+    def _output_loop(self) -> None:
+        while (command := self._commands.get()) is not None:
+            try:
+                self._handle(command)
+            except AudioDeviceError as exc:
+                self._fault(exc)
+            except Exception:  # a bug must not silence the kiosk for good
+                _log.exception("speech: output thread error on %r", command)
+        self._audio.close()
+
+    def _handle(self, command: _Command) -> None:
+        if isinstance(command, _Reroute):
+            self._reroute(command.route)
+        elif not self._audio_ok or self._route is Route.SILENT:
+            return  # no sound: a no-op, already reported
+        elif isinstance(command, _Say):
+            self._start_saying(command)
+        elif isinstance(command, _Made):
+            if self._is_current(command.request.generation):
+                self._play(command.request, command.spoken)
+        elif isinstance(command, _Stop):
+            self._audio.stop_speech()
+        elif isinstance(command, _Volume):
+            self._audio.set_volume(command.volume)
+        else:
+            self._audio.play_effect(command, self._volume)
+
+    def _start_saying(self, request: _Say) -> None:
+        if not self._is_current(request.generation):
+            return  # a newer request is already queued behind this one
+        self._audio.stop_speech()
+        try:
+            cached = self._book.cached(request.text, request.lang, request.speed)
+        except SpeechError as exc:  # no voice for this language
+            self._failed(request, exc)
+            return
+        if cached is not None:
+            self._play(request, Spoken(cached, from_cache=True))
+        else:
+            self._to_make.put(request)
+
+    def _play(self, request: _Say, spoken: Spoken) -> None:
+        duration = self._audio.play_speech(spoken.wav, self._volume)
+        self._report(SpeechStarted(request.text, request.lang, spoken.from_cache, duration))
+
+    def _reroute(self, route: Route) -> None:
+        if self._audio_ok:
+            self._audio.stop_speech()
+        try:
+            if self._switch_output is not None:
+                self._switch_output(route)
+        except Exception as exc:
+            # Unsure where sound would go: stay silent rather than talk through the speaker.
+            self._fault(AudioDeviceError(f"cannot switch the output to {route.value}: {exc}"))
+            return
+        if route is not Route.SILENT:
+            device = self._settings.speaker_device
+            if route is Route.EARPHONE and self._settings.earphone_device:
+                device = self._settings.earphone_device
+            self._audio.open(device)  # reopens only when the device changes
+            self._audio_ok = True
+        _log.info("speech: output routed to %s", route.value)
+        self._report(OutputRouted(route))
+
+    def _fault(self, error: AudioDeviceError) -> None:
+        self._audio_ok = False
+        _log.error("speech: audio output is dead, the voice is off: %s", error)
+        self._report(AudioFault(error))
+
+    # --- the synthesis thread ----------------------------------------------------------------
+
+    def _make_loop(self) -> None:
+        while (request := self._to_make.get()) is not None:
+            newest = self._newest(request)
+            if newest is None:
+                return
+            if not self._is_current(newest.generation):
+                continue
+            try:
+                spoken = self._book.render(newest.text, newest.lang, newest.speed)
+            except SpeechError as exc:
+                self._failed(newest, exc)
+                continue
+            except Exception:
+                _log.exception("speech: synthesis thread error on %r", newest)
+                continue
+            self._commands.put(_Made(newest, spoken))
+
+    def _newest(self, request: _Say) -> _Say | None:
+        """Skip requests that already have a successor waiting in the queue."""
+        while True:
+            try:
+                later = self._to_make.get_nowait()
+            except queue.Empty:
+                return request
+            if later is None:
+                return None
+            request = later
+
+    # --- shared ------------------------------------------------------------------------------
+
+    def _next_generation(self) -> None:
+        with self._lock:
+            self._generation += 1
+
+    def _is_current(self, generation: int) -> bool:
+        with self._lock:
+            return generation == self._generation
+
+    def _failed(self, request: _Say, error: SpeechError) -> None:
+        message = f"{type(error).__name__}: {error}"
+        if message != self._last_logged:  # a missing engine would say so on every tap
+            _log.warning("speech: cannot say %r (%s): %s", request.text[:40], request.lang, message)
+            self._last_logged = message
+        self._report(SpeechFailed(request.text, request.lang, error))
+
+    def _report(self, event: SpeechEvent) -> None:
+        emit_safely(self._emit, event)

@@ -1,0 +1,107 @@
+"""16-bit PCM WAV in and out, and the measurements the tests and the bench need.
+
+Only the stdlib `wave`, `array` and `math`: `audioop` is gone from Python 3.13.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import sys
+import wave
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SAMPLE_RATE = 22050  # espeak-ng's own rate: no resampling between the engine and the mixer
+FULL_SCALE = 32767
+
+
+@dataclass(frozen=True)
+class Pcm:
+    """Decoded 16-bit samples (interleaved when `channels` > 1)."""
+
+    rate: int
+    channels: int
+    samples: array[int]
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.channels / self.rate
+
+    @property
+    def rms(self) -> float:
+        """Root mean square level, 0.0 (silence) … 1.0 (full scale)."""
+        if not self.samples:
+            return 0.0
+        total = math.fsum(s * s for s in self.samples)
+        return math.sqrt(total / len(self.samples)) / FULL_SCALE
+
+    @property
+    def peak(self) -> float:
+        """Largest absolute sample, 0.0 … 1.0."""
+        return max((abs(s) for s in self.samples), default=0) / FULL_SCALE
+
+
+def read_wav(data: bytes) -> Pcm:
+    """Decode a 16-bit PCM WAV. Raises ValueError for anything else (or for no audio)."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as reader:
+            width = reader.getsampwidth()
+            rate = reader.getframerate()
+            channels = reader.getnchannels()
+            frames = reader.readframes(reader.getnframes())
+    except (wave.Error, EOFError) as exc:
+        raise ValueError(f"not a PCM WAV: {exc}") from exc
+    if width != 2:
+        raise ValueError(f"{width * 8}-bit WAV; only 16-bit is used here")
+    samples = array("h")
+    samples.frombytes(frames[: len(frames) - len(frames) % 2])
+    if sys.byteorder == "big":
+        samples.byteswap()  # WAV is little-endian
+    if not samples:
+        raise ValueError("WAV holds no audio")
+    return Pcm(rate=rate, channels=channels, samples=samples)
+
+
+def is_wav(data: bytes) -> bool:
+    """True for a WAV that `read_wav` accepts (a cache file cut short by a power cut is not)."""
+    try:
+        read_wav(data)
+    except ValueError:
+        return False
+    return True
+
+
+def pcm_to_wav(pcm: Pcm) -> bytes:
+    samples = array("h", pcm.samples)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(pcm.channels)
+        writer.setsampwidth(2)
+        writer.setframerate(pcm.rate)
+        writer.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+def trim_leading_silence(data: bytes, threshold: float = 0.01, keep_s: float = 0.005) -> bytes:
+    """The WAV without the quiet before its first sound (`keep_s` of it stays, so the onset
+    is not clipped). espeak-ng's Korean voice starts with ~40 ms of nothing: that is latency a
+    visitor hears after every tap. Audio that is all quiet is returned as it was."""
+    pcm = read_wav(data)
+    level = threshold * FULL_SCALE
+    first = next((i for i, s in enumerate(pcm.samples) if abs(s) > level), None)
+    if first is None:
+        return data
+    start = max(0, first // pcm.channels - round(keep_s * pcm.rate)) * pcm.channels
+    if start == 0:
+        return data
+    return pcm_to_wav(Pcm(pcm.rate, pcm.channels, pcm.samples[start:]))
+
+
+def write_wav(levels: Iterable[float], rate: int = SAMPLE_RATE) -> bytes:
+    """Mono 16-bit WAV from sample levels in -1.0 … 1.0 (clipped)."""
+    samples = array("h", (round(max(-1.0, min(1.0, v)) * FULL_SCALE) for v in levels))
+    return pcm_to_wav(Pcm(rate, 1, samples))
