@@ -59,9 +59,10 @@ class LockoutStore:
         path: Path,
         *,
         boot_id: str,
+        wall: Callable[[], datetime],
         limits: Limits = Limits(),
-        wall: Callable[[], datetime] = lambda: datetime.now().astimezone(),
     ) -> None:
+        """`wall`: the local wall-clock time, only written down for people reading the file."""
         self.path = path
         self.boot_id = boot_id
         self.limits = limits

@@ -92,7 +92,7 @@ def test_a_folder_that_cannot_be_written_is_logged_and_the_lock_still_holds(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / "gone").write_text("a file where the data folder should be")
-    s = LockoutStore(tmp_path / "gone" / LOCKOUT_FILE, boot_id="boot-a")
+    s = LockoutStore(tmp_path / "gone" / LOCKOUT_FILE, boot_id="boot-a", wall=datetime.now)
     s.save(PinGate(MAX_FAILURES, 300.0), 0.0)
     s.save(PinGate(MAX_FAILURES, 300.0), 30.0)
     s.close()
