@@ -395,6 +395,10 @@ step_config() {
     write_file "$ETC/kiosk.toml.example" 0644 root:root <"$SOURCE/deploy/kiosk.toml"
     if [ -f "$ETC/kiosk.toml" ]; then
         note "kept: $ETC/kiosk.toml (compare with kiosk.toml.example after an update)"
+        # The kiosk's user must read it: an older staff-pin (or an editor) may have left it
+        # root:root, and the kiosk would then stay out of service.
+        run chmod 0640 "$ETC/kiosk.toml"
+        own "root:$KIOSK_USER" "$ETC/kiosk.toml"
     else
         write_file "$ETC/kiosk.toml" 0640 "root:$KIOSK_USER" <"$SOURCE/deploy/kiosk.toml"
     fi
@@ -402,21 +406,27 @@ step_config() {
     check_config
 }
 
-# The kept configuration must still load with the new code, or the kiosk would not start.
+# The kept configuration must still load with the new code, or the kiosk would not start,
+# and load as the kiosk's own user: root reads any file, the service does not.
 check_config() {
     if [ "$SKIP_PYTHON" = 1 ]; then
         note "configuration check skipped (--skip-python)"
         return 0
     fi
     local check='import sys; from kiosk.config import load_config; print(load_config(sys.argv[1]).source)'
+    local as_user=()
+    # Staged under --prefix the user may not exist here; on the machine it always does.
+    if ! staged; then as_user=(runuser -u "$KIOSK_USER" --); fi
     if [ "$DRY_RUN" = 1 ]; then
-        note "would check: $VENV/bin/python -c '$check' $ETC/kiosk.toml"
+        note "would check as $KIOSK_USER: ${as_user[*]} $VENV/bin/python -c '$check' $ETC/kiosk.toml"
         return 0
     fi
-    note "+ checking $ETC/kiosk.toml with the new code"
+    note "+ checking $ETC/kiosk.toml with the new code, as $KIOSK_USER"
     # From /, so that the installed kiosk is checked and not a checkout in the current folder.
-    (cd / && env -u MAEUM_DATA_DIR "$VENV/bin/python" -c "$check" "$ETC/kiosk.toml") \
-        || die "$ETC/kiosk.toml does not load with this version; fix it (see kiosk.toml.example)"
+    (cd / && "${as_user[@]}" env -u MAEUM_DATA_DIR "$VENV/bin/python" -c "$check" \
+        "$ETC/kiosk.toml") \
+        || die "$ETC/kiosk.toml does not load with this version, or not as $KIOSK_USER; fix" \
+               "what the line above says (see kiosk.toml.example)"
 }
 
 step_data() {

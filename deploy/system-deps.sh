@@ -6,7 +6,8 @@
 #                          a voice and says so in its log)
 #   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer,
 #                          systemd-analyze for the unit, and espeak-ng, required here: the
-#                          speech tests run the real one)
+#                          speech tests run the real one, and Xvfb: a test starts `run` on a
+#                          real X display the way systemd starts it)
 # As root it runs apt-get; otherwise it says exactly which command to run.
 set -euo pipefail
 
@@ -24,6 +25,10 @@ if ! ls /usr/lib/*/libusb-1.0.so.0 /lib/*/libusb-1.0.so.0 >/dev/null 2>&1; then
 fi
 if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
     want+=(shellcheck)
+fi
+# A real X display for the test that starts `main.py run` the way systemd does.
+if [ "${1:-run}" = "test" ] && ! command -v Xvfb >/dev/null 2>&1; then
+    want+=(xvfb)
 fi
 # `systemd-analyze verify` judges the kiosk's unit file (tests/test_deploy.py).
 if [ "${1:-run}" = "test" ] && ! command -v systemd-analyze >/dev/null 2>&1; then

@@ -2,7 +2,8 @@
 
 With staff mode on the screen (the service button, or a long press in the top-left corner),
 pages come from the staff screens and input goes to staff mode; the visit waits, untouched.
-Leaving staff mode returns to attract, or, when nobody got past the PIN, resumes the visit.
+Leaving staff mode returns to attract, or, when nobody got past the PIN, resumes the visit;
+the help button and key on every staff screen leave it the same way, then show the help lines.
 """
 
 from __future__ import annotations
@@ -173,9 +174,12 @@ class App:
                 self._press(order[self.focus % len(order)], now)
 
     def _staff_nav(self, ui_input: Nav, now: float) -> None:
-        """Keys on a staff screen: the same focus ring; Esc goes back; H does nothing."""
+        """Keys on a staff screen: the same focus ring; Esc goes back; the help key (H on a
+        keyboard) leaves staff mode for the help lines, as on every screen."""
         order = self._order()
-        if ui_input is Nav.BACK:
+        if ui_input is Nav.HELP:
+            self._staff_act(staff_events.Help(), now)
+        elif ui_input is Nav.BACK:
             self._staff_act(staff_events.Back(), now)
         elif ui_input in (Nav.NEXT, Nav.PREVIOUS) and order:
             self.focus = (self.focus + (1 if ui_input is Nav.NEXT else -1)) % len(order)
@@ -216,6 +220,8 @@ class App:
         """Back to the visitor screens: the paused visit resumes, or the kiosk goes home."""
         self.session.tick(now)  # vends that finished meanwhile are counted first
         self.session.handle(MoreTime() if leave.resume_visit else GoHome(), now)
+        if leave.show_help:
+            self.session.handle(OpenHelp(), now)
         self._screen_key = None
         self._key = None
 
@@ -299,6 +305,8 @@ class App:
             if leave is not None:
                 self._leave_staff(leave, now)
             return
+        if self.staff is not None:
+            self.staff.watch(now)  # a PIN lockout runs out (and is written down) while closed
         if self.corner.due(now):
             self.open_staff(now)
             return

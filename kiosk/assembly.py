@@ -54,6 +54,7 @@ class Kiosk:
     writer: BackgroundWriter
     cabinet: MachineHandle | None = None
     staff: StaffMode | None = None
+    clock: Callable[[], float] = time.monotonic
     _opening: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, port: str | None, opener: CabinetOpener | None = None) -> None:
@@ -95,7 +96,12 @@ class Kiosk:
         rt.app.simulated = handle.dispenser.simulated
         rt.dispenser = handle.dispenser
         self.staff = build_staff_mode(
-            self.config, handle, rt.session, self.feed, simulated=handle.dispenser.simulated
+            self.config,
+            handle,
+            rt.session,
+            self.feed,
+            simulated=handle.dispenser.simulated,
+            now=self.clock(),  # a PIN lockout left by the last run is read on this clock
         )
         rt.app.staff = self.staff
         handle.attach(rt.inbox.post)  # the dispensing status and alerts as of now
@@ -141,7 +147,7 @@ def assemble(
     )
     runtime.session.set_dispensing(False, clock())  # until the cabinet joins
     runtime.app.card_drawn = feed.drawn
-    kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker, BackgroundWriter())
+    kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker, BackgroundWriter(), clock=clock)
     shutdown.on_shutdown("display", close_display)
     shutdown.on_shutdown("cabinet", kiosk._close_cabinet)
     shutdown.on_shutdown("disk writes", kiosk.writer.close)  # all written before the ledger

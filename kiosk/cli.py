@@ -14,6 +14,7 @@ import logging
 import sys
 from typing import Protocol
 
+from kiosk.errors import ConfigError
 from kiosk.journal import setup_logging
 
 
@@ -82,6 +83,9 @@ def main(argv: list[str]) -> int:
     setup_logging(getattr(logging, args.log_level))
     try:
         return int(args.handler(args))
+    except ConfigError as exc:  # every command: the file and what to do, never a traceback
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

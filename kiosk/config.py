@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from kiosk.config_file import read_config_text
 from kiosk.errors import ConfigError
 
 DEVICE_CONFIG = Path("/etc/maeum-kiosk/kiosk.toml")
@@ -138,9 +139,22 @@ def find_config_file(explicit: str | None, environ: Mapping[str, str] | None = N
         return Path(explicit)
     if env.get("MAEUM_CONFIG"):
         return Path(env["MAEUM_CONFIG"])
-    if DEVICE_CONFIG.exists():
+    if _something_at(DEVICE_CONFIG):
         return DEVICE_CONFIG
     return None
+
+
+def _something_at(path: Path) -> bool:
+    """Anything at all is at `path`: a file, a folder, a link to nothing, or a folder on the
+    way that this user may not open. Then it is the configuration, and whatever is wrong with
+    it is reported, never passed over for the built-in simulation."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def load_config(
@@ -151,11 +165,11 @@ def load_config(
     path = find_config_file(explicit, env)
     if path is None:
         return KioskConfig(data_dir=default_data_dir(env))
+    text = read_config_text(path)
+    assert text is not None  # only None when missing_ok
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: configuration file not found") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     return parse_config(raw, path, env)
 

@@ -17,6 +17,7 @@ import pygame
 
 from hardware.dispenser import Dispenser, SimulatedDispenser, VendOutcome
 from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
 from kiosk.flow import Screen
 from kiosk.machine_setup import MachineHandle
 from kiosk.runtime import Runtime, build_runtime
@@ -33,6 +34,16 @@ class Shot:
     name: str
     path: Path
     screen: Screen
+
+
+class DemoBlocked(KioskError):
+    """The kiosk came up out of service (no content, say), so no visit could be scripted.
+    `shots` are the screens it could still show: out of service, and help."""
+
+    def __init__(self, reason: str, shots: list[Shot]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.shots = shots
 
 
 class Director:
@@ -141,6 +152,17 @@ def failure_script(d: Director, lang: str) -> Iterator[None]:
     yield
 
 
+def out_of_service_script(d: Director, lang: str) -> Iterator[None]:
+    """What a kiosk that cannot serve visits still shows: its out-of-service screen and help."""
+    if lang != "ko" and any(b.name == f"lang:{lang}" for b in d.rt.app.page.buttons):
+        d.press(f"lang:{lang}")
+    d.shoot("out-of-service")
+    d.press("help")
+    d.shoot("help")
+    d.press("close")
+    yield
+
+
 def run_demo(
     config: KioskConfig,
     out: Path,
@@ -151,13 +173,15 @@ def run_demo(
     machine: MachineHandle | None = None,
     fonts: FontBook | None = None,
 ) -> list[Shot]:
-    """Run the scripted visits and write the PNGs into `out`; returns what was written."""
+    """Run the scripted visits and write the PNGs into `out`; returns what was written.
+    DemoBlocked (with the pictures it could take) when the kiosk is out of service."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     pygame.init()
     out.mkdir(parents=True, exist_ok=True)
     fonts = fonts or FontBook()
     shots: list[Shot] = []
+    blocked: str | None = None
     sizes = resolutions or ((config.display.width, config.display.height),)
     for width, height in sizes:
         display = (
@@ -168,7 +192,13 @@ def run_demo(
         sized = replace(config, display=display)
         surface = pygame.Surface((width, height))
         prefix = f"{width}x{height}-{lang}-" if len(sizes) > 1 else f"{lang}-"
-        shots += _one_size(sized, surface, out, prefix, lang, visits, machine, fonts)
+        try:
+            shots += _one_size(sized, surface, out, prefix, lang, visits, machine, fonts)
+        except DemoBlocked as exc:  # the other sizes still get their pictures
+            shots += exc.shots
+            blocked = exc.reason
+    if blocked is not None:
+        raise DemoBlocked(blocked, shots)
     return shots
 
 
@@ -200,6 +230,10 @@ def _one_size(
         if machine is not None:
             machine.attach(rt.inbox.post)
         d = Director(rt, surface, out, prefix, gate)
+        if rt.session.state.screen is Screen.OUT_OF_SERVICE:
+            for _ in out_of_service_script(d, lang):
+                pass
+            raise DemoBlocked(rt.content_fault or "out of service", d.shots)
         for n in range(visits):
             d.quiet = n > 0
             if gate is not None:

@@ -54,11 +54,11 @@ class Runtime:
 def load_first_good(*sources: Path) -> tuple[Content, str | None]:
     """The content of the first folder that passes the structural checks, else empty content
     and the reason. Folders that do not exist are passed over; nothing here raises."""
-    fault = "no content folder"
+    fault = f"no content folder at {sources[-1]}" if sources else "no content folder"
     for source in sources:
-        if not source.is_dir():
-            continue
         try:
+            if not source.is_dir():
+                continue
             result = check_directory(source)
         except Exception as exc:  # an unreadable folder must not stop the kiosk
             log.exception("content in %s could not be read", source)

@@ -3,6 +3,8 @@ tool opens it."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from kiosk.alerts import Alert, slot_alert
 from kiosk.i18n import Texts
-from kiosk.ledger import Ledger, LedgerError, SlotState
+from kiosk.ledger import Ledger, LedgerError, SlotConfigLike, SlotState
 from kiosk.machine import LEDGER_FILE
 from prescriptions.loader import read_content
 
@@ -19,7 +21,10 @@ def open_tool_ledger(data_dir: Path, texts: Texts) -> Ledger | None:
     """The kiosk's ledger, opened as a tool (no crash counting, no clean-shutdown mark, so a
     running kiosk is not disturbed); None, with a message, when there is none yet."""
     path = data_dir / LEDGER_FILE
-    if not path.is_file():
+    found = _ledger_is_there(path)
+    if found is None:
+        return None
+    if not found:
         print(texts("staff.cli.no_ledger", path=path), file=sys.stderr)
         return None
     try:
@@ -27,6 +32,66 @@ def open_tool_ledger(data_dir: Path, texts: Texts) -> Ledger | None:
     except LedgerError as exc:
         print(f"ledger: {exc}", file=sys.stderr)
         return None
+
+
+def open_stock_ledger(
+    data_dir: Path, slots: Sequence[SlotConfigLike], texts: Texts, *, fill_new: bool
+) -> Ledger | None:
+    """The ledger for `stock`. On a new machine, before the kiosk ever started, it is made
+    here with the configured slots (empty; full in a simulation, as the simulated kiosk would
+    make them), so a technician can load the cabinet first; a ledger without slots (one found
+    empty and started again) gets them too. Opened as a tool: no run marked, so the kiosk's
+    first start counts no crash, and its first vend_id is still 1 (the board is still reset
+    then). None, with a message, when it cannot be opened or made."""
+    path = data_dir / LEDGER_FILE
+    found = _ledger_is_there(path)
+    if found is None:
+        return None
+    if found:
+        ledger = open_tool_ledger(data_dir, texts)
+        if ledger is None:
+            return None
+    else:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            ledger = Ledger(path, records_runs=False)
+        except (OSError, LedgerError) as exc:
+            print(texts("staff.cli.cannot_make_ledger", path=path, error=exc), file=sys.stderr)
+            return None
+    made = not found or ledger.recovered_from is not None
+    try:
+        if made or not ledger.slots():
+            ledger.sync_slots(slots, fill_new=fill_new)
+        if made:
+            give_to_folder_owner(path)
+    except (OSError, LedgerError) as exc:
+        ledger.close()
+        print(texts("staff.cli.cannot_make_ledger", path=path, error=exc), file=sys.stderr)
+        return None
+    if not found:
+        print(texts("staff.cli.new_ledger", path=path), file=sys.stderr)
+    return ledger
+
+
+def _ledger_is_there(path: Path) -> bool | None:
+    """Whether the ledger exists; None, with a message, when its folder is closed to us."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        print(f"ledger: {path}: {exc.strerror or exc} (run the command with sudo)", file=sys.stderr)
+        return None
+
+
+def give_to_folder_owner(path: Path) -> None:
+    """A ledger made by root (`sudo ... stock`) belongs to the data folder's owner, the
+    kiosk's user, like everything else in that folder: else the kiosk could not write it.
+    SQLite's -wal and -shm files beside it too, while they exist."""
+    if os.geteuid() != 0:
+        return
+    folder = path.parent.stat()
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chown(part, folder.st_uid, folder.st_gid)
 
 
 def display_width(text: str) -> int:

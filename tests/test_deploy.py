@@ -93,6 +93,8 @@ def test_dry_run_needs_no_root_and_names_every_step() -> None:
     assert not [a for a in actions if "/opt/maeum-kiosk/app" in a and "rm -rf" not in a]
     assert would("write /usr/local/bin/maeum-kiosk")
     assert would("write /etc/maeum-kiosk/kiosk.toml (") or "kept: /etc/maeum-kiosk" in out
+    # The configuration is checked as the kiosk's user: root would read a root-only file.
+    assert would("check as maeum:", "runuser -u maeum --", "load_config", "kiosk.toml")
     assert would("install -d", "/var/lib/maeum-kiosk")
     assert would("write /etc/udev/rules.d/99-maeum-board.rules")
     assert would("systemctl mask ctrl-alt-del.target")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # kiosk.demo brings pygame: imported by `run` only when it is needed
+    from kiosk.demo import DemoBlocked
 
 NAME = "demo"
 HELP = "run a scripted visit headless and write one PNG per screen"
@@ -50,7 +55,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import config_for_command
-    from kiosk.demo import RESOLUTIONS, run_demo
+    from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
 
     config = config_for_command(args.config)
     if config is None:
@@ -81,9 +86,22 @@ def run(args: argparse.Namespace) -> int:
                 machine=machine,
             )
             total += len(shots)
+    except DemoBlocked as exc:
+        print(blocked_message(exc, out), file=sys.stderr)
+        return 1
     finally:
         if machine is not None:
             machine.close()
     where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
     return 0
+
+
+def blocked_message(exc: DemoBlocked, out: Path) -> str:
+    """Why no visit was scripted, and which pictures were still saved."""
+    saved = ", ".join(shot.path.name for shot in exc.shots) or "none"
+    return (
+        f"demo: the kiosk is out of service ({exc.reason}), so no visit could be scripted. "
+        f"Saved what a visitor would see in {out}/: {saved}. "
+        "Fix the cause (see `python main.py content check` for the content) and run it again."
+    )

@@ -2,12 +2,17 @@
 
 Without a display (a server, CI, a Pi with no screen yet) it says so and runs the scripted
 demo instead, writing screenshots, so `make run` shows something everywhere.
+
+With a configuration it cannot use (broken, unreadable, ...) it says so in the log and still
+comes up, on the out-of-service screen with the help lines (`kiosk.config_fallback`), as it
+does for a data folder in RAM: an exit would only be a restart every 2 s under systemd.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.runtime import Runtime
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.systemd import Notifier
+    from kiosk.ui.fonts import FontBook
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
@@ -42,15 +48,53 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config import config_for_command
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
 
-    config = config_for_command(args.config)
-    if config is None:
-        return 2
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return _run_out_of_service(str(exc), args)
     if args.resolution:
         config = config.with_resolution(*parse_resolution(args.resolution))
     log.info("configuration: %s", config.source)
     return _run(config, args)
+
+
+def _run_out_of_service(problem: str, args: argparse.Namespace) -> int:
+    """No usable configuration: the out-of-service screen with the help lines, on the
+    screen's own size, until the service is stopped."""
+    from kiosk.commands.demo import parse_resolution
+    from kiosk.config_fallback import fallback_config, unusable_configuration
+    from kiosk.shell import NoDisplay, open_display
+    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.systemd import Notifier
+
+    size = parse_resolution(args.resolution) if args.resolution else _desktop_size()
+    config = fallback_config(problem, size)
+    try:
+        surface = open_display(config, args.windowed)
+    except NoDisplay as exc:
+        print(f"No display ({exc}): nothing can show the out-of-service screen.", file=sys.stderr)
+        return 2
+    shutdown = ShutdownCoordinator()
+    shutdown.install()
+    reason = unusable_configuration(problem)
+    return _refuse(config, surface, args.windowed, Notifier.from_environ(), shutdown, reason)
+
+
+def _desktop_size() -> tuple[int, int] | None:
+    """The screen's own size: the configured one is in the file that cannot be read."""
+    import pygame
+
+    try:
+        pygame.display.init()
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        return None
+    width, height = sizes[0] if sizes else (0, 0)
+    return (width, height) if width >= 320 and height >= 240 else None
 
 
 def _run(config: object, args: argparse.Namespace) -> int:
@@ -68,11 +112,16 @@ def _run(config: object, args: argparse.Namespace) -> int:
     try:
         surface = open_display(config, args.windowed)
     except NoDisplay as exc:
-        from kiosk.demo import RESOLUTIONS, run_demo
+        from kiosk.commands.demo import blocked_message
+        from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
 
         out = Path(args.demo_out)
         print(f"No display ({exc}): running the scripted demo instead.")
-        shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
+        try:
+            shots = run_demo(config, out, lang=config.language, resolutions=RESOLUTIONS)
+        except DemoBlocked as blocked:
+            print(blocked_message(blocked, out), file=sys.stderr)
+            return 1
         print(f"Wrote {len(shots)} screenshots to {out}/ — open them to see the kiosk.")
         return 0
     shutdown = ShutdownCoordinator()
@@ -131,7 +180,9 @@ def _refuse(
         waker.close()
 
 
-def refusing_runtime(config: KioskConfig, now: float, reason: str) -> Runtime:
+def refusing_runtime(
+    config: KioskConfig, now: float, reason: str, fonts: FontBook | None = None
+) -> Runtime:
     """A kiosk that serves no visit: the out-of-service screen with the help lines, no ledger,
     no board, no content (nothing is opened that could record or hand out anything)."""
     from kiosk.machine import NoDispensing
@@ -139,5 +190,10 @@ def refusing_runtime(config: KioskConfig, now: float, reason: str) -> Runtime:
     from prescriptions.model import Content
 
     return build_runtime(
-        config, now, dispenser=NoDispensing(reason), content=Content(), content_fault=reason
+        config,
+        now,
+        dispenser=NoDispensing(reason),
+        content=Content(),
+        content_fault=reason,
+        fonts=fonts,
     )

@@ -32,11 +32,18 @@ def run(
     prompt: Prompt = getpass.getpass,
 ) -> int:
     from kiosk.config import DEVICE_CONFIG, find_config_file
+    from kiosk.config_file import read_config_text
     from kiosk.errors import ConfigError
     from kiosk.staff.config_edit import write_pin_hash
     from kiosk.staff.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, is_valid_pin
 
     path = find_config_file(args.config) or DEVICE_CONFIG
+    create = args.config is not None
+    try:  # before asking for the PIN: a file that cannot be changed is said at once
+        read_config_text(path, missing_ok=create)
+    except ConfigError as exc:
+        print(f"staff-pin: {exc}", file=sys.stderr)
+        return 2
     pin, again = _read(args.stdin, stdin or sys.stdin, prompt)
     if pin is None:
         return 1
@@ -48,7 +55,7 @@ def run(
         print("staff-pin: the two PINs differ; nothing changed.", file=sys.stderr)
         return 2
     try:
-        write_pin_hash(path, hash_pin(pin), create=args.config is not None)
+        write_pin_hash(path, hash_pin(pin), create=create)
     except ConfigError as exc:
         print(f"staff-pin: {exc}", file=sys.stderr)
         return 2

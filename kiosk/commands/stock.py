@@ -7,7 +7,9 @@
     python main.py stock enable 3              slot 3 checked and back in use
 
 It works on the kiosk's own ledger (`<data_dir>/ledger.sqlite3`), also while the kiosk runs:
-the kiosk reads the stock before every visit's choice and its alerts every few seconds.
+the kiosk reads the stock before every visit's choice and its alerts every few seconds. On a
+new machine it makes the ledger with the configured slots, so the cabinet can be loaded before
+the kiosk first starts.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from kiosk.config import config_for_command
     from kiosk.i18n import Texts, Translations
     from kiosk.ledger import LedgerError
-    from kiosk.stock_text import item_namer, open_tool_ledger, stock_table
+    from kiosk.stock_text import item_namer, open_stock_ledger, stock_table
 
     out = out or sys.stdout
     config = config_for_command(args.config)
@@ -54,7 +56,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return 2
     lang = args.lang or config.language
     texts = Texts(Translations.load(tuple(dict.fromkeys((lang, *config.languages)))), lang)
-    ledger = open_tool_ledger(config.data_dir, texts)
+    ledger = open_stock_ledger(
+        config.data_dir, config.hardware.slots, texts, fill_new=config.hardware.simulated
+    )
     if ledger is None:
         return 1
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Literal, Protocol, TypeVar, cast
+from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
 import pygame
 
@@ -223,10 +223,10 @@ def chrome(
     badge_w = _badge_width(v) if v.simulated else 0
     badge_in_bar = v.simulated and free >= badge_w + 2 * m.gap
 
-    footer = _footer(v, page, badge=v.simulated and not badge_in_bar)
-    bottom = footer.y
+    foot = footer(v, page, badge=v.simulated and not badge_in_bar)
+    bottom = foot.y
     if help_row:
-        help_rect = pygame.Rect(m.gap, footer.y - m.gap - m.target_px, inner_w, m.target_px)
+        help_rect = pygame.Rect(m.gap, foot.y - m.gap - m.target_px, inner_w, m.target_px)
         bottom = help_rect.y - m.gap
     bar_y = bottom - m.bar_height if v.low_screen else 0
     bar = pygame.Rect(0, bar_y, screen.width, m.bar_height)
@@ -260,7 +260,7 @@ def _badge_width(v: View) -> int:
     return v.typesetter.fonts.measure(label, v.metrics.min_px, Weight.BOLD) + 2 * v.metrics.gap
 
 
-def _badge(v: View, page: Page, badge: pygame.Rect, within: pygame.Rect) -> None:
+def _badge(v: View, page: Pages[Any], badge: pygame.Rect, within: pygame.Rect) -> None:
     """The SIMULATION badge: the hardware behind this screen is not real."""
     badge.center = within.center
     page.add(Box(badge, v.palette.badge, v.metrics.radius))
@@ -278,8 +278,10 @@ def _badge(v: View, page: Page, badge: pygame.Rect, within: pygame.Rect) -> None
     )
 
 
-def _footer(v: View, page: Page, badge: bool) -> pygame.Rect:
-    """One line when the hotline and the nearest place fit side by side, else two."""
+def footer(v: View, page: Pages[Any], badge: bool, *, one_row: bool = False) -> pygame.Rect:
+    """The footer at the bottom of the screen (the staff screens have it too): 외로움안녕120 and
+    the nearest 서울마음편의점, on one line when they fit side by side, else two; `one_row`: the
+    hotline alone then (staff screens past the PIN, short of room; help is one tap away)."""
     m, p = v.metrics, v.palette
     fonts, px = v.typesetter.fonts, m.min_px
     hotline = v.t("footer.hotline")
@@ -290,6 +292,8 @@ def _footer(v: View, page: Page, badge: bool) -> pygame.Rect:
     parts = [hotline, place] if place else [hotline]
     one_line = "   ·   ".join(parts)
     rows = [one_line] if fonts.measure(one_line, px) <= full - badge_w else parts
+    if one_row:
+        rows = rows[:1]
     # The badge goes on the line with the most room left, or on a line of its own.
     widths = [fonts.measure(r, px) for r in rows]
     badge_row = widths.index(min(widths))

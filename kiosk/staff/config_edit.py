@@ -1,6 +1,7 @@
 """Writing the staff PIN's hash into the machine configuration without disturbing the rest of
 the file: every other line and comment stays as it was, and the file is replaced atomically
-(a power cut leaves the old file or the new one, never half of one)."""
+(a power cut leaves the old file or the new one, never half of one) with its owner, group and
+mode kept (`kiosk.config_file`), so the kiosk's user can still read it after `sudo`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from kiosk.config_file import read_config_text, replace_config_file
 from kiosk.errors import ConfigError
-from prescriptions.atomic import write_atomically
 
 _HEADER = re.compile(r"^\s*\[\s*staff\s*\]\s*(#.*)?$")
 _ANY_HEADER = re.compile(r"^\s*\[")
@@ -46,12 +47,7 @@ def with_pin_hash(text: str, pin_hash: str) -> str:
 def write_pin_hash(path: Path, pin_hash: str, *, create: bool = False) -> None:
     """Set the hash in the configuration file at `path`; ConfigError when the file is missing
     (unless `create`) or the result would not be the same valid TOML with the new hash."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        if not create:
-            raise ConfigError(f"{path}: configuration file not found") from exc
-        text = ""
+    text = read_config_text(path, missing_ok=create) or ""
     updated = with_pin_hash(text, pin_hash)
     try:
         parsed = tomllib.loads(updated)
@@ -60,4 +56,4 @@ def write_pin_hash(path: Path, pin_hash: str, *, create: bool = False) -> None:
     staff = parsed.get("staff")
     if not isinstance(staff, dict) or staff.get("pin_hash") != pin_hash:
         raise ConfigError(f"{path}: [staff] could not be updated safely; left alone")
-    write_atomically(path, updated.encode("utf-8"))
+    replace_config_file(path, updated.encode("utf-8"))

@@ -86,6 +86,12 @@ class Exit:
 
 
 @dataclass(frozen=True)
+class Help:
+    """The help button (or key) on a staff screen: whoever pressed it needs the help lines.
+    Staff mode closes, as Back on the PIN screen or Exit inside would, and help shows."""
+
+
+@dataclass(frozen=True)
 class SelectSlot:
     slot: int
     count: int
@@ -164,6 +170,7 @@ StaffEvent = (
     | Show
     | Back
     | Exit
+    | Help
     | SelectSlot
     | ChangeCount
     | RefillFull
@@ -228,9 +235,11 @@ class Refresh:
 @dataclass(frozen=True)
 class Leave:
     """Staff mode is over. `resume_visit`: nobody got in (a cancelled PIN), so the visit that
-    was paused goes on; otherwise the kiosk returns to attract."""
+    was paused goes on; otherwise the kiosk returns to attract. `show_help`: then the help
+    lines."""
 
     resume_visit: bool
+    show_help: bool = False
 
 
 @dataclass(frozen=True)

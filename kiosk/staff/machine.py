@@ -4,6 +4,8 @@
       ▲             │                  │
       └─ Back ──────┘ (visit resumes)  └─ Exit / idle ─▶ closed (the kiosk returns to attract)
 
+Help, on every staff screen, closes staff mode the same way and then shows the help lines.
+
 No clock, no I/O: the shell passes `now` (monotonic) and carries out the commands (check the
 PIN, refill, reload, …) off the UI thread, feeding their results back as events.
 """
@@ -24,6 +26,7 @@ from kiosk.staff.events import (
     DropSeen,
     Erase,
     Exit,
+    Help,
     Leave,
     LockedOut,
     Notice,
@@ -116,6 +119,9 @@ def step(
         return state, []
     if isinstance(event, SetLanguage):
         return replace(state, language=event.language), []
+    if isinstance(event, Help):
+        # Past the PIN the visit is over (as with Exit); on the keypad it goes on after help.
+        return _close(state, resume_visit=not state.inside, show_help=True)
     if state.screen is StaffScreen.PIN:
         return _pin(state, event, now, rules)
     return _inside(state, event, now, rules)
@@ -128,9 +134,9 @@ def _open(state: StaffState, now: float) -> Result:
     return opened, []
 
 
-def _close(state: StaffState, resume_visit: bool) -> Result:
+def _close(state: StaffState, resume_visit: bool, show_help: bool = False) -> Result:
     closed = StaffState(language=state.language, gate=state.gate)
-    return closed, [Leave(resume_visit)]
+    return closed, [Leave(resume_visit, show_help)]
 
 
 def _pin(state: StaffState, event: StaffEvent, now: float, rules: StaffRules) -> Result:

@@ -38,6 +38,8 @@ from kiosk.staff.events import (
     VerifyPin,
 )
 from kiosk.staff.jobs import Jobs
+from kiosk.staff.lockout import PinGate
+from kiosk.staff.lockout_store import CHECKPOINT_S, LockoutStore
 from kiosk.staff.machine import StaffRules, StaffState, step
 from kiosk.staff.pin import PinHash, verify_pin
 from kiosk.staff.screens import build_staff_page
@@ -59,14 +61,20 @@ class StaffMode:
         languages: tuple[str, ...] = ("ko", "en"),
         rules: StaffRules | None = None,
         today: Callable[[], date] = date.today,
+        lockout: LockoutStore | None = None,
+        now: float = 0.0,
     ) -> None:
+        """`lockout` keeps wrong PINs and a lock across restarts (read here, at `now`)."""
         self.backend = backend
         self.jobs = jobs
         self.pin_hash = pin_hash  # None: no PIN set, staff mode is off
         self.languages = languages
         self.rules = rules or StaffRules()
         self.today = today
-        self.state = StaffState(language=language)
+        self.lockout = lockout
+        gate = lockout.load(now) if lockout is not None else PinGate()
+        self.state = StaffState(language=language, gate=gate)
+        self._saved_gate, self._saved_at, self._last_now = gate, now, now
         self.snapshot = Snapshot(content=backend.content.status())
         self.live = Live()
         self._version = 0  # goes up whenever the snapshot or live readings change
@@ -95,10 +103,29 @@ class StaffMode:
     def handle(self, event: StaffEvent, now: float) -> Leave | None:
         """Step the staff machine and carry out its commands."""
         self.state, commands = step(self.state, event, now, self.rules)
+        self._keep_lockout(now)
         leave: Leave | None = None
         for command in commands:
             leave = self._run(command) or leave
         return leave
+
+    def watch(self, now: float) -> None:
+        """Once per frame while staff mode is closed (cheap): a lock that ran out is
+        forgotten, and one that lasts is written down now and then (`CHECKPOINT_S`)."""
+        gate = self.state.gate.expire(now)
+        if gate != self.state.gate:
+            self.state = replace(self.state, gate=gate)
+        self._keep_lockout(now)
+
+    def _keep_lockout(self, now: float) -> None:
+        """Hand the gate to the lockout store when it changed, or while locked, every
+        `CHECKPOINT_S` (the store writes it off the UI thread)."""
+        self._last_now = now
+        gate = self.state.gate
+        due = gate.locked_until is not None and now - self._saved_at >= CHECKPOINT_S
+        if self.lockout is not None and (gate != self._saved_gate or due):
+            self.lockout.save(gate, now)
+            self._saved_gate, self._saved_at = gate, now
 
     def tick(self, now: float) -> Leave | None:
         """Once per frame: finished jobs, the drop sensor, timeouts."""
@@ -136,6 +163,10 @@ class StaffMode:
 
     def close(self) -> None:
         self.jobs.close()
+        if self.lockout is not None:
+            if self.state.gate.locked_until is not None:  # the time worked off so far
+                self.lockout.save(self.state.gate, self._last_now)
+            self.lockout.close()
 
     # ---- commands --------------------------------------------------------------------------
 

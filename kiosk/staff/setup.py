@@ -13,8 +13,10 @@ from kiosk.session import KioskSession
 from kiosk.staff.backend import MachineBackend
 from kiosk.staff.content import ContentKeeper, ContentSource
 from kiosk.staff.jobs import Jobs, ThreadJobs
+from kiosk.staff.lockout_store import LOCKOUT_FILE, LockoutStore
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import PinError, PinHash, parse_pin_hash
+from kiosk.systemd import read_boot_id
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,12 @@ def build_staff_mode(
     simulated: bool = False,
     jobs: Jobs | None = None,
     wall: Callable[[], datetime] = datetime.now,
+    now: float,
+    boot_id: str | None = None,
 ) -> StaffMode:
     """Staff mode for the kiosk that `handle`, `session` and its content feed make up. `wall`
-    is local wall time, for "today" only, never for timeouts."""
+    is local wall time, for "today" only, never for timeouts; `now` is the monotonic clock at
+    start, when the lockout left by the last run is read (`boot_id`: this boot's, for that)."""
     keeper = ContentKeeper(content, lambda: session.content)
     machine = handle.machine
     backend = MachineBackend(
@@ -54,6 +59,11 @@ def build_staff_mode(
         monitor=handle.monitor,
         simulated=simulated,
     )
+    lockout = LockoutStore(
+        config.data_dir / LOCKOUT_FILE,
+        boot_id=read_boot_id() if boot_id is None else boot_id,
+        wall=lambda: wall().astimezone(),
+    )
     return StaffMode(
         backend,
         jobs if jobs is not None else ThreadJobs(),
@@ -61,4 +71,6 @@ def build_staff_mode(
         language=config.language,
         languages=config.languages,
         today=lambda: wall().date(),
+        lockout=lockout,
+        now=now,
     )

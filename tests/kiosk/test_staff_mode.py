@@ -192,6 +192,42 @@ def test_cancelling_the_pin_gives_the_visitor_their_screen_back(kiosk: Kiosk) ->
     assert not kiosk.rt.session.state.prompting  # not asked "more time?" at once
 
 
+def test_help_on_the_pin_keypad_shows_the_help_lines_then_the_visit_goes_on(
+    kiosk: Kiosk,
+) -> None:
+    visit_to_symptom(kiosk)
+    kiosk.service_button()
+    kiosk.press("key:1")
+    kiosk.press("help")
+    assert not kiosk.app.staff_on
+    assert kiosk.rt.session.state.screen is Screen.HELP
+    kiosk.press("close")
+    assert kiosk.rt.session.state.screen is Screen.SYMPTOM
+    kiosk.service_button()
+    assert kiosk.staff.state.digits == "", "nothing typed is kept"
+
+
+def test_help_on_a_staff_screen_ends_staff_mode_for_the_help_lines(kiosk: Kiosk) -> None:
+    visit_to_symptom(kiosk)
+    kiosk.service_button()
+    kiosk.log_in()
+    kiosk.press("slot:1")
+    kiosk.press("help")
+    assert not kiosk.app.staff_on
+    assert kiosk.rt.session.state.screen is Screen.HELP
+    kiosk.press("close")
+    assert kiosk.rt.session.state.screen is Screen.ATTRACT  # the paused visit is over
+    kiosk.service_button()
+    assert kiosk.staff.state.screen is StaffScreen.PIN, "staff screens need the PIN again"
+
+
+def test_the_help_key_on_the_keypad_works_on_the_pin_screen_too(kiosk: Kiosk) -> None:
+    kiosk.service_button()
+    kiosk.send(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_h, mod=0, unicode="h", scancode=0))
+    assert not kiosk.app.staff_on
+    assert kiosk.rt.session.state.screen is Screen.HELP
+
+
 def test_a_forgotten_staff_screen_closes_by_itself(kiosk: Kiosk) -> None:
     kiosk.service_button()
     kiosk.log_in()
@@ -393,7 +429,7 @@ def machine_kiosk(tmp_path: Path) -> Iterator[tuple[Kiosk, MachineHandle]]:
                        stats=machine.ledger, seed=1, fonts=fonts(), content=bundled())  # fmt: skip
     feed = FakeFeed(ReloadResult(True, (), tmp_path))
     rt.app.staff = build_staff_mode(config, handle, rt.session, feed, simulated=True,
-                                    jobs=InlineJobs())  # fmt: skip
+                                    jobs=InlineJobs(), now=0.0)  # fmt: skip
     k = Kiosk(rt, machine.ledger, feed, [])
     k.wait(0.0)
     yield k, handle

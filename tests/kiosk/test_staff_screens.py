@@ -10,6 +10,7 @@ from dataclasses import replace
 import pygame
 import pytest
 
+from kiosk.staff.events import Help
 from kiosk.staff.screens import build_staff_page
 from kiosk.staff.screens.pin import DOT
 from kiosk.stock_text import status_key
@@ -57,10 +58,22 @@ def t(key: str, lang: str = "ko", **values: object) -> str:
     return translations().text(lang, key, **values)
 
 
+def _footer_lines(name: str, lang: str = "ko") -> set[str]:
+    """The footer's words: 외로움안녕120 and the nearest place, phone numbers and all."""
+    state, snap = staff_states(lang)[name]
+    v = staff_view(state, snap, (1280, 800)).v
+    hotline, place = t("footer.hotline", lang), t("footer.nearest", lang, place=v.nearest_place)
+    return {hotline, place, f"{hotline}   ·   {place}"}
+
+
 def _said(name: str) -> str:
-    """What the screen says outside its buttons (the keys are digits themselves)."""
+    """What the screen says outside its buttons (the keys are digits themselves) and its
+    footer (the help numbers are digits too, and belong on every screen)."""
     page = staff_page(name, (1280, 800), "ko")
-    return " ".join(op.source for op in page.ops if hasattr(op, "source"))
+    footer = _footer_lines(name)
+    return " ".join(
+        op.source for op in page.ops if isinstance(op, TextBlock) and op.source not in footer
+    )
 
 
 def test_the_pin_is_never_shown_only_dots() -> None:
@@ -76,10 +89,34 @@ def test_a_wrong_pin_says_only_that_it_was_wrong() -> None:
     assert not any(digit in said for digit in "0123456789")
 
 
+@pytest.mark.parametrize("size", RESOLUTIONS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_staff_screen_has_the_help_button_and_the_120_footer(
+    size: tuple[int, int], lang: str
+) -> None:
+    """A visitor may stand in front of the PIN keypad (or a staff screen left open): help is
+    one tap away there too, and the footer shows 외로움안녕120 (and, on the keypad, the nearest
+    place; past the PIN only when it fits on the same line)."""
+    for name in NAMES:
+        page = staff_page(name, size, lang)
+        helps = [b for b in page.buttons if b.name == "help"]
+        assert len(helps) == 1, name
+        assert isinstance(helps[0].action, Help), name
+        drawn = [op.source for op in helps[0].ops if isinstance(op, TextBlock)]
+        assert drawn == [t("footer.help_button", lang)], name
+        said = " ".join(b.source for b in page.text_blocks())
+        assert t("footer.hotline", lang) in said and "02-120" in said, name
+        state, snap = staff_states(lang)[name]
+        place = t("footer.nearest", lang, place=staff_view(state, snap, size).v.nearest_place)
+        assert place in said or state.inside, name
+        footer = [op for op in page.ops if isinstance(op, TextBlock) and "02-120" in op.source]
+        assert footer and all(op.box.bottom > size[1] * 0.85 for op in footer), name
+
+
 def test_a_locked_keypad_has_no_keys_and_says_for_how_long() -> None:
     page = staff_page("pin-locked", (1280, 800), "ko")
     assert not [b for b in page.buttons if b.name.startswith("key:") or b.name == "ok"]
-    assert {b.name for b in page.buttons} >= {"cancel"}
+    assert {b.name for b in page.buttons} >= {"cancel", "help"}
     assert t("staff.pin.locked", minutes=4) in _texts("pin-locked")
 
 

@@ -104,13 +104,46 @@ def test_an_unknown_slot_or_count_changes_nothing(
     ledger.close()
 
 
-def test_without_a_ledger_it_says_where_it_looked(
+def test_stats_without_a_ledger_says_where_it_looked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path / "empty"))
-    status, _, err = cli(capsys, "stock")
+    status, _, err = cli(capsys, "stats")
     assert status == 1 and str(tmp_path / "empty" / LEDGER_FILE) in err
     assert not (tmp_path / "empty").exists()  # a look does not create one
+
+
+def test_stock_on_a_new_machine_makes_the_ledger_with_the_configured_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before the kiosk ever started: the technician loads the cabinet and records it."""
+    monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path / "new"))
+    status, out, err = cli(capsys, "stock", "--lang", "en")
+    assert status == 0, err
+    assert str(tmp_path / "new" / LEDGER_FILE) in err and "New ledger" in err
+    rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    # The built-in configuration is a simulation: full, as the simulated kiosk makes them.
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5", "6"] and rows[0][-2] == "10/10"
+    status, out, err = cli(capsys, "stock", "refill", "3", "--count", "4")
+    assert status == 0 and "New ledger" not in err
+    ledger = ledger_of(tmp_path / "new")
+    assert ledger.slot(3).count == 4 and ledger.last_vend_id() == 0
+    ledger.close()
+
+
+def test_stock_on_a_ledger_found_empty_gives_the_slots_back_to_count_and_refill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0-byte ledger is set aside by the ledger itself; staff then count each slot and
+    record it, which needs the configured slots in the new ledger."""
+    monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path))
+    (tmp_path / LEDGER_FILE).write_bytes(b"")
+    status, out, err = cli(capsys, "stock", "refill", "2", "--count", "3")
+    assert status == 0, err
+    rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    assert rows[1][-2] == "3/10"
+    assert [p.name for p in tmp_path.iterdir() if ".empty-" in p.name], "the empty file is kept"
 
 
 def test_the_tools_do_not_mark_a_running_kiosk_as_cleanly_stopped(

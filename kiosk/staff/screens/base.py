@@ -14,9 +14,9 @@ from typing import Literal
 import pygame
 
 from kiosk.ledger import SlotState
-from kiosk.screens.base import Pages, PageTurn, Style, View, button
+from kiosk.screens.base import Pages, PageTurn, Style, View, button, footer
 from kiosk.staff.backend import Live, Snapshot
-from kiosk.staff.events import Back, Exit, SetLanguage, StaffEvent, StaffScreen
+from kiosk.staff.events import Back, Exit, Help, SetLanguage, StaffEvent, StaffScreen
 from kiosk.staff.machine import StaffState
 from kiosk.ui.fonts import Weight
 from kiosk.ui.scene import Box, Op, TextBlock, inset, split_cols
@@ -86,7 +86,12 @@ def staff_button(
 
 def chrome(sv: StaffView, page: StaffPage) -> pygame.Rect:
     """The bar: the way out (cancel on the PIN screen; exit, and back to the list on detail
-    screens), the SIMULATION badge, the language switch. Returns the area left."""
+    screens), the SIMULATION badge, the language switch and the help button; and the footer
+    with 외로움안녕120 and the nearest 서울마음편의점 (past the PIN, where room is short, the
+    hotline alone when both do not fit on one line). A visitor may be the one in front of the
+    keypad (or of a staff screen left open), so help is one tap away here too, as on every
+    visitor screen; in portrait it gets a row of its own above the footer. Returns the area
+    left."""
     v, m = sv.v, sv.v.metrics
     screen = sv.state.screen
     left: list[tuple[str, str, StaffEvent]]
@@ -96,16 +101,27 @@ def chrome(sv: StaffView, page: StaffPage) -> pygame.Rect:
         left = [("exit", sv.t("staff.exit"), Exit())]
     else:
         left = [("exit", sv.t("staff.exit"), Exit()), ("back", sv.t("staff.back"), Back())]
+    foot = footer(v, page, badge=False, one_row=sv.state.inside)
+    bottom = foot.y
+    inner_w = m.width - 2 * m.gap
+    help_label = sv.t("footer.help_button")
+    if m.portrait:
+        help_rect = pygame.Rect(m.gap, foot.y - m.gap - m.target_px, inner_w, m.target_px)
+        bottom = help_rect.y - m.gap
     bar = pygame.Rect(0, 0, m.width, m.bar_height)
     inner = inset(bar, m.gap, (m.bar_height - m.target_px) // 2)
     page.add(Box(bar, v.palette.secondary))
+    if not m.portrait:
+        help_w = min(inner_w // 2, _width(sv, help_label) + 4 * m.gap)
+        help_rect = pygame.Rect(inner.right - help_w, inner.y, help_w, inner.height)
+    page.add_button(staff_button(sv, "help", help_rect, help_label, Help(), style="help"))
     x = inner.x
     for name, label, event in left:
         width = max(m.target_px, _width(sv, label) + 3 * m.gap)
         rect = pygame.Rect(x, inner.y, width, inner.height)
         page.add_button(staff_button(sv, name, rect, label, event, style="choice"))
         x = rect.right + m.gap
-    right = inner.right
+    right = inner.right if m.portrait else help_rect.x - m.gap
     other = _other_language(sv)
     if other is not None:
         label = sv.t(f"attract.language_{other}")
@@ -115,9 +131,7 @@ def chrome(sv: StaffView, page: StaffPage) -> pygame.Rect:
         right = rect.x - m.gap
     if sv.snap.simulated:
         _badge(sv, page, pygame.Rect(x, inner.y, right - x, inner.height))
-    return pygame.Rect(0, bar.bottom, m.width, m.height - bar.bottom).inflate(
-        -2 * m.gap, -2 * m.gap
-    )
+    return pygame.Rect(0, bar.bottom, m.width, bottom - bar.bottom).inflate(-2 * m.gap, -2 * m.gap)
 
 
 def _other_language(sv: StaffView) -> str | None:

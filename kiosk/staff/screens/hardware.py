@@ -18,7 +18,7 @@ from kiosk.staff.screens.base import (
     staff_button,
 )
 from kiosk.staff.screens.notice import notice_line
-from kiosk.ui.scene import TextBlock, split_cols, split_rows
+from kiosk.ui.scene import TextBlock
 
 
 def board_line(sv: StaffView) -> Line:
@@ -72,24 +72,24 @@ def build(sv: StaffView) -> StaffPage:
 Check = tuple[Line, tuple[str, str, StaffEvent] | None]
 
 
-def _row_height(sv: StaffView) -> int:
-    m = sv.v.metrics
-    return max(m.target_px, 2 * sv.v.typesetter.line_height(m.body_px))
-
-
 def _side_by_side(
     sv: StaffView, page: StaffPage, body: pygame.Rect, checks: list[Check], extra: list[Line]
 ) -> None:
-    """One row per check: what it says on the left, its button on the right."""
+    """One row per check, as tall as its words (a button's height at least): what it says on
+    the left, its button on the right; the notice and notes in the room left below."""
     m = sv.v.metrics
-    row_h = _row_height(sv)
-    rows = split_rows(body, [row_h] * len(checks) + [None], m.gap)
-    for (line, action), row in zip(checks, rows, strict=False):
-        text, button_area = split_cols(row, [None, min(row.width // 3, 6 * m.target_px)], m.gap)
-        page.add(*(flow(sv, [line], text) or []))
+    button_w = min(body.width // 3, 6 * m.target_px)
+    y = body.y
+    for line, action in checks:
+        room = pygame.Rect(body.x, y, body.width - button_w - m.gap, body.bottom - y)
+        placed = flow(sv, [line], room) or []
+        page.add(*placed)
+        height = max((b.box.bottom for b in placed), default=y) - y
         if action is not None:
-            _button(sv, page, button_area, action)
-    page.add(*_extra(sv, extra, rows[-1]))
+            height = max(height, m.target_px)
+            _button(sv, page, pygame.Rect(body.right - button_w, y, button_w, height), action)
+        y += height + m.gap
+    page.add(*_extra(sv, extra, pygame.Rect(body.x, y, body.width, body.bottom - y)))
 
 
 def _extra(sv: StaffView, extra: list[Line], area: pygame.Rect) -> list[TextBlock]:

@@ -8,7 +8,7 @@ from kiosk.staff.events import ChangeCount, RefillFull, RefillToCount, SetEnable
 from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, staff_button
 from kiosk.staff.screens.notice import notice_line
 from kiosk.stock_text import status_key
-from kiosk.ui.scene import split_cols, split_rows
+from kiosk.ui.scene import TextBlock, split_cols, split_rows
 
 
 def build(sv: StaffView) -> StaffPage:
@@ -20,13 +20,6 @@ def build(sv: StaffView) -> StaffPage:
     if slot is None:  # gone from the configuration since the list was drawn
         page.add(*(flow(sv, [Line(sv.t("staff.overview.no_slots"), tone="warn")], area) or []))
         return page
-    controls_h = 3 * m.target_px + 2 * m.gap
-    if m.portrait or area.height >= controls_h + 5 * m.target_px:
-        text_area, controls = split_rows(area, [None, controls_h], 2 * m.gap)
-        controls.width = min(controls.width, 14 * m.target_px)  # not a metre-wide button
-    else:
-        text_area, controls = split_cols(area, [None, None], 2 * m.gap)
-        controls = pygame.Rect(controls.x, controls.bottom - controls_h, controls.width, controls_h)
     item = sv.item(slot.item)
     lines = [
         Line(sv.t("staff.slot.title", slot=slot.number, item=item), heading=True),
@@ -39,12 +32,36 @@ def build(sv: StaffView) -> StaffPage:
             )
         ),
     ]
-    if not slot.enabled or slot.motor_fault or slot.suspected_empty:
-        lines.append(Line(sv.t("staff.slot.enable_note"), tone="muted"))
-    note = notice_line(sv, "staff.slot.busy")
-    page.add(*(flow(sv, [*lines, *note], text_area) or flow(sv, lines, text_area) or []))
+    checked = not slot.enabled or slot.motor_fault or slot.suspected_empty
+    hint = [Line(sv.t("staff.slot.enable_note"), tone="muted")] if checked else []
+    note = notice_line(sv, "staff.slot.busy")  # what the last action did: kept before the hint
+    texts = ([*lines, *hint, *note], [*lines, *note], lines)
+    blocks, controls = _place(sv, area, 3 * m.target_px + 2 * m.gap, texts)
+    page.add(*blocks)
     _controls(sv, page, controls, slot.capacity, slot.enabled and not slot.motor_fault)
     return page
+
+
+def _place(
+    sv: StaffView, area: pygame.Rect, controls_h: int, texts: tuple[list[Line], ...]
+) -> tuple[list[TextBlock], pygame.Rect]:
+    """The first of `texts` (the fullest first) that fits, and where the buttons go: the words
+    above the buttons, else (landscape) beside them, where the buttons take the wider side, for
+    their words must fit on one line."""
+    m = sv.v.metrics
+    text_area, controls = split_rows(area, [None, controls_h], 2 * m.gap)
+    controls.width = min(controls.width, 14 * m.target_px)  # not a metre-wide button
+    layouts = [(text_area, controls)]
+    if not m.portrait:
+        text_area, controls = split_cols(area, [None, area.width * 3 // 5], 2 * m.gap)
+        controls = pygame.Rect(controls.x, controls.bottom - controls_h, controls.width, controls_h)
+        layouts.append((text_area, controls))
+    for said in texts:
+        for text_area, controls in layouts:
+            blocks = flow(sv, said, text_area)
+            if blocks is not None:
+                return blocks, controls
+    return [], layouts[-1][1]
 
 
 def _controls(
@@ -64,7 +81,7 @@ def _controls(
         )
     )
     minus, shown, plus, save = split_cols(
-        counts, [m.target_px * 3 // 2, None, m.target_px * 3 // 2, None], m.gap
+        counts, [m.target_px * 3 // 2, m.target_px * 2, m.target_px * 3 // 2, None], m.gap
     )
     page.add_button(staff_button(sv, "minus", minus, sv.t("staff.slot.minus"), ChangeCount(-1)))
     page.add(
