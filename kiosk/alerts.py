@@ -29,6 +29,7 @@ class AlertKind(enum.Enum):
     EMPTY = "empty"
     DISABLED = "disabled"  # staff took the slot out of use
     LOW = "low"  # at or below the slot's low_stock threshold
+    FLEET = "fleet"  # the fleet agent cannot report to the centre (detail: its problem code)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Alert:
         """One line for the log (English, ids only)."""
         if self.kind is AlertKind.BOARD:
             return f"machine: {self.detail}"
+        if self.kind is AlertKind.FLEET:
+            return f"fleet reporting: {self.detail}"
         what = self.kind.value.replace("_", " ")
         return f"slot {self.slot} ({self.item}): {what}, {self.count} left"
 
@@ -65,11 +68,15 @@ def slot_alert(slot: SlotState) -> Alert | None:
     return Alert(kind, slot.number, slot.item, slot.count)
 
 
-def alerts_for(slots: Sequence[SlotState], machine_fault: str | None) -> list[Alert]:
+def alerts_for(
+    slots: Sequence[SlotState], machine_fault: str | None, fleet_problem: str | None = None
+) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
     if machine_fault is not None:
         found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if fleet_problem is not None:
+        found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
     order = list(AlertKind)
     return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
 
@@ -80,14 +87,17 @@ class AlertMonitor:
 
     `read` gives the alerts now (it reads the ledger: a quick SELECT); `set_led` lights the
     LED. `poll(now)` checks at most every `every_s` seconds; `check()` checks at once (after a
-    vend, a refill).
+    vend, a refill). `record`, when given, is told the alerts after each change (and at the
+    first check): the ledger keeps them for the fleet agent.
     """
 
     read: Callable[[], list[Alert]]
     set_led: Callable[[bool], None]
     every_s: float = CHECK_EVERY_S
+    record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
     _next_at: float = field(default=float("-inf"), repr=False)
+    _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
     # `check` runs on the UI thread (poll, staff screens) and on the vend worker (after a vend).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -106,7 +116,19 @@ class AlertMonitor:
             self._log_changes(found)
             self.current = tuple(found)
             self.set_led(bool(found))
+            self._record(found)
             return found
+
+    def _record(self, found: list[Alert]) -> None:
+        identities = frozenset(_identity(a) for a in found)
+        if self.record is None or identities == self._recorded:
+            return
+        try:
+            self.record(found)
+        except Exception:  # the LED and the log still work; the next change tries again
+            log.exception("alerts: cannot record them in the ledger")
+            return
+        self._recorded = identities
 
     def _log_changes(self, found: list[Alert]) -> None:
         before = {_identity(a): a for a in self.current}

@@ -12,12 +12,17 @@ button inside the cabinet becomes a pygame event that opens staff mode.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hardware.dispenser import Dispenser, VendOutcome, VendResult
-from kiosk.alerts import AlertMonitor, alerts_for
+from kiosk.alerts import Alert, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
+from kiosk.fleet_status import FLEET_STATUS, fleet_problem
 from kiosk.flow import Screen
+from kiosk.ledger import AlertRow
 from kiosk.machine import Machine, OutOfService, build_machine
 from kiosk.session import KioskSession, NoStats, Stats, Stock
 from kiosk.staff.service import post_service_button_to_pygame
@@ -96,15 +101,29 @@ def machine_handle(machine: Machine, history: History) -> MachineHandle:
     return MachineHandle(dispenser, machine, machine.ledger, history, machine, monitor=monitor)
 
 
-def alert_monitor(machine: Machine) -> AlertMonitor:
-    """Alerts from the ledger's slots and the board, on the cabinet's attention LED."""
+def alert_monitor(
+    machine: Machine,
+    fleet_status: Path = FLEET_STATUS,
+    clock: Callable[[], float] = time.monotonic,
+) -> AlertMonitor:
+    """Alerts from the ledger's slots, the board and the fleet agent, on the cabinet's
+    attention LED; the ledger keeps them for the fleet agent to report."""
     io = machine.io
+    ledger = machine.ledger
 
     def set_led(on: bool) -> None:
         if io is not None:
             io.attention_led.set(on)
 
-    return AlertMonitor(lambda: alerts_for(machine.ledger.slots(), machine.fault), set_led)
+    def read() -> list[Alert]:
+        return alerts_for(ledger.slots(), machine.fault, fleet_problem(fleet_status, clock()))
+
+    def record(alerts: Sequence[Alert]) -> None:
+        ledger.record_alerts(
+            AlertRow(a.kind.value, a.slot, a.item, a.count, a.detail) for a in alerts
+        )
+
+    return AlertMonitor(read, set_led, record=record)
 
 
 class AlertsFollow:

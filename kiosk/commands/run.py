@@ -10,6 +10,12 @@ import argparse
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.ledger import Ledger
+    from kiosk.session import KioskSession
+    from prescriptions.model import Content
 
 NAME = "run"
 HELP = "run the kiosk (the default command)"
@@ -52,7 +58,6 @@ def _run(config: object, args: argparse.Namespace) -> int:
     from kiosk.demo import RESOLUTIONS, run_demo
     from kiosk.machine_setup import open_machine
     from kiosk.runtime import build_runtime
-    from kiosk.session import KioskSession
     from kiosk.shell import NoDisplay, Shell, open_display
     from kiosk.shutdown import ShutdownCoordinator
     from kiosk.staff.setup import build_staff_mode
@@ -83,6 +88,8 @@ def _run(config: object, args: argparse.Namespace) -> int:
         content_fault=feed.initial_fault,
     )
     feed.start()
+    if machine.machine is not None:
+        note_content_version(runtime.session, machine.machine.ledger)
 
     def poll(session: KioskSession, now: float) -> None:
         machine.poll(session, now)
@@ -103,3 +110,18 @@ def _run(config: object, args: argparse.Namespace) -> int:
     finally:
         shutdown.shut_down()
     return status
+
+
+def note_content_version(session: KioskSession, ledger: Ledger) -> None:
+    """The ledger keeps the version of the content visitors are served (the fleet agent
+    reports it): now, and whenever the session takes new content."""
+    from kiosk.staff.content import fingerprint
+
+    def note(content: Content) -> None:
+        ledger.set_content_version(fingerprint(content))
+
+    session.on_content = note
+    try:
+        note(session.content)
+    except Exception:  # a ledger that cannot take it must not stop the kiosk
+        log.exception("the content version was not noted")
