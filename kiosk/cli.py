@@ -16,6 +16,8 @@ from kiosk.commands import (
     board_sim,
     content,
     demo,
+    fleet_agent,
+    fleet_server,
     hwtest,
     run,
     staff_pin,
@@ -43,6 +45,8 @@ COMMANDS: tuple[Command, ...] = (
     hwtest,
     board_sim,
     bench,
+    fleet_agent,
+    fleet_server,
 )
 
 
