@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian / Raspberry Pi OS packages the kiosk needs, when it can.
 #   system-deps.sh run   — what `make run` needs: Python venv support and a Korean font
-#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer)
+#   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer;
+#                          mosquitto and openssl for the fleet tests, which run a real broker)
 # As root it runs apt-get; otherwise it says exactly which command to run.
 set -euo pipefail
 
@@ -13,8 +14,10 @@ if ! ls /usr/share/fonts/truetype/nanum/NanumGothic.ttf >/dev/null 2>&1 \
    && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
     want+=(fonts-nanum)
 fi
-if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
-    want+=(shellcheck)
+if [ "${1:-run}" = "test" ]; then
+    command -v shellcheck >/dev/null 2>&1 || want+=(shellcheck)
+    [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || want+=(mosquitto)
+    command -v openssl >/dev/null 2>&1 || want+=(openssl)
 fi
 
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -118,9 +118,14 @@ class Agent:
         s = self.settings
         log.info(
             "fleet agent for %s: ledger %s, broker %s:%d, epoch %s, run %d, %d record(s) waiting",
-            self.site, self.reader.path, self.config.broker.host, self.config.broker.port,
-            self.cursor.epoch, self.conn, self.cursor.outbox_size(),
-        )  # fmt: skip
+            self.site,
+            self.reader.path,
+            self.config.broker.host,
+            self.config.broker.port,
+            self.cursor.epoch,
+            self.conn,
+            self.cursor.outbox_size(),
+        )
         self.link.start()
         now = self._clock()
         next_poll, next_status, next_cert = now, now, now
@@ -249,8 +254,9 @@ class Agent:
             self._status_changed = True
             log.warning(
                 "lost the broker (%s); %d record(s) wait in the outbox, nothing is lost",
-                event.reason, self.cursor.outbox_size(),
-            )  # fmt: skip
+                event.reason,
+                self.cursor.outbox_size(),
+            )
         elif isinstance(event, ConnectFailed):
             self._connect_failed(event, now)
         elif isinstance(event, Received):
@@ -267,9 +273,11 @@ class Agent:
         self._last_failure = None
         log.info(
             "connected to %s:%d (session %s); %d record(s) to send",
-            self.config.broker.host, self.config.broker.port,
-            "resumed" if event.session_present else "new", self.cursor.outbox_size(),
-        )  # fmt: skip
+            self.config.broker.host,
+            self.config.broker.port,
+            "resumed" if event.session_present else "new",
+            self.cursor.outbox_size(),
+        )
         online = {"state": "online", "epoch": self.cursor.epoch, "conn": self.conn}
         self.link.publish(topic(self.site, Kind.STATUS), encode(online), qos=1, retain=True)
         self._sent.clear()  # this connection has carried nothing yet: everything is due
@@ -289,9 +297,11 @@ class Agent:
             self._last_failure = (event.error, now)
             log.warning(
                 "cannot reach the broker %s:%d: %s (trying again; %d record(s) kept)",
-                self.config.broker.host, self.config.broker.port, event.error,
+                self.config.broker.host,
+                self.config.broker.port,
+                event.error,
                 self.cursor.outbox_size(),
-            )  # fmt: skip
+            )
 
     def _problem_logged(self, problem: Problem) -> None:
         self._status_changed = True

@@ -233,6 +233,8 @@ def encode(body: dict[str, Any]) -> bytes:
 
 def decode(kind: Kind, payload: bytes) -> Message:
     """A kiosk's message, checked field by field. BadMessage says what is wrong."""
+    if kind not in KIOSK_WRITES:
+        raise BadMessage(f"a kiosk does not send {kind.value}")
     if len(payload) > MAX_PAYLOAD:
         raise BadMessage(f"{len(payload)} bytes, more than {MAX_PAYLOAD}")
     try:
@@ -267,9 +269,7 @@ def decode(kind: Kind, payload: bytes) -> Message:
         return Alerts(env, _ident(body, "ledger"), events, opened)
     if kind is Kind.STOCK:
         return Stock(env, tuple(_slot(s) for s in _list(body, "slots", 16)))
-    if kind is Kind.CONTENT:
-        return ContentVersion(env, _ident(body, "version"))
-    raise BadMessage(f"a kiosk does not send {kind.value}")
+    return ContentVersion(env, _ident(body, "version"))
 
 
 def decode_receipt(payload: bytes) -> Receipt:

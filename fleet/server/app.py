@@ -48,9 +48,12 @@ class Server:
         self._thread.start()
         log.info(
             "fleet server: store %s, API http://%s:%d/api/sites, broker %s:%d",
-            self.config.server.store, self.http.host, self.http.port,
-            self.config.broker.host, self.config.broker.port,
-        )  # fmt: skip
+            self.config.server.store,
+            self.http.host,
+            self.http.port,
+            self.config.broker.host,
+            self.config.broker.port,
+        )
 
     def stop(self) -> None:
         self._stop.set()

@@ -208,8 +208,12 @@ class Ingest:
         if n <= LOG_BAD_FIRST or n % 100 == 0:
             log.warning(
                 "dropped a bad message from %s on %s (%d bytes): %s [%d from this site]",
-                site, where[:100], size, why, n,
-            )  # fmt: skip
+                site,
+                where[:100],
+                size,
+                why,
+                n,
+            )
 
     def _flush(self, batch: list[tuple[str, Message]]) -> None:
         now = self._wall().isoformat(timespec="seconds")

@@ -161,11 +161,22 @@ class Store:
                 "INSERT OR IGNORE INTO alert_events (site, ledger, id, at, kind, slot, item, "
                 "count, detail, state, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (site, m.ledger, e.id, e.at, e.kind, e.slot, e.item, e.count, e.detail,
-                     e.state, now)
+                    (
+                        site,
+                        m.ledger,
+                        e.id,
+                        e.at,
+                        e.kind,
+                        e.slot,
+                        e.item,
+                        e.count,
+                        e.detail,
+                        e.state,
+                        now,
+                    )
                     for e in m.events
                 ],
-            )  # fmt: skip
+            )
             opened = [vars(a) for a in m.open]
             self._present(site, "open_alerts", "alerts_at", opened, m.env.epoch, m.env.seq)
         elif isinstance(m, Stock):
