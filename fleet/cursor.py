@@ -4,7 +4,8 @@ queued from the ledger, and the outbox of records the centre has not yet confirm
     meta     epoch (this cursor's identity, random), next_seq, conn (runs of the agent),
              ledger (the ledger followed), alert_pos (its last alert id queued)
     queued   family, hour, name, key → value last queued (to find what changed)
-    state    name → the last stock / content version queued (JSON)
+    state    name → the last of each slot ('stock/<n>'), the slot numbers and the content
+             version queued (JSON)
     outbox   seq, kind, slot, body: one row per *thing* (an hour's counters, the stock…);
              a newer value of the same thing merges into its row under a new seq
 
@@ -77,7 +78,7 @@ class OutboxRow:
 
 
 _FAMILY_KIND = {"counters": Kind.COUNTERS, "vends": Kind.VENDS}
-_STATE_KIND = {"stock": Kind.STOCK, "content": Kind.CONTENT}
+_STATE_KIND = {"content": Kind.CONTENT}
 
 
 class Cursor:
@@ -164,13 +165,11 @@ class Cursor:
             for change in changes:
                 if isinstance(change, HourValues):
                     self._queue_hour(change)
+                elif isinstance(change, StateValue) and change.name == "stock":
+                    self._queue_stock(change.body)
                 elif isinstance(change, StateValue):
                     self._put(_STATE_KIND[change.name], change.name, change.body)
-                    self._db.execute(
-                        "INSERT INTO state (name, value) VALUES (?, ?) ON CONFLICT (name) "
-                        "DO UPDATE SET value = excluded.value",
-                        (change.name, canonical(change.body)),
-                    )
+                    self._set_state(change.name, change.body)
                 else:
                     slot = f"alerts/{change.ledger}/{change.last_id}"
                     self._put(Kind.ALERTS, slot, change.body)
@@ -188,6 +187,25 @@ class Cursor:
             "INSERT INTO queued (family, hour, name, key, value) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (family, hour, name, key) DO UPDATE SET value = excluded.value",
             [(change.family, change.hour, n, k, v) for (n, k), v in change.values.items()],
+        )
+
+    def _queue_stock(self, body: dict[str, Any]) -> None:
+        """Changed slots merge into the waiting stock row (the newest of each slot wins)."""
+        row = self._db.execute("SELECT body FROM outbox WHERE slot = 'stock'").fetchone()
+        waiting = {} if row is None else {s["slot"]: s for s in json.loads(row[0])["slots"]}
+        waiting.update({s["slot"]: s for s in body["slots"]})
+        numbers = body["numbers"]
+        slots = [waiting[n] for n in sorted(waiting) if n in numbers]
+        self._put(Kind.STOCK, "stock", {"slots": slots, "numbers": numbers})
+        for slot in body["slots"]:
+            self._set_state(f"stock/{slot['slot']}", slot)
+        self._set_state("stock/numbers", {"numbers": numbers})
+
+    def _set_state(self, name: str, body: dict[str, Any]) -> None:
+        self._db.execute(
+            "INSERT INTO state (name, value) VALUES (?, ?) ON CONFLICT (name) "
+            "DO UPDATE SET value = excluded.value",
+            (name, canonical(body)),
         )
 
     def _put(self, kind: Kind, slot: str, body: dict[str, Any]) -> None:

@@ -164,6 +164,7 @@ def _alerts(db: sqlite3.Connection, cursor: Cursor, ledger: str) -> list[Change]
 
 
 def _stock(db: sqlite3.Connection, cursor: Cursor) -> list[Change]:
+    """The slots whose state differs from what was queued, and the slot numbers there are."""
     slots = [
         {
             "slot": n,
@@ -179,7 +180,8 @@ def _stock(db: sqlite3.Connection, cursor: Cursor) -> list[Change]:
             "low_stock FROM slots ORDER BY number"
         )
     ]
-    body = {"slots": slots}
-    if cursor.state("stock") == canonical(body):
+    numbers = [s["slot"] for s in slots]
+    changed = [s for s in slots if cursor.state(f"stock/{s['slot']}") != canonical(s)]
+    if not changed and cursor.state("stock/numbers") == canonical({"numbers": numbers}):
         return []
-    return [StateValue("stock", body)]
+    return [StateValue("stock", {"slots": changed, "numbers": numbers})]

@@ -6,7 +6,7 @@ ACL are built from.
     maeum/v1/<site>/counters   kiosk → centre  QoS 1: one local hour's anonymous counters
     maeum/v1/<site>/vends      kiosk → centre  QoS 1: one local hour's vend outcomes
     maeum/v1/<site>/alerts     kiosk → centre  QoS 1: alerts raised and cleared, and those open
-    maeum/v1/<site>/stock      kiosk → centre  QoS 1: every slot now
+    maeum/v1/<site>/stock      kiosk → centre  QoS 1: the slots that changed, and which exist
     maeum/v1/<site>/content    kiosk → centre  QoS 1: the content version serving
     maeum/v1/<site>/receipt    centre → kiosk  QoS 1: which records the centre has stored
     maeum/v1/_centre/status    centre → all    retained; the central server online/offline
@@ -206,8 +206,11 @@ class SlotStock:
 
 @dataclass(frozen=True)
 class Stock:
+    """The slots that changed (a vend changes one: one slot travels, not the cabinet)."""
+
     env: Envelope
     slots: tuple[SlotStock, ...]
+    numbers: tuple[int, ...]  # every slot the kiosk has now (one taken away is dropped)
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,9 @@ def decode(kind: Kind, payload: bytes) -> Message:
         opened = tuple(_open_alert(a) for a in _list(body, "open"))
         return Alerts(env, _ident(body, "ledger"), events, opened)
     if kind is Kind.STOCK:
-        return Stock(env, tuple(_slot(s) for s in _list(body, "slots", 16)))
+        slots = tuple(_slot(s) for s in _list(body, "slots", 16))
+        numbers = tuple(_count(n, "numbers[]") for n in _list(body, "numbers", 16))
+        return Stock(env, slots, numbers)
     return ContentVersion(env, _ident(body, "version"))
 
 

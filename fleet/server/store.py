@@ -9,7 +9,8 @@
 Counts are absolute totals and only grow, so an upsert keeps the larger of the stored and the
 arriving value: a record repeated or arriving late changes nothing. Things that only have a
 present (stock, content version, open alerts) are replaced only by a later seq of the same
-agent epoch (or by a new epoch: the kiosk's agent state was renewed).
+agent epoch (or by a new epoch: the kiosk's agent state was renewed); stock arrives as the
+slots that changed, merged into what the store has.
 
 One writer (`Store`, the ingest thread) commits a batch of messages in one transaction before
 the kiosks get their receipts; readers (`StoreReader`, the HTTP layer) use their own
@@ -180,7 +181,10 @@ class Store:
             opened = [vars(a) for a in m.open]
             self._present(site, "open_alerts", "alerts_at", opened, m.env.epoch, m.env.seq)
         elif isinstance(m, Stock):
-            slots = [vars(s) for s in m.slots]
+            row = db.execute("SELECT stock FROM sites WHERE site = ?", (site,)).fetchone()
+            had = {s["slot"]: s for s in json.loads(row[0] or "[]")}
+            had.update({s.slot: vars(s) for s in m.slots})
+            slots = [had[n] for n in sorted(had) if n in m.numbers]
             self._present(site, "stock", "stock_at", slots, m.env.epoch, m.env.seq)
         elif isinstance(m, ContentVersion):
             self._present(site, "content_version", "content_at", m.version, m.env.epoch, m.env.seq)

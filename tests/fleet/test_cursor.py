@@ -59,8 +59,26 @@ def test_a_scan_queues_counts_vends_stock_and_content_once(ledger: Ledger, tmp_p
     assert vends["vends"] == [["visit", 1, "dispensed", 1]]
     (stock,) = rows(cursor, Kind.STOCK)
     assert [(s["slot"], s["count"]) for s in stock["slots"]] == [(1, 7), (2, 8)]
+    assert stock["numbers"] == [1, 2]
     assert rows(cursor, Kind.CONTENT) == [{"version": "62ed0f41"}]
     assert scan(ledger, cursor) == [], "nothing changed, nothing queued"
+
+
+def test_only_the_slots_that_changed_travel(ledger: Ledger, tmp_path: Path) -> None:
+    cursor = Cursor(tmp_path / "agent.sqlite3")
+    scan(ledger, cursor)
+    cursor.confirm([(1, 10**6)])
+    ledger.finish(ledger.begin(2), VendOutcome.DISPENSED)
+    scan(ledger, cursor)
+    ledger.disable(1)  # before the first is confirmed: both wait in one row
+    scan(ledger, cursor)
+    (stock,) = rows(cursor, Kind.STOCK)
+    assert [(s["slot"], s["count"], s["enabled"]) for s in stock["slots"]] == [
+        (1, 8, False),
+        (2, 7, True),
+    ]
+    cursor.confirm([(1, 10**6)])
+    assert scan(ledger, cursor) == []
 
 
 def test_a_new_count_merges_into_the_waiting_hour_under_a_new_seq(

@@ -34,9 +34,11 @@ def counters(seq: int, n: int, ledger: str = "l1", epoch: str = E1) -> Counters:
     return Counters(Envelope(epoch, seq), ledger, HOUR, (("visit_started", "", n),))
 
 
-def stock(seq: int, count: int, epoch: str = E1) -> Stock:
-    slot = SlotStock(1, "tea", count, 8, True, count == 0, count <= 2)
-    return Stock(Envelope(epoch, seq), (slot,))
+def stock(
+    seq: int, count: int, epoch: str = E1, slot: int = 1, numbers: tuple[int, ...] = (1,)
+) -> Stock:
+    state = SlotStock(slot, "tea", count, 8, True, count == 0, count <= 2)
+    return Stock(Envelope(epoch, seq), (state,), numbers)
 
 
 @pytest.fixture
@@ -67,7 +69,11 @@ def test_present_values_follow_the_agents_order(store: Store) -> None:
     assert reader.sites()[0]["stock"][0]["count"] == 3
     store.write([("gwanak", stock(1, 6, epoch=E2))], NOW)  # the agent's state was renewed
     assert reader.sites()[0]["stock"][0]["count"] == 6
-    store.write([("gwanak", ContentVersion(Envelope(E2, 2), "62ed0f41"))], NOW)
+    store.write([("gwanak", stock(2, 1, epoch=E2, slot=2, numbers=(1, 2)))], NOW)
+    assert [(s["slot"], s["count"]) for s in reader.sites()[0]["stock"]] == [(1, 6), (2, 1)]
+    store.write([("gwanak", Stock(Envelope(E2, 3), (), (2,)))], NOW)  # slot 1 taken away
+    assert [s["slot"] for s in reader.sites()[0]["stock"]] == [2]
+    store.write([("gwanak", ContentVersion(Envelope(E2, 4), "62ed0f41"))], NOW)
     assert reader.sites()[0]["content_version"] == "62ed0f41"
 
 
