@@ -134,7 +134,9 @@ class Agent:
         try:
             while not stop.is_set():
                 now = self._clock()
-                due = min(next_poll, scan_at or next_poll, next_status, next_cert)
+                due = min(next_poll, next_status, next_cert)
+                if scan_at is not None:
+                    due = min(due, scan_at)
                 self._take_events(max(0.0, min(due - now, s.poll_s)))
                 if stop.is_set():
                     break

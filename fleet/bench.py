@@ -12,6 +12,7 @@ Everything runs on loopback in a temporary folder: its own CA, broker, store and
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
 import subprocess
@@ -184,6 +185,21 @@ def _latency(stored: Stored, ledgers: dict[str, Ledger], sites: list[str]) -> It
     )
 
 
+def _drained(status: Path, timeout: float = 30.0) -> None:
+    """Until the agent's status file says its outbox is empty, and a moment more for the
+    last receipt's acknowledgement."""
+    tick = threading.Event()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if json.loads(status.read_bytes()).get("outbox") == 0:
+                break
+        except (OSError, ValueError):
+            pass
+        tick.wait(0.05)
+    tick.wait(0.3)
+
+
 def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
@@ -242,7 +258,7 @@ def _bandwidth(
         ledger.count("bench", "")
         marker += 1
         stored.wait(site, "bench", marker, 60)
-        threading.Event().wait(0.5)
+        _drained(work / site / "status.json")
         connect_up, connect_down, connect_reads = proxy.count.snapshot()
         visits = 20
         for _ in range(visits):
@@ -256,6 +272,7 @@ def _bandwidth(
                 ledger.count("bench", "")
                 marker += 1
                 stored.wait(site, "bench", marker, 30)
+        _drained(work / site / "status.json")  # the last visit's tail is not idle traffic
         up, down, reads = proxy.count.snapshot()
         visit_bytes = (up + down - connect_up - connect_down) / visits
         visit_reads = (reads - connect_reads) / visits
@@ -263,9 +280,9 @@ def _bandwidth(
         idle_s = 6.5
         threading.Event().wait(idle_s)
         idle = proxy.count.snapshot()
-        pings = idle_s / 2
+        pings = max(1, (idle[2] - idle_from[2]) // 2)  # a request up, an answer down
         ping_bytes = (idle[0] + idle[1] - idle_from[0] - idle_from[1]) / pings
-        ping_reads = (idle[2] - idle_from[2]) / pings
+        ping_reads = 2.0
     finally:
         _stop(agent)
         proxy.close()

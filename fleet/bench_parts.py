@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fleet.config import load_agent_config
-from fleet.credentials import FleetDir, broker_config
+from fleet.credentials import FleetDir, broker_config, find_mosquitto
 from fleet.link import Acked, Connected, Link, LinkEvent
 from fleet.topics import Kind, encode, topic
 
@@ -31,8 +30,8 @@ class BenchBroker:
     """mosquitto from deploy/mosquitto/maeum-fleet.conf, on a free loopback port."""
 
     def __init__(self, fleet: FleetDir, work: Path) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        if not Path(binary).exists():
+        binary = find_mosquitto()
+        if binary is None:
             raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
         self.port = free_port()
         (work / "data").mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -185,6 +186,15 @@ def write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
 
 
 # --- the broker's configuration --------------------------------------------------------------
+
+
+def find_mosquitto() -> str | None:
+    """The broker's program: on PATH, or where Debian puts it (/usr/sbin is not on every
+    user's PATH)."""
+    found = shutil.which("mosquitto")
+    if found is None and os.access("/usr/sbin/mosquitto", os.X_OK):
+        found = "/usr/sbin/mosquitto"
+    return found
 
 
 def broker_config(

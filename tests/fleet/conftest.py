@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from fleet.credentials import FleetDir, enroll_kiosks, init_centre
+from fleet.credentials import FleetDir, enroll_kiosks, find_mosquitto, init_centre
 from tests.fleet.support import Broker, Fleet
 
 SITES = tuple(f"site-{n:02d}" for n in range(1, 26))
 
 needs_mosquitto = pytest.mark.skipif(
-    shutil.which("mosquitto") is None or shutil.which("openssl") is None,
+    find_mosquitto() is None or shutil.which("openssl") is None,
     reason="mosquitto and openssl are needed (deploy/system-deps.sh test)",
 )
 
@@ -32,7 +32,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
 
 @pytest.fixture
 def broker(fleet: Fleet, tmp_path: Path) -> Iterator[Broker]:
-    if shutil.which("mosquitto") is None:
+    if find_mosquitto() is None:
         pytest.skip("mosquitto is needed")
     running = Broker(fleet.dir, tmp_path / "broker")
     running.start()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from fleet.agent import Agent
 from fleet.config import AgentConfig, ServerConfig, load_agent_config, load_server_config
-from fleet.credentials import FleetDir, broker_config
+from fleet.credentials import FleetDir, broker_config, find_mosquitto
 from fleet.server.app import Server
 from fleet.server.store import HourKey
 from kiosk.config import Slot
@@ -70,7 +70,7 @@ class Broker:
 
     def start(self, timeout: float = 10.0) -> None:
         self._process = subprocess.Popen(
-            ["mosquitto", "-c", str(self.conf)],
+            [find_mosquitto() or "mosquitto", "-c", str(self.conf)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

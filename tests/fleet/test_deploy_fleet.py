@@ -20,6 +20,7 @@ from tests.test_deploy import install, unit_settings
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "maeum-fleet.service"
+SERVER_UNIT = DEPLOY / "maeum-fleet-server.service"
 
 
 def test_the_agent_is_its_own_unit_with_the_network_the_kiosk_has_not() -> None:
@@ -39,10 +40,13 @@ def test_the_agent_is_its_own_unit_with_the_network_the_kiosk_has_not() -> None:
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
-def test_the_agent_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
-    text = UNIT.read_text().replace("/opt/maeum-kiosk/venv/bin/python", sys.executable)
-    text = text.replace("/opt/maeum-kiosk/app", str(ROOT))
-    unit = tmp_path / UNIT.name
+@pytest.mark.parametrize("unit_file", [UNIT, SERVER_UNIT], ids=lambda p: p.name)
+def test_the_fleet_units_pass_systemd_analyze_verify(tmp_path: Path, unit_file: Path) -> None:
+    text = unit_file.read_text()
+    for app in ("maeum-kiosk", "maeum-fleet"):
+        text = text.replace(f"/opt/{app}/venv/bin/python", sys.executable)
+        text = text.replace(f"/opt/{app}/app", str(ROOT))
+    unit = tmp_path / unit_file.name
     unit.write_text(text)
     result = subprocess.run(
         ["systemd-analyze", "verify", str(unit)],
@@ -51,7 +55,7 @@ def test_the_agent_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    complaints = [line for line in result.stderr.splitlines() if UNIT.name in line]
+    complaints = [line for line in result.stderr.splitlines() if unit_file.name in line]
     assert result.returncode == 0 and complaints == [], result.stderr
 
 
