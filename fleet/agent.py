@@ -43,8 +43,9 @@ from fleet.link import (
     Subscribed,
     Will,
 )
-from fleet.status import Health, Problem, classify, write_status
-from fleet.topics import CENTRE_STATUS, BadMessage, Kind, decode_receipt, encode, topic
+from fleet.payloads import decode_receipt, encode
+from fleet.status import ADVICE, Health, Problem, classify, write_status
+from fleet.topics import CENTRE_STATUS, BadMessage, Kind, topic
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +53,6 @@ WINDOW = 200  # records handed to the broker and not yet confirmed, at most
 STATUS_EVERY_S = 30.0
 CERT_CHECK_EVERY_S = 6 * 3600.0
 QUIET_LOG_S = 600.0  # the same connection failure is logged again at most this often
-
-ADVICE = {
-    Problem.AUTH: "the broker refused this kiosk's name, password or certificate; enrol it "
-    "again (fleet-server enroll SITE) and copy the new folder to /etc/maeum-fleet",
-    Problem.CERT_EXPIRED: "this kiosk's certificate has expired; enrol it again",
-    Problem.CERT_EXPIRING: "this kiosk's certificate ends soon; enrol it again before then",
-    Problem.BROKER_CERT: "the broker's certificate is not trusted (expired, wrong name, or "
-    "another CA); the centre must renew it",
-    Problem.CLOCK: "the kiosk's clock is wrong, so TLS refuses certificates; check NTP",
-    Problem.UNREACHABLE: "the broker has been unreachable for long; check the network "
-    "(LTE router); everything stays in the ledger and the outbox",
-    Problem.REFUSED: "the broker refuses what this kiosk publishes; check the ACL and that "
-    "the user name is the site id",
-    Problem.LEDGER: "the ledger cannot be read",
-}
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ from pathlib import Path
 from fleet.bench_parts import BenchBroker, CountingProxy, rss_kb, start_blast
 from fleet.config import AgentSettings, ServerSettings, load_server_config
 from fleet.credentials import FleetDir, enroll_kiosks, init_centre
+from fleet.payloads import Counters, Message, encode
 from fleet.server.app import Server
-from fleet.topics import Counters, Kind, Message, encode, topic
+from fleet.topics import Kind, topic
 from hardware.dispenser import VendOutcome
 from kiosk.config import Slot
 from kiosk.ledger import Ledger

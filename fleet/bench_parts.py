@@ -17,7 +17,8 @@ from pathlib import Path
 from fleet.config import load_agent_config
 from fleet.credentials import FleetDir, broker_config, find_mosquitto
 from fleet.link import Acked, Connected, Link, LinkEvent
-from fleet.topics import Kind, encode, topic
+from fleet.payloads import encode
+from fleet.topics import Kind, topic
 
 
 def free_port() -> int:

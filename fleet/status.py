@@ -43,6 +43,22 @@ STAFF_PROBLEMS = (
     Problem.LEDGER,
 )
 
+# What each problem means, for the agent's log: the first thing a technician reads.
+ADVICE = {
+    Problem.AUTH: "the broker refused this kiosk's name, password or certificate; enrol it "
+    "again (fleet-server enroll SITE) and copy the new folder to /etc/maeum-fleet",
+    Problem.CERT_EXPIRED: "this kiosk's certificate has expired; enrol it again",
+    Problem.CERT_EXPIRING: "this kiosk's certificate ends soon; enrol it again before then",
+    Problem.BROKER_CERT: "the broker's certificate is not trusted (expired, wrong name, or "
+    "another CA); the centre must renew it",
+    Problem.CLOCK: "the kiosk's clock is wrong, so TLS refuses certificates; check NTP",
+    Problem.UNREACHABLE: "the broker has been unreachable for long; check the network "
+    "(LTE router); everything stays in the ledger and the outbox",
+    Problem.REFUSED: "the broker refuses what this kiosk publishes; check the ACL and that "
+    "the user name is the site id",
+    Problem.LEDGER: "the ledger cannot be read",
+}
+
 # Problems a successful connection proves gone.
 _CONNECTION_PROBLEMS = (
     Problem.AUTH,

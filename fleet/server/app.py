@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fleet.config import ServerConfig
+from fleet.payloads import Message
 from fleet.server.api import Api, HttpServer
 from fleet.server.ingest import Ingest
 from fleet.server.store import Store, StoreReader
-from fleet.topics import Message
 
 log = logging.getLogger(__name__)
 

@@ -36,21 +36,9 @@ from fleet.link import (
     Subscribed,
     Will,
 )
+from fleet.payloads import RECORD_TYPES, Message, decode, encode, receipt_body
 from fleet.server.store import Store, StoreError
-from fleet.topics import (
-    CENTRE_STATUS,
-    KIOSK_WRITES,
-    RECORD_TYPES,
-    ROOT,
-    BadMessage,
-    Kind,
-    Message,
-    decode,
-    encode,
-    parse_topic,
-    receipt_body,
-    topic,
-)
+from fleet.topics import CENTRE_STATUS, KIOSK_WRITES, ROOT, BadMessage, Kind, parse_topic, topic
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fleet.topics import (
+from fleet.payloads import (
     Alerts,
     ContentVersion,
     Counters,

@@ -63,7 +63,7 @@ def test_enroll_before_init_says_what_to_do(
 
 def test_the_password_hash_is_mosquittos_pbkdf2_sha512() -> None:
     _, seven, iterations, salt, digest = password_hash("s3cret").split("$")
-    assert seven == "7" and int(iterations) >= 10_000
+    assert seven == "7" and int(iterations) >= 101  # mosquitto_passwd's own default
     expected = hashlib.pbkdf2_hmac("sha512", b"s3cret", base64.b64decode(salt), int(iterations))
     assert base64.b64decode(digest) == expected
 

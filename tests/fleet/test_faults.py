@@ -24,7 +24,8 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from fleet.config import BrokerSettings, load_agent_config
 from fleet.link import Acked, Connected, Link, LinkEvent, tls_context
-from fleet.topics import Kind, encode, topic
+from fleet.payloads import encode
+from fleet.topics import Kind, topic
 from kiosk.alerts import alerts_for
 from kiosk.fleet_status import fleet_problem
 from kiosk.i18n import Texts, Translations

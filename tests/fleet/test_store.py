@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fleet.server.api import Api, HttpServer
-from fleet.server.store import HourKey, Store, StoreReader
-from fleet.topics import (
+from fleet.payloads import (
     AlertEvent,
     Alerts,
     ContentVersion,
@@ -24,6 +22,8 @@ from fleet.topics import (
     Status,
     Stock,
 )
+from fleet.server.api import Api, HttpServer
+from fleet.server.store import HourKey, Store, StoreReader
 
 E1, E2 = "0123456789abcdef", "fedcba9876543210"
 NOW = "2026-03-02T05:00:00+00:00"

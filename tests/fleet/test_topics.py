@@ -10,20 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fleet.payloads import Counters, Stock, decode, decode_receipt, encode, receipt_body
 from fleet.topics import (
     CENTRE,
     CENTRE_STATUS,
     MAX_PAYLOAD,
     BadMessage,
-    Counters,
     Kind,
-    Stock,
     acl_text,
-    decode,
-    decode_receipt,
-    encode,
     parse_topic,
-    receipt_body,
     topic,
     valid_site,
 )
@@ -147,3 +142,14 @@ def test_the_acl_lets_a_kiosk_write_only_its_own_topics() -> None:
     assert sorted(reads) == ["maeum/v1/%u/receipt", CENTRE_STATUS]
     centre = lines[lines.index(f"user {CENTRE}") + 1 :]
     assert "topic write maeum/v1/+/receipt" in centre
+
+
+def test_the_broker_is_asked_for_a_keepalive_that_keeps_the_promise() -> None:
+    """mosquitto expires a client keepalive*3//2 s after its last packet, up to 6 s late."""
+    from fleet.link import BROKER_LATE_S, broker_keepalive
+
+    for configured in (6, 10, 60, 300):
+        asked = broker_keepalive(configured)
+        assert asked * 3 // 2 + BROKER_LATE_S <= 1.5 * configured
+        assert (asked + 1) * 3 // 2 + BROKER_LATE_S > 1.5 * configured, "no shorter than needed"
+    assert broker_keepalive(60) == 56 and broker_keepalive(1) == 1
