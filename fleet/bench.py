@@ -26,8 +26,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from fleet.bench_parts import BenchBroker, CountingProxy, rss_kb, start_blast
-from fleet.config import AgentSettings, ServerSettings, load_server_config
+from fleet.config import DEFAULT_KEEPALIVE_S, AgentSettings, ServerSettings, load_server_config
 from fleet.credentials import FleetDir, enroll_kiosks, init_centre
+from fleet.link import broker_keepalive
 from fleet.payloads import Counters, Message, encode
 from fleet.server.app import Server
 from fleet.topics import Kind, topic
@@ -287,7 +288,7 @@ def _bandwidth(
     finally:
         _stop(agent)
         proxy.close()
-    keepalive = 60
+    keepalive = broker_keepalive(DEFAULT_KEEPALIVE_S)  # what paho really pings at
     heartbeat = AgentSettings().heartbeat_s
     beat = encode({"epoch": "0" * 16, "conn": 9, "uptime_s": 86400, "outbox": 0, "problems": []})
     beat_bytes = len(beat) + len(topic(site, Kind.HEARTBEAT)) + 5 + 22  # MQTT + TLS 1.3 record
@@ -301,7 +302,8 @@ def _bandwidth(
     tls = sum(day.values())
     yield (
         f"bytes per kiosk per day (TLS payload through a counting proxy; {visits_per_day} "
-        f"visits, keepalive {keepalive} s, heartbeat {heartbeat:g} s, one reconnect):"
+        f"visits, keepalive {DEFAULT_KEEPALIVE_S} s (pings every {keepalive} s), heartbeat "
+        f"{heartbeat:g} s, one reconnect):"
     )
     yield (
         f"  visits {day['visits'] / 1024:.0f} KiB ({visit_bytes:.0f} B each), keepalive "
