@@ -279,7 +279,7 @@ def test_an_expired_certificate_is_named_and_refused(
         assert found["connected"] is False and found["outbox"] >= 1
         assert broker.wait_for_log("certificate verify failed", 10, after=mark)
     assert any("certificate has expired" in r.getMessage() for r in caplog.records)
-    assert "인증서가 만료" in staff_text("cert_expired")
+    assert "인증서 만료" in staff_text("cert_expired")
 
 
 def test_a_broker_gone_for_a_day_is_an_alert_and_loses_nothing(

@@ -148,3 +148,12 @@ def test_the_content_version_serving_is_noted_when_taken(tmp_path: Path) -> None
     runtime.session.offer_content(Content())  # at the attract screen: taken at once
     assert noted() == "-"
     runtime.close()
+
+
+def test_the_fleet_alert_is_on_the_staff_overview() -> None:
+    from tests.kiosk.staff_support import staff_page
+
+    for lang, words in (("ko", "LTE"), ("en", "router")):
+        page = staff_page("overview-fleet", (800, 480), lang)
+        shown = " ".join(b.source for b in page.text_blocks())
+        assert words in shown
