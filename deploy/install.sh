@@ -708,6 +708,23 @@ step_service() {
     fi
 }
 
+step_fleet() {
+    step "fleet agent: maeum-fleet.service (reports to the central server, docs/fleet.md)"
+    write_file "$(target /etc/systemd/system/maeum-fleet.service)" 0644 root:root \
+        <"$SOURCE/deploy/maeum-fleet.service"
+    make_dir "$(target /etc/maeum-fleet)" 0750 "root:$KIOSK_USER"
+    run_system systemctl daemon-reload
+    if [ ! -f "$(target /etc/maeum-fleet/agent.toml)" ]; then
+        note "not enrolled (no /etc/maeum-fleet/agent.toml): the agent stays off until its"
+        note "credentials from \`fleet-server enroll SITE\` are copied there (docs/fleet.md)"
+        return 0
+    fi
+    run_system systemctl enable maeum-fleet.service
+    if [ "$START" = 1 ] && [ "$REBOOT_NEEDED" != 1 ]; then
+        run_system systemctl restart maeum-fleet.service
+    fi
+}
+
 step_done() {
     step "done"
     if [ "$REBOOT_NEEDED" = 1 ]; then note "REBOOT NOW to apply the boot settings: sudo reboot"; fi
@@ -732,6 +749,7 @@ main() {
     step_updates
     step_read_only_root
     step_service
+    step_fleet
     step_done
 }
 

@@ -5,6 +5,7 @@
 #                          for voice output is wanted but not required (the kiosk runs without
 #                          a voice and says so in its log)
 #   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer,
+#                          mosquitto and openssl for the fleet's real broker,
 #                          systemd-analyze for the unit, and espeak-ng, required here: the
 #                          speech tests run the real one, and Xvfb: a test starts `run` on a
 #                          real X display the way systemd starts it)
@@ -25,6 +26,10 @@ if ! ls /usr/lib/*/libusb-1.0.so.0 /lib/*/libusb-1.0.so.0 >/dev/null 2>&1; then
 fi
 if [ "${1:-run}" = "test" ] && ! command -v shellcheck >/dev/null 2>&1; then
     want+=(shellcheck)
+fi
+if [ "${1:-run}" = "test" ]; then
+    [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || want+=(mosquitto)
+    command -v openssl >/dev/null 2>&1 || want+=(openssl)
 fi
 # A real X display for the test that starts `main.py run` the way systemd does.
 if [ "${1:-run}" = "test" ] && ! command -v Xvfb >/dev/null 2>&1; then

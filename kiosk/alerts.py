@@ -31,6 +31,7 @@ class AlertKind(enum.Enum):
     EMPTY = "empty"
     DISABLED = "disabled"  # staff took the slot out of use
     LOW = "low"  # at or below the slot's low_stock threshold
+    FLEET = "fleet"  # the fleet agent cannot report to the centre (detail: its problem code)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Alert:
 
     def describe(self) -> str:
         """One line for the log (English, ids only)."""
+        if self.kind is AlertKind.FLEET:
+            return f"fleet reporting: {self.detail}"
         if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
@@ -73,6 +76,7 @@ def alerts_for(
     *,
     storage_fault: str | None = None,
     stock_unknown: str | None = None,
+    fleet_problem: str | None = None,
 ) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
@@ -82,6 +86,8 @@ def alerts_for(
         found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
     if stock_unknown is not None:
         found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
+    if fleet_problem is not None:
+        found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
     order = list(AlertKind)
     return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
 
@@ -98,7 +104,11 @@ class AlertMonitor:
     read: Callable[[], list[Alert]]
     set_led: Callable[[bool], None]
     post: Callable[[object], None] = lambda _event: None  # the kiosk's inbox
+    # Told the alerts after each change (and at the first check): the ledger keeps them for
+    # the fleet agent.
+    record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
+    _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
     # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -114,9 +124,21 @@ class AlertMonitor:
             self._log_changes(found)
             self.current = tuple(found)
             self.set_led(bool(found))
+            self._record(found)
         if changed:
             self.post(AlertsChanged(tuple(found)))
         return found
+
+    def _record(self, found: list[Alert]) -> None:
+        identities = frozenset(_identity(a) for a in found)
+        if self.record is None or identities == self._recorded:
+            return
+        try:
+            self.record(found)
+        except Exception:  # the LED and the log still work; the next change tries again
+            log.exception("alerts: cannot record them in the ledger")
+            return
+        self._recorded = identities
 
     def _log_changes(self, found: list[Alert]) -> None:
         before = {_identity(a): a for a in self.current}

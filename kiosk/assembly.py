@@ -31,8 +31,10 @@ from kiosk.systemd import Notifier
 from kiosk.wait import Waker
 from kiosk.writer import BackgroundWriter, Writer
 from prescriptions.history import MemoryHistory
+from prescriptions.model import Content
 
 if TYPE_CHECKING:
+    from kiosk.ledger import Ledger
     from kiosk.machine_setup import MachineHandle
     from kiosk.staff.mode import StaffMode
 
@@ -104,10 +106,25 @@ class Kiosk:
             now=self.clock(),  # a PIN lockout left by the last run is read on this clock
         )
         rt.app.staff = self.staff
+        if handle.machine is not None:
+            self._note_content_version(handle.machine.ledger)
         handle.attach(rt.inbox.post)  # the dispensing status and alerts as of now
         kind = "simulation" if rt.app.simulated else "hardware"
         log.info("the cabinet joined: %s", kind)
         self.notifier.status(f"serving visitors; the cabinet joined ({kind})")
+
+    def _note_content_version(self, ledger: Ledger) -> None:
+        """The ledger keeps the version of the content visitors are served (the fleet agent
+        reports it): now, and whenever the visit takes new content; written by the writer."""
+        from kiosk.staff.content import fingerprint
+
+        def note(content: Content) -> None:
+            version = fingerprint(content)
+            self.writer.submit(lambda: ledger.set_content_version(version))
+
+        session = self.runtime.session
+        session.on_content = note
+        note(session.content)
 
     def _close_cabinet(self) -> None:
         self.wait_for_cabinet()

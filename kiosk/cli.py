@@ -39,6 +39,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("board-sim", "kiosk.commands.board_sim"),
     ("printer-sim", "kiosk.commands.printer_sim"),
     ("bench", "kiosk.commands.bench"),
+    ("fleet-agent", "kiosk.commands.fleet_agent"),
+    ("fleet-server", "kiosk.commands.fleet_server"),
 )
 
 

@@ -13,7 +13,10 @@ Tables (schema version in `schema_version`, upgraded by `_MIGRATIONS` in order):
     stats      hour, event, key → count (anonymous; no visitor data, no free text), and
                unsynced: how many of count were recorded before the clock was set from the
                network (their hour may be wrong; see kiosk.clock)
-    meta       key → value; 'clean_shutdown' for the crash counter
+    meta       key → value; 'clean_shutdown' for the crash counter, 'ledger_id' (random, made
+               once: tells this ledger from a replaced one), 'content_version' (serving)
+    alerts     id, at, kind, slot, item, count, detail, state ('raised'|'cleared'): append-only,
+               so the fleet agent (another process, read-only) can follow it by id
 
 vend_ids are 16-bit (1..65535) and wrap past 65535 back to 1. That is safe: the board remembers
 only its last 16 vends, so by the time an id comes round again (65535 vends later) the board has
@@ -43,7 +46,7 @@ from hardware.vend import PendingVend, VendKind
 from kiosk.errors import KioskError
 
 VEND_ID_MAX = 65535
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first schema
@@ -90,6 +93,20 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: counters recorded while the wall clock was not yet synchronised are marked
     ("ALTER TABLE stats ADD COLUMN unsynced INTEGER NOT NULL DEFAULT 0",),
+    # 3: alerts raised and cleared, and the ledger's identity (for the fleet agent)
+    (
+        """CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            slot INTEGER,
+            item TEXT NOT NULL DEFAULT '',
+            count INTEGER NOT NULL DEFAULT 0,
+            detail TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('raised', 'cleared'))
+        )""",
+        "INSERT INTO meta (key, value) VALUES ('ledger_id', lower(hex(randomblob(8))))",
+    ),
 )
 
 # Statistics keys are ids from the content and the code, never free text from a visitor.
@@ -163,6 +180,17 @@ class RefillRecord:
     at: str
     count_before: int
     count_after: int
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert as the ledger keeps it (`kiosk.alerts.Alert` with its kind as text)."""
+
+    kind: str
+    slot: int | None = None
+    item: str = ""
+    count: int = 0
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -594,6 +622,51 @@ class Ledger:
     def clock(self) -> datetime:
         """The ledger's idea of now (UTC; a test passes its own)."""
         return self._now()
+
+    # --- what the fleet agent reports: alerts and the content version ---------------------
+
+    def record_alerts(self, current: Iterable[AlertRow]) -> int:
+        """Note which alerts are open now: a 'raised' row for each that was not open, a
+        'cleared' row for each open one that is gone. An alert is the same alert while its
+        kind and slot are. Calling it again with the same alerts adds nothing (so a restart
+        of the kiosk does not raise everything twice). Returns the rows added."""
+        wanted = {(a.kind, a.slot): a for a in current}
+        added = 0
+        with self._transaction() as db:
+            opened = {
+                (r[0], r[1]): AlertRow(r[0], r[1], r[2], r[3], r[4])
+                for r in db.execute(
+                    "SELECT kind, slot, item, count, detail FROM alerts WHERE id IN "
+                    "(SELECT MAX(id) FROM alerts GROUP BY kind, slot) AND state = 'raised'"
+                )
+            }
+            changes = [(a, "raised") for k, a in wanted.items() if k not in opened]
+            changes += [(a, "cleared") for k, a in opened.items() if k not in wanted]
+            for alert, state in changes:
+                db.execute(
+                    "INSERT INTO alerts (at, kind, slot, item, count, detail, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self._stamp(),
+                        alert.kind,
+                        alert.slot,
+                        alert.item,
+                        alert.count,
+                        alert.detail,
+                        state,
+                    ),
+                )
+                added += 1
+        return added
+
+    def set_content_version(self, version: str) -> None:
+        """The content visitors are served now (a short fingerprint)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('content_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (version,),
+            )
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat(timespec="seconds")

@@ -142,6 +142,8 @@ class Machine:
                     self.check_board()  # writes down what waits in memory
                 elif self._vending is not None and not self._vending.board_reachable:
                     self.check_board()
+                else:  # what other processes report (the fleet agent's status file)
+                    self.on_change()
 
         self._watch = threading.Thread(target=watch, name="board-watch", daemon=True)
         self._watch.start()

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hardware.dispenser import Dispenser, VendResult
 from hardware.gpio import Key
 from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for
 from kiosk.config import KioskConfig
+from kiosk.fleet_status import FLEET_STATUS, fleet_problem
 from kiosk.held_stats import HeldStats, OffThreadStats
 from kiosk.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
 from kiosk.input import Nav
-from kiosk.ledger import LedgerError
+from kiosk.ledger import AlertRow, LedgerError
 from kiosk.machine import Machine, NoDispensing, build_machine
 from kiosk.session import NoStats, Stats, Stock
 from kiosk.writer import InlineWriter, Writer
@@ -162,9 +165,16 @@ def machine_handle(
     return handle
 
 
-def alert_monitor(machine: Machine, post: Callable[[object], None]) -> AlertMonitor:
-    """Alerts from the ledger's slots, the board and the disk, on the cabinet's attention LED."""
+def alert_monitor(
+    machine: Machine,
+    post: Callable[[object], None],
+    fleet_status: Path = FLEET_STATUS,
+    clock: Callable[[], float] = time.monotonic,
+) -> AlertMonitor:
+    """Alerts from the ledger's slots, the board, the disk and the fleet agent, on the
+    cabinet's attention LED; the ledger keeps them for the fleet agent to report."""
     io = machine.io
+    ledger = machine.ledger
 
     def set_led(on: bool) -> None:
         if io is not None:
@@ -172,13 +182,19 @@ def alert_monitor(machine: Machine, post: Callable[[object], None]) -> AlertMoni
 
     def read() -> list[Alert]:
         return alerts_for(
-            machine.ledger.slots(),
+            ledger.slots(),
             machine.fault,
             storage_fault=machine.storage_fault,
-            stock_unknown=machine.ledger.stock_unknown(),
+            stock_unknown=ledger.stock_unknown(),
+            fleet_problem=fleet_problem(fleet_status, clock()),
         )
 
-    return AlertMonitor(read, set_led, post=post)
+    def record(alerts: Sequence[Alert]) -> None:
+        ledger.record_alerts(
+            AlertRow(a.kind.value, a.slot, a.item, a.count, a.detail) for a in alerts
+        )
+
+    return AlertMonitor(read, set_led, post=post, record=record)
 
 
 class ThenPublish:

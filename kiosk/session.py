@@ -89,6 +89,9 @@ class KioskSession:
         self.stats = stats
         self.state: FlowState = initial_state(config.language, now)
         self._pending_content: Content | None = None
+        # Told whenever visitors start to be served other content (the ledger notes its
+        # version for the fleet agent); set after construction, like the staff mode.
+        self.on_content: Callable[[Content], None] | None = None
 
     def handle(self, event: Event, now: float) -> None:
         """Step the flow, then carry out its commands (which may feed events back)."""
@@ -103,7 +106,7 @@ class KioskSession:
                 if follow is not None:
                     todo.append(follow)
         if self._pending_content is not None and self.state.screen is Screen.ATTRACT:
-            self.content, self._pending_content = self._pending_content, None
+            self._take(self._pending_content)
 
     def reset(self, now: float) -> None:
         """Forget the visit (after a failure): attract, keeping what the kiosk knows of its
@@ -157,7 +160,15 @@ class KioskSession:
         """New checked content; taken at the next attract screen, never mid-visit."""
         self._pending_content = content
         if self.state.screen is Screen.ATTRACT:
-            self.content, self._pending_content = content, None
+            self._take(content)
+
+    def _take(self, content: Content) -> None:
+        self.content, self._pending_content = content, None
+        if self.on_content is not None:
+            try:
+                self.on_content(content)
+            except Exception:  # noting the version must never disturb the kiosk
+                log.exception("new content taken, but its version was not noted")
 
     def set_dispensing(self, available: bool, now: float) -> None:
         if available != self.state.dispensing_ok:

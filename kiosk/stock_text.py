@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.alerts import Alert, slot_alert
-from kiosk.i18n import Texts
+from kiosk.alerts import Alert, AlertKind, slot_alert
+from kiosk.i18n import BASE_LANGUAGE, Texts
 from kiosk.ledger import Ledger, LedgerError, SlotConfigLike, SlotState
 from kiosk.machine import LEDGER_FILE
 from prescriptions.loader import read_content
@@ -126,6 +126,10 @@ def item_namer(content_dir: Path, lang: str) -> Callable[[str], str]:
 
 
 def alert_line(alert: Alert, texts: Texts, item_name: Callable[[str], str]) -> str:
+    if alert.kind is AlertKind.FLEET:
+        known = f"staff.fleet.{alert.detail}" in texts.translations.tables[BASE_LANGUAGE]
+        reason = texts(f"staff.fleet.{alert.detail}" if known else "staff.fleet.other")
+        return texts("staff.alert.fleet", reason=reason)
     if alert.slot is None:
         return texts(f"staff.alert.{alert.kind.value}")
     return texts(

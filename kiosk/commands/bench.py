@@ -1,8 +1,13 @@
-"""`python main.py bench`: start-up, frame times, idle CPU, memory, board round trip."""
+"""`python main.py bench`: start-up, frame times, idle CPU, memory, board round trip.
+
+`python main.py bench --fleet 25` measures the fleet instead (fleet/bench.py): latency from a
+ledger write to the central store, the server's messages per second, the agent's memory and
+the bytes a kiosk sends per day."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 NAME = "bench"
 HELP = "measure start-up, frame times, idle CPU, memory and the board round trip"
@@ -17,9 +22,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--frames", type=int, default=200, help="frames per screen (default 200)")
     parser.add_argument("--skip-board", action="store_true", help="skip the board round trip")
+    parser.add_argument(
+        "--fleet",
+        type=int,
+        metavar="N",
+        help="measure the fleet with N kiosks instead (a real broker on loopback)",
+    )
+    parser.add_argument(
+        "--visits-per-day",
+        type=int,
+        default=80,
+        help="for --fleet: visits a kiosk has in a day, for its bytes per day (default 80)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fleet is not None:
+        if args.fleet < 1:
+            print("bench: --fleet needs at least 1 kiosk", file=sys.stderr)
+            return 2
+        from fleet.bench import run_fleet_bench
+
+        for line in run_fleet_bench(args.fleet, args.visits_per_day):
+            print(line, flush=True)
+        return 0
     from kiosk.bench import run_all
 
     for line in run_all(args.idle_seconds, args.frames):

@@ -126,6 +126,10 @@ def staff_states(lang: str) -> dict[str, tuple[StaffState, Snapshot]]:
             replace(base, screen=StaffScreen.OVERVIEW),
             replace(snapshot(16, board_lost=True)),
         ),
+        "overview-fleet": (  # the longest of the fleet agent's words, beside slot alerts
+            replace(base, screen=StaffScreen.OVERVIEW),
+            replace(snap, alerts=tuple(alerts_for(snap.slots, None, fleet_problem="unreachable"))),
+        ),
         "overview-no-ledger": (
             replace(base, screen=StaffScreen.OVERVIEW),
             replace(snap, slots=(), alerts=(), ledger_ok=False),

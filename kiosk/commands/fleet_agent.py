@@ -1,0 +1,63 @@
+"""`python main.py fleet-agent`: report this kiosk to the central server (docs/fleet.md).
+
+Its own process and systemd unit (deploy/maeum-fleet.service): the kiosk's own unit has no
+network at all. It reads the ledger read-only and publishes over MQTT/TLS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+NAME = "fleet-agent"
+HELP = "report anonymous counts, alerts, stock and content version to the central server"
+# kiosk.machine.LEDGER_FILE, named here so the agent does not import the machine (and with
+# it the hardware drivers) only for a file name.
+LEDGER_FILE = "ledger.sqlite3"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--agent-config",
+        metavar="FILE",
+        help="the agent's settings (default: $MAEUM_FLEET_AGENT, /etc/maeum-fleet/agent.toml)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from fleet.agent import Agent
+    from fleet.config import AGENT_CONFIG, FleetConfigError, load_agent_config
+    from fleet.cursor import CursorError
+    from kiosk.config import config_for_command
+
+    path = Path(args.agent_config or os.environ.get("MAEUM_FLEET_AGENT") or AGENT_CONFIG)
+    try:
+        config = load_agent_config(path)
+    except FleetConfigError as exc:
+        print(f"fleet agent: {exc}", file=sys.stderr)
+        return 2
+    ledger = config.agent.ledger
+    if ledger is None:
+        kiosk = config_for_command(args.config)
+        if kiosk is None:
+            return 2
+        ledger = kiosk.data_dir / LEDGER_FILE
+    try:
+        agent = Agent(config, ledger)
+    except CursorError as exc:
+        print(f"fleet agent: its state cannot be kept: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+        agent.wake()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return agent.run(stop)

@@ -1,0 +1,119 @@
+"""`python main.py fleet-server`: the central server, and the fleet's credentials.
+
+    fleet-server                       serve: MQTT in, SQLite store, GET /api/sites
+    fleet-server init --host NAME      make the CA, the broker's files and the server's login
+    fleet-server enroll SITE...        a kiosk's certificate, password and agent.toml
+    fleet-server revoke SITE           lock a kiosk out (after `systemctl reload mosquitto`)
+
+See docs/fleet.md for setting up the central machine and enrolling a kiosk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "fleet-server"
+HELP = "the central fleet server (serve, init, enroll SITE, revoke SITE)"
+FLEET_DIR = Path("/etc/maeum-fleet")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server-config",
+        metavar="FILE",
+        help=f"the server's settings (default: {FLEET_DIR}/centre/server.toml)",
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=FLEET_DIR, help=f"the fleet's folder (default {FLEET_DIR})"
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    init = actions.add_parser("init", help="make the CA, the broker's files and the server's")
+    init.add_argument(
+        "--host",
+        action="append",
+        required=True,
+        help="a name or IP address kiosks reach the broker by (repeat for more; the first is "
+        "the one written into each kiosk's agent.toml)",
+    )
+    init.add_argument("--port", type=int, default=8883, help="the broker's TLS port (8883)")
+    init.add_argument("--http-port", type=int, default=8080, help="the API's port (8080)")
+    enroll = actions.add_parser("enroll", help="credentials and agent.toml for one kiosk")
+    enroll.add_argument(
+        "sites", nargs="+", metavar="SITE", help="a site id: 2-32 of a-z, 0-9 and - (gwanak)"
+    )
+    enroll.add_argument("--host", help="the broker's name for the kiosk (default: as at init)")
+    revoke = actions.add_parser("revoke", help="remove a kiosk's password")
+    revoke.add_argument("site")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action in ("init", "enroll", "revoke"):
+        return _credentials(args)
+    return _serve(args)
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    from fleet.config import FleetConfigError, load_server_config
+    from fleet.credentials import (
+        CredentialsError,
+        FleetDir,
+        enroll_kiosks,
+        init_centre,
+        revoke_kiosk,
+    )
+
+    fleet = FleetDir(args.dir)
+    try:
+        if args.action == "init":
+            init_centre(fleet, tuple(args.host), port=args.port, http_port=args.http_port)
+            print(f"CA, broker and server credentials in {fleet.root}.")
+            print(f"  broker: {fleet.broker}/mosquitto.conf  (docs/fleet.md: installing it)")
+            print(f"  server: {fleet.centre}/server.toml")
+            return 0
+        if args.action == "enroll":
+            centre = load_server_config(fleet.centre / "server.toml").broker
+            folders = enroll_kiosks(fleet, args.sites, args.host or centre.host, centre.port)
+            for site, out in zip(args.sites, folders, strict=True):
+                print(f"{site}: credentials in {out}/")
+            print("next: 1. copy each folder's files to its kiosk's /etc/maeum-fleet/")
+            print("      2. here: systemctl reload mosquitto   (the broker learns the passwords)")
+            print("      3. on each kiosk: systemctl enable --now maeum-fleet")
+            return 0
+        if revoke_kiosk(fleet, args.site):
+            print(f"{args.site} removed; run `systemctl reload mosquitto` to lock it out now.")
+            return 0
+        print(f"{args.site} is not enrolled in {fleet.passwd}", file=sys.stderr)
+        return 1
+    except (CredentialsError, FleetConfigError, OSError) as exc:
+        print(f"fleet-server {args.action}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from fleet.config import FleetConfigError, load_server_config
+    from fleet.server.app import Server
+    from fleet.server.store import StoreError
+
+    path = Path(args.server_config or args.dir / "centre" / "server.toml")
+    try:
+        config = load_server_config(path)
+        server = Server.build(config)
+    except (FleetConfigError, StoreError, OSError) as exc:
+        print(f"fleet server: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    server.start()
+    stop.wait()
+    server.stop()
+    return 0
