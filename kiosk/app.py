@@ -28,6 +28,7 @@ from kiosk.session import KioskSession
 from kiosk.staff import events as staff_events
 from kiosk.staff.events import Leave, StaffEvent, StaffScreen
 from kiosk.staff.gesture import CornerPress
+from kiosk.staff.jobs import StaffJobDone
 from kiosk.staff.touch import DOWN, feed_corner
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.scene import Box, Renderer, Typesetter
@@ -266,6 +267,13 @@ class App:
             return
         if isinstance(event, ServiceButtonPressed):
             self.open_staff(now)
+            return
+        if isinstance(event, StaffJobDone):
+            if self.staff is not None:
+                leave = self.staff.handle(event.event, now)
+                if leave is not None:
+                    self._leave_staff(leave, now)
+                self._key = None
             return
         if isinstance(event, Attach):
             event.attach()

@@ -104,6 +104,7 @@ class Kiosk:
             self.feed,
             simulated=handle.dispenser.simulated,
             now=self.clock(),  # a PIN lockout left by the last run is read on this clock
+            post=rt.inbox.post,  # staff jobs answer through the inbox like all background work
         )
         rt.app.staff = self.staff
         if handle.machine is not None:

@@ -45,6 +45,7 @@ def build_staff_mode(
     wall: Callable[[], datetime] = datetime.now,
     now: float,
     boot_id: str | None = None,
+    post: Callable[[object], None] | None = None,
 ) -> StaffMode:
     """Staff mode for the kiosk that `handle`, `session` and its content feed make up. `wall`
     is local wall time, for "today" only, never for timeouts; `now` is the monotonic clock at
@@ -66,7 +67,7 @@ def build_staff_mode(
     )
     return StaffMode(
         backend,
-        jobs if jobs is not None else ThreadJobs(),
+        jobs if jobs is not None else ThreadJobs(post),
         configured_pin(config),
         language=config.language,
         languages=config.languages,
