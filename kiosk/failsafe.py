@@ -48,19 +48,20 @@ def lines(texts: Callable[[str], str] | None) -> tuple[str, ...]:
         return BUILT_IN
 
 
-def draw(
-    surface: pygame.Surface, font_for: Callable[[int], pygame.font.Font], text: tuple[str, ...]
-) -> None:
-    """Title, help lines and how to go on; each line shrinks until it fits the width."""
+FontFor = Callable[[int], pygame.font.Font]
+
+
+def draw(surface: pygame.Surface, font_for: FontFor, text: tuple[str, ...]) -> None:
+    """Title, help lines and how to go on, all in one size (the largest that fits the width
+    and the height), centred on the screen as a block."""
     surface.fill(BACKGROUND)
     width, height = surface.get_size()
-    margin = width // 20
-    y = margin
-    step = (height - 2 * margin) // len(text)
+    margin = max(8, width // 20)
+    px = max(12, min(height // (len(text) * 2), width // 12))
+    while px > 12 and max(font_for(px).size(line)[0] for line in text) > width - 2 * margin:
+        px -= 1
+    step = px * 3 // 2
+    top = max(margin, (height - step * len(text)) // 2)
     for n, line in enumerate(text):
-        px = max(12, step * 3 // 5)
-        while px > 12 and font_for(px).size(line)[0] > width - 2 * margin:
-            px -= 2
         color = ALERT if n == 0 else INK
-        surface.blit(font_for(px).render(line, True, color), (margin, y))
-        y += step
+        surface.blit(font_for(px).render(line, True, color), (margin, top + n * step))
