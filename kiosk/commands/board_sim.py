@@ -12,6 +12,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from kiosk.commands.sim_console import console as shared_console
+from kiosk.commands.sim_console import serve
+
 if TYPE_CHECKING:
     from hardware.simulator import PtyBoardServer
 
@@ -78,7 +81,6 @@ def _fraction(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    import threading
 
     from hardware.simulator import PtyBoardServer, SimulatedBoard
 
@@ -110,32 +112,17 @@ def run(args: argparse.Namespace) -> int:
         noise_bytes=args.noise_bytes,
     )
     with server:
-        print(server.path, flush=True)
-        print(
-            f"board-sim: {args.slots} slots on {server.path} -> {server.pty_name}; "
-            "Ctrl-C to stop" + ("" if args.no_console else ", `help` for commands"),
-            file=sys.stderr,
-            flush=True,
+        return serve(
+            server.path,
+            f"board-sim: {args.slots} slots on {server.path} -> {server.pty_name}",
+            args.no_console,
+            lambda words: _command(server, words),
         )
-        if args.no_console or not console(server, sys.stdin, sys.stderr):
-            threading.Event().wait()  # no (more) console input: run until Ctrl-C
-    return 0
 
 
 def console(server: PtyBoardServer, commands: TextIO, out: TextIO) -> bool:
     """Read fault commands line by line. True after `quit`, False at the end of input."""
-    for line in commands:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            return True
-        try:
-            reply = _command(server, words)
-        except (ValueError, IndexError) as exc:
-            reply = f"? {exc}"
-        print(reply, file=out, flush=True)
-    return False
+    return shared_console(lambda words: _command(server, words), commands, out)
 
 
 def _command(server: PtyBoardServer, words: list[str]) -> str:

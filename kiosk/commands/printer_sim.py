@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from kiosk.commands.sim_console import console as shared_console
+from kiosk.commands.sim_console import serve
+
 if TYPE_CHECKING:
     from hardware.printer.simulator import PtyPrinterServer
 
@@ -47,7 +50,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import threading
 
     from hardware.printer.settings import Paper
     from hardware.printer.simulator import PtyPrinterServer, SimulatedPrinter
@@ -60,32 +62,18 @@ def run(args: argparse.Namespace) -> int:
     for fault in FAULT_FLAGS:
         setattr(printer, fault, getattr(args, fault))
     with PtyPrinterServer(printer) as server:
-        print(server.path, flush=True)
-        print(
-            f"{NAME}: {args.paper} mm printer on {server.path} -> {server.pty_name}; slips in "
-            f"{args.out}; Ctrl-C to stop" + ("" if args.no_console else ", `help` for commands"),
-            file=sys.stderr,
-            flush=True,
+        return serve(
+            server.path,
+            f"{NAME}: {args.paper} mm printer on {server.path} -> {server.pty_name}; "
+            f"slips in {args.out}",
+            args.no_console,
+            lambda words: _command(server, words),
         )
-        if args.no_console or not console(server, sys.stdin, sys.stderr):
-            threading.Event().wait()  # no (more) console input: run until Ctrl-C
-    return 0
 
 
 def console(server: PtyPrinterServer, commands: TextIO, out: TextIO) -> bool:
     """Read fault commands line by line. True after `quit`, False at the end of input."""
-    for line in commands:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            return True
-        try:
-            reply = _command(server, words)
-        except (ValueError, IndexError) as exc:
-            reply = f"? {exc}"
-        print(reply, file=out, flush=True)
-    return False
+    return shared_console(lambda words: _command(server, words), commands, out)
 
 
 def _command(server: PtyPrinterServer, words: list[str]) -> str:
