@@ -174,7 +174,8 @@ def peak_rss_mb() -> float:
 def run_all(idle_seconds: float = 10.0, frames: int = 200) -> list[str]:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    pygame.init()
+    pygame.display.init()  # not pygame.init(): the audio mixer would run a thread of its own
+    pygame.font.init()
     lines = []
     ff = first_frame_seconds()
     lines.append(f"first frame (fresh process, 1280x800): {ff:.3f} s   target <= 0.5 s")

@@ -61,7 +61,7 @@ class ContentFeed:
         store = ContentStore(config.content_dir, fits_for=_fit_check, snapshot_dir=snapshot)
         # The last good snapshot passed every check; on a first start the files get the
         # structural checks here and the worker's full check a few seconds later.
-        content, fault = load_first_good(snapshot, config.content_dir)
+        content, fault = load_first_good(snapshot, config.content_dir, screened=snapshot)
         return cls(store, content, fault, post)
 
     def start(self) -> None:

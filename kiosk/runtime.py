@@ -51,15 +51,17 @@ class Runtime:
         self.dispenser.close()
 
 
-def load_first_good(*sources: Path) -> tuple[Content, str | None]:
+def load_first_good(*sources: Path, screened: Path | None = None) -> tuple[Content, str | None]:
     """The content of the first folder that passes the structural checks, else empty content
-    and the reason. Folders that do not exist are passed over; nothing here raises."""
+    and the reason. Folders that do not exist are passed over; nothing here raises.
+    `screened`: a folder that passed every check before (the last good copy): the slow
+    banned-terms screening is not repeated for it, so the first frame comes sooner."""
     fault = f"no content folder at {sources[-1]}" if sources else "no content folder"
     for source in sources:
         try:
             if not source.is_dir():
                 continue
-            result = check_directory(source)
+            result = check_directory(source, screened=source == screened)
         except Exception as exc:  # an unreadable folder must not stop the kiosk
             log.exception("content in %s could not be read", source)
             fault = f"content unreadable: {exc}"

@@ -86,6 +86,9 @@ class Shell:
     notifier: Notifier
     shutdown: ShutdownCoordinator
     sleeper: Sleep
+    # What starts once the first frame is on the screen (the hardware, the content checks):
+    # before it, it would only compete with the first frame for the interpreter.
+    after_first_frame: Callable[[], None] = lambda: None
 
     def run(self, clock: Callable[[], float] = time.monotonic) -> int:
         is_exit = exit_combo(self.runtime.config)
@@ -110,6 +113,7 @@ class Shell:
                 fault = self.runtime.session.state.service_fault
                 self.notifier.status(f"OUT OF SERVICE: {fault}" if fault else "serving visitors")
                 ready = True
+                self.after_first_frame()
             self.notifier.watchdog(now)  # only the frame loop feeds the watchdog
             self._sleep(clock)
         return self.shutdown.exit_status

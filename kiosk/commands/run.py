@@ -137,9 +137,16 @@ def _run(config: object, args: argparse.Namespace) -> int:
         shutdown=shutdown,
         close_display=pygame.display.quit,
     )
-    kiosk.start(args.port)
     sleeper = Sleeper.for_driver(kiosk.waker, pygame.display.get_driver())
-    shell = Shell(kiosk.runtime, surface, args.windowed, kiosk.notifier, shutdown, sleeper)
+    shell = Shell(
+        kiosk.runtime,
+        surface,
+        args.windowed,
+        kiosk.notifier,
+        shutdown,
+        sleeper,
+        after_first_frame=lambda: kiosk.start(args.port),  # the hardware joins after it
+    )
     undo_wakeup = kiosk.waker.wake_on_signals()
     try:
         status = shell.run()
