@@ -50,9 +50,10 @@ def run(args: argparse.Namespace) -> int:
 
     for line in run_all(args.idle_seconds, args.frames):
         print(line, flush=True)
-    if not args.skip_board:
-        from kiosk.bench_board import board_lines
+    from kiosk.bench_parts import board_lines, printer_lines, speech_lines
 
-        for line in board_lines():
+    parts = [printer_lines, speech_lines] + ([] if args.skip_board else [board_lines])
+    for part in parts:
+        for line in part():
             print(line, flush=True)
     return 0
