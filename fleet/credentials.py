@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fleet.topics import CENTRE, acl_text, valid_site
+from prescriptions import atomic
 
 BROKER_TEMPLATE = Path(__file__).resolve().parents[1] / "deploy" / "mosquitto" / "maeum-fleet.conf"
 TEMPLATE_DIR = "/etc/maeum-fleet/broker"
@@ -173,18 +174,8 @@ def set_hashes(passwd: Path, hashes: dict[str, str | None]) -> None:
 
 
 def write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Text through the project's one atomic write (temporary file, fsync, rename)."""
+    atomic.write_atomically(path, text.encode("utf-8"), mode=mode)
 
 
 # --- the broker's configuration --------------------------------------------------------------

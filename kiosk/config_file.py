@@ -17,11 +17,10 @@ import grp
 import os
 import pwd
 import stat
-import tempfile
 from pathlib import Path
 
 from kiosk.errors import ConfigError
-from prescriptions.atomic import fsync_directory
+from prescriptions.atomic import write_atomically
 
 KIOSK_USER = "maeum"  # the service's User= (deploy/maeum-kiosk.service)
 NEW_FILE_MODE = 0o640  # it holds the PIN's hash: the kiosk's group reads it, others do not
@@ -89,18 +88,7 @@ def replace_config_file(path: Path, data: bytes) -> None:
         old: os.stat_result | None = target.stat()
     except FileNotFoundError:
         old = None
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            _same_owner_and_mode(out.fileno(), target, old)
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    fsync_directory(target.parent)
+    write_atomically(target, data, prepare=lambda fd: _same_owner_and_mode(fd, target, old))
 
 
 def _same_owner_and_mode(fd: int, path: Path, old: os.stat_result | None) -> None:

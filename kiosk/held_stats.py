@@ -33,16 +33,11 @@ HeldKey = tuple[str, str, datetime]
 
 
 class HeldStats:
-    """`Stats` for the kiosk: counts go to `store`, or wait in memory while it cannot write."""
+    """Counts go to `store`, or wait in memory while it cannot write (the kiosk counts
+    through `OffThreadStats`, which takes the time when a count happens)."""
 
-    def __init__(
-        self,
-        store: CountStore,
-        clock: Callable[[], datetime] = datetime.now,
-        limit: int = HELD_LIMIT,
-    ) -> None:
+    def __init__(self, store: CountStore, limit: int = HELD_LIMIT) -> None:
         self._store = store
-        self._clock = clock
         self._limit = limit
         self._held: OrderedDict[HeldKey, int] = OrderedDict()
         self._dropped = 0
@@ -57,9 +52,6 @@ class HeldStats:
     def failing(self) -> str | None:
         """Why counts cannot be written now, or None."""
         return self._failing
-
-    def count(self, event: str, key: str = "") -> None:
-        self.count_at(event, key, self._clock())
 
     def count_at(self, event: str, key: str, at: datetime) -> None:
         """Count in the hour of `at` (taken when it happened, written maybe later)."""

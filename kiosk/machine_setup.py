@@ -151,7 +151,7 @@ def machine_handle(
     """The running kiosk's view of a built machine: after every vend and every board check
     the faults and the alerts are read again and what changed is posted."""
     monitor = alert_monitor(machine, post)
-    held = HeldStats(machine.ledger, clock=machine.ledger.clock)
+    held = HeldStats(machine.ledger)
     stats = OffThreadStats(held, writer or InlineWriter(), machine.ledger.clock)
     handle = MachineHandle(
         machine.dispenser, machine, stats, history, machine, monitor=monitor, post=post

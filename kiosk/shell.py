@@ -120,7 +120,7 @@ class Shell:
 
     def _sleep(self, clock: Callable[[], float]) -> None:
         now = clock()
-        due = [d for d in (self.runtime.app.next_deadline(now), self.notifier.next_watchdog())]
+        due = (self.runtime.app.next_deadline(now), self.notifier.next_watchdog())
         wake_at = min((d for d in due if d is not None), default=None)
         if self.shutdown.requested or pygame.event.peek():
             return  # input arrived while drawing: no sleep
