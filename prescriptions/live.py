@@ -192,9 +192,11 @@ class ContentStore:
                 return False
             self._candidate = None
             staging = self._keep_copy(candidate[1])
-            if staging is not None:  # left there only if keeping failed
-                shutil.rmtree(staging, ignore_errors=True)
-            return self.snapshot_dir.is_dir()
+            if staging is None:  # no room beside the snapshot: nothing was kept
+                return False
+            kept = not staging.exists()  # renamed into place; still there if keeping failed
+            shutil.rmtree(staging, ignore_errors=True)
+            return kept
 
     @property
     def unconfirmed(self) -> int | None:
