@@ -413,7 +413,7 @@ check_config() {
         note "configuration check skipped (--skip-python)"
         return 0
     fi
-    local check='import sys; from kiosk.config import load_config; print(load_config(sys.argv[1]).source)'
+    local check='import sys; from kiosk.shell.config import load_config; print(load_config(sys.argv[1]).source)'
     local as_user=()
     # Staged under --prefix the user may not exist here; on the machine it always does.
     if ! staged; then as_user=(runuser -u "$KIOSK_USER" --); fi

@@ -33,8 +33,8 @@ from fleet.payloads import Counters, Message, encode
 from fleet.server.app import Server
 from fleet.topics import Kind, topic
 from hardware.dispenser import VendOutcome
-from kiosk.config import Slot
-from kiosk.ledger import Ledger
+from kiosk.cabinet.ledger import Ledger
+from kiosk.shell.config import Slot
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOTS = tuple(Slot(number=n, item=i, capacity=10) for n, i in enumerate(("candy", "tea"), 1))

@@ -5,7 +5,7 @@ Opened as `file:…?mode=ro`: the agent can never change the ledger. (SQLite's W
 agree on what is committed.) `PRAGMA data_version` says cheaply whether anyone committed
 since the last look, so the agent asks every second and reads only when something changed.
 
-The schema is kiosk/ledger.py's (version 2): `stats`, `vends`, `slots`, `meta`, `alerts`.
+The schema is kiosk/cabinet/ledger.py's (version 2): `stats`, `vends`, `slots`, `meta`, `alerts`.
 A ledger from before version 2 has no alerts and no identity: those are skipped.
 """
 

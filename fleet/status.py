@@ -1,5 +1,5 @@
 """The agent's problems: what each failure means, who can act on it, and the status file the
-kiosk reads (`kiosk.fleet_status`) to show staff an alert.
+kiosk reads (`kiosk.cabinet.fleet_status`) to show staff an alert.
 
 A problem has a code (the kiosk's screen text is `staff.fleet.<code>`), a detail for the log,
 and the monotonic time it began. `Health` is pure: events in, with `now` passed in; the

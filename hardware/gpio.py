@@ -388,7 +388,7 @@ class PinMap(KeyPins, Protocol):
 
 
 @dataclass
-class MachineIO:
+class CabinetIO:
     """Every GPIO part of the cabinet, built together from one pin map and one pin factory."""
 
     drop_sensor: DropSensor
@@ -400,7 +400,7 @@ class MachineIO:
     pin_factory: PinFactory
 
     @classmethod
-    def build(cls, pins: PinMap, pin_factory: PinFactory) -> MachineIO:
+    def build(cls, pins: PinMap, pin_factory: PinFactory) -> CabinetIO:
         """Set up every part, or raise `GpioError` naming the first part that failed."""
         made: list[Any] = []
 

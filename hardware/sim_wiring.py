@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hardware.errors import GpioError
-from hardware.gpio import MachineIO
+from hardware.gpio import CabinetIO
 from hardware.protocol import BoardStatus, VendResultCode
 from hardware.sim_pty import PtyBoardServer
 from hardware.vend import BoardLink
@@ -30,19 +30,19 @@ from hardware.vend import BoardLink
 _log = logging.getLogger(__name__)
 
 
-def _require_mock(io: MachineIO) -> None:
+def _require_mock(io: CabinetIO) -> None:
     if not io.is_mock:
         raise GpioError("simulation wiring needs mock pins; these are real")
 
 
-def fall_through_beam(io: MachineIO) -> None:
+def fall_through_beam(io: CabinetIO) -> None:
     """One item falls past the drop sensor: its pin goes LOW, then HIGH again."""
     pin = io.pin_factory.pin(io.drop_sensor.pin)
     pin.drive_low()
     pin.drive_high()
 
 
-def wire_drop_sensor(server: PtyBoardServer, io: MachineIO) -> None:
+def wire_drop_sensor(server: PtyBoardServer, io: CabinetIO) -> None:
     """Each item the simulated board pushes out falls through the mock drop sensor."""
     _require_mock(io)
 
@@ -52,13 +52,13 @@ def wire_drop_sensor(server: PtyBoardServer, io: MachineIO) -> None:
     server.on_revolution = item_fell
 
 
-def close_door(io: MachineIO) -> None:
+def close_door(io: CabinetIO) -> None:
     """The mock service door is shut (its reed switch pulled LOW)."""
     _require_mock(io)
     io.pin_factory.pin(io.door.pin).drive_low()
 
 
-def open_door(io: MachineIO) -> None:
+def open_door(io: CabinetIO) -> None:
     _require_mock(io)
     io.pin_factory.pin(io.door.pin).drive_high()
 
@@ -69,7 +69,7 @@ class DropOnDone:
     For mock pins with a board this process cannot see into (another simulator's pty).
     """
 
-    def __init__(self, board: BoardLink, io: MachineIO) -> None:
+    def __init__(self, board: BoardLink, io: CabinetIO) -> None:
         _require_mock(io)
         self._board = board
         self._io = io

@@ -14,8 +14,8 @@ import logging
 import sys
 from typing import Protocol
 
-from kiosk.errors import ConfigError
-from kiosk.journal import setup_logging
+from kiosk.shell.errors import ConfigError
+from kiosk.shell.journal import setup_logging
 
 
 class Command(Protocol):

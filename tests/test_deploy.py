@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.config import KioskConfig, load_config
-from kiosk.shutdown import TECHNICIAN_EXIT_STATUS
+from kiosk.shell.config import KioskConfig, load_config
+from kiosk.shell.shutdown import TECHNICIAN_EXIT_STATUS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -334,6 +334,6 @@ def file_keys(table: dict[str, Any], prefix: str = "") -> set[str]:
 
 def test_device_configuration_documents_every_key() -> None:
     """A technician sees every setting in one file: the example names every key of the schema
-    (a key added to kiosk/config.py must be added to deploy/kiosk.toml too)."""
+    (a key added to kiosk/shell/config.py must be added to deploy/kiosk.toml too)."""
     raw = tomllib.loads((DEPLOY / "kiosk.toml").read_text(encoding="utf-8"))
     assert file_keys(raw) == schema_keys(KioskConfig) - {"source"}

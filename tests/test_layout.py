@@ -34,7 +34,7 @@ def sources(package: str) -> list[Path]:
     [
         ("hardware", ("kiosk", "prescriptions")),
         ("prescriptions", ("kiosk", "hardware")),
-        ("kiosk/flow", ("pygame",)),
+        ("kiosk/visit/flow", ("pygame",)),
     ],
 )
 def test_import_walls(package: str, forbidden: tuple[str, ...]) -> None:
@@ -51,10 +51,18 @@ FIRST_FRAME = """
 import sys
 from kiosk.cli import build_parser
 build_parser("run")
-import kiosk.assembly, kiosk.commands.run, kiosk.shell, kiosk.wait
+import kiosk.shell.assembly, kiosk.commands.run, kiosk.shell.loop, kiosk.shell.wait
 print("\\n".join(sorted(sys.modules)))
 """
-LATER = ("gpiozero", "serial", "segno", "sqlite3", "kiosk.staff.mode", "kiosk.ledger", "ssl")
+LATER = (
+    "gpiozero",
+    "serial",
+    "segno",
+    "sqlite3",
+    "kiosk.staff.mode",
+    "kiosk.cabinet.ledger",
+    "ssl",
+)
 
 
 def test_the_first_frame_imports_only_what_it_needs() -> None:

@@ -9,19 +9,19 @@ from dataclasses import dataclass, field
 from hardware.diagnostics.checks import Check, CheckResult, failed, passed, skipped
 from hardware.diagnostics.person import Answer, Prompter, Request
 from hardware.errors import GpioError
-from hardware.gpio import DoorSwitch, Key, MachineIO
+from hardware.gpio import CabinetIO, DoorSwitch, Key
 
 
 @dataclass
 class GpioSession:
     """The cabinet's GPIO parts, set up once by the "gpio.setup" check and shared after it."""
 
-    build: Callable[[], MachineIO]
-    io: MachineIO | None = None
+    build: Callable[[], CabinetIO]
+    io: CabinetIO | None = None
     keys: list[Key] = field(default_factory=list)  # every keypad press, in order
     service_presses: int = 0
 
-    def setup(self) -> MachineIO:
+    def setup(self) -> CabinetIO:
         if self.io is None:
             self.io = self.build()
             self.io.keypad.on_key(self.keys.append)
@@ -32,7 +32,7 @@ class GpioSession:
         self.service_presses += 1
 
     @property
-    def parts(self) -> MachineIO:
+    def parts(self) -> CabinetIO:
         if self.io is None:  # the runner only calls a part's check after gpio.setup passed
             raise RuntimeError("GPIO parts used before gpio.setup")
         return self.io
@@ -138,7 +138,7 @@ def _gpio_setup(session: GpioSession) -> CheckResult:
 
 
 def _drop_sensor(
-    io: MachineIO, prompter: Prompter, pin: int, wait_s: float, waves: int
+    io: CabinetIO, prompter: Prompter, pin: int, wait_s: float, waves: int
 ) -> CheckResult:
     sensor = io.drop_sensor
     if sensor.beam_broken:
@@ -173,7 +173,7 @@ def _drop_sensor(
     )
 
 
-def _door_switch(io: MachineIO, prompter: Prompter, pin: int, wait_s: float) -> CheckResult:
+def _door_switch(io: CabinetIO, prompter: Prompter, pin: int, wait_s: float) -> CheckResult:
     door = io.door
     # The technician usually starts with the door open; either way both positions are seen.
     for want_closed in (not door.is_closed, door.is_closed):
@@ -247,7 +247,7 @@ def _keypad_key(
     return passed(f"press seen (GPIO {pin}) (키 정상)")
 
 
-def _chute_light(io: MachineIO, prompter: Prompter, pin: int) -> CheckResult:
+def _chute_light(io: CabinetIO, prompter: Prompter, pin: int) -> CheckResult:
     io.chute_light.pulse()
     try:
         prompter.note(f"The chute light is now pulsing (GPIO {pin} driven).")
@@ -259,7 +259,7 @@ def _chute_light(io: MachineIO, prompter: Prompter, pin: int) -> CheckResult:
     return _light_verdict(answer, "chute light", pin, "the LED strip's MOSFET and 12 V feed")
 
 
-def _attention_led(io: MachineIO, prompter: Prompter, pin: int) -> CheckResult:
+def _attention_led(io: CabinetIO, prompter: Prompter, pin: int) -> CheckResult:
     io.attention_led.set(True)
     try:
         prompter.note(f"The attention LED is now on (GPIO {pin} HIGH).")

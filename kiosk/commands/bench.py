@@ -46,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
         for line in run_fleet_bench(args.fleet, args.visits_per_day):
             print(line, flush=True)
         return 0
-    from kiosk.bench import run_all
+    from kiosk.tools.bench import run_all
 
     for line in run_all(args.idle_seconds, args.frames):
         print(line, flush=True)
-    from kiosk.bench_parts import board_lines, printer_lines, speech_lines
+    from kiosk.tools.bench_parts import board_lines, printer_lines, speech_lines
 
     parts = [printer_lines, speech_lines] + ([] if args.skip_board else [board_lines])
     for part in parts:

@@ -65,7 +65,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import config_for_command
+    from kiosk.shell.config import config_for_command
 
     config = config_for_command(args.config)
     if config is None:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # kiosk.demo brings pygame: imported by `run` only when it is needed
-    from kiosk.demo import DemoBlocked
+if TYPE_CHECKING:  # kiosk.tools.demo brings pygame: imported by `run` only when it is needed
+    from kiosk.tools.demo import DemoBlocked
 
 NAME = "demo"
 HELP = "run a scripted visit headless and write one PNG per screen"
@@ -54,8 +54,8 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import config_for_command
-    from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
+    from kiosk.shell.config import config_for_command
+    from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
 
     config = config_for_command(args.config)
     if config is None:
@@ -70,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
         langs = list(config.languages)
     out = Path(args.out)
     total = 0
-    machine = None
+    cabinet = None
     if args.port:
-        from kiosk.machine_setup import open_machine
+        from kiosk.cabinet.link import open_cabinet
 
-        machine = open_machine(config, args.port)
+        cabinet = open_cabinet(config, args.port)
     try:
         for lang in langs:
             shots = run_demo(
@@ -83,15 +83,15 @@ def run(args: argparse.Namespace) -> int:
                 lang=lang,
                 resolutions=sizes,
                 visits=max(1, args.visits),
-                machine=machine,
+                cabinet=cabinet,
             )
             total += len(shots)
     except DemoBlocked as exc:
         print(blocked_message(exc, out), file=sys.stderr)
         return 1
     finally:
-        if machine is not None:
-            machine.close()
+        if cabinet is not None:
+            cabinet.close()
     where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
     return 0

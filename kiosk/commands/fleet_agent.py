@@ -13,7 +13,7 @@ from pathlib import Path
 
 NAME = "fleet-agent"
 HELP = "report anonymous counts, alerts, stock and content version to the central server"
-# kiosk.machine.LEDGER_FILE, named here so the agent does not import the machine (and with
+# kiosk.cabinet.cabinet.LEDGER_FILE, named here so the agent does not import the machine (and with
 # it the hardware drivers) only for a file name.
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from fleet.agent import Agent
     from fleet.config import AGENT_CONFIG, FleetConfigError, load_agent_config
     from fleet.cursor import CursorError
-    from kiosk.config import config_for_command
+    from kiosk.shell.config import config_for_command
 
     path = Path(args.agent_config or os.environ.get("MAEUM_FLEET_AGENT") or AGENT_CONFIG)
     try:

@@ -7,7 +7,7 @@ One line per check, PASS / FAIL / SKIP, the reason and the next thing to look at
     → chute light → attention LED → display colour bars → touch grid
 
 The checks themselves live in `hardware.diagnostics` (and the display's in
-`kiosk.diagnostics_display`); this module builds them from the configuration, prints them and
+`kiosk.tools.diagnostics_display`); this module builds them from the configuration, prints them and
 writes the JSON report (docs/hwtest.md). Exit status 0 only when every check that ran passed.
 
 With no machine configuration and no `--port` it trains: it starts a simulated board, uses mock
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from hardware.dispenser import VendOutcome
     from hardware.simulator import PtyBoardServer
     from hardware.vend import PendingVend, VendKind
-    from kiosk.config import KioskConfig
-    from kiosk.ledger import Ledger
+    from kiosk.cabinet.ledger import Ledger
+    from kiosk.shell.config import KioskConfig
 
 NAME = "hwtest"
 HELP = "technician's guided hardware checklist"
@@ -227,8 +227,8 @@ class Plan:
     def build(
         cls, args: argparse.Namespace, stdin: TextIO, stdout: TextIO, env: Environment
     ) -> Plan | None:
-        from kiosk.config import load_config
-        from kiosk.errors import ConfigError
+        from kiosk.shell.config import load_config
+        from kiosk.shell.errors import ConfigError
 
         groups = set(args.only or GROUPS)
         options = {
@@ -294,7 +294,7 @@ class _Builder:
         from dataclasses import asdict
 
         from hardware.diagnostics import BoardSession, configuration_check, gpio_person_checks
-        from kiosk.storage_check import data_dir_check
+        from kiosk.shell.storage_check import data_dir_check
 
         hw = self.config.hardware
         server = self._simulator() if self.plan.simulation else None
@@ -367,11 +367,11 @@ class _Builder:
 
     def _gpio(self) -> GpioSession:
         from hardware.diagnostics import GpioSession, gpio_setup_check
-        from hardware.gpio import MachineIO, make_pin_factory
+        from hardware.gpio import CabinetIO, make_pin_factory
 
         pins = self.config.hardware.pins
         name = "mock" if self.plan.simulation else self.config.hardware.pin_factory
-        session = GpioSession(lambda: MachineIO.build(pins, make_pin_factory(name)))
+        session = GpioSession(lambda: CabinetIO.build(pins, make_pin_factory(name)))
         self.plan.closers.append(session.close)
         self.plan.checks.append(gpio_setup_check(session))
         return session
@@ -412,7 +412,11 @@ class _Builder:
         )
 
     def _display(self, prompter: Prompter) -> None:
-        from kiosk.diagnostics_display import DisplaySession, colour_bars_check, touch_grid_check
+        from kiosk.tools.diagnostics_display import (
+            DisplaySession,
+            colour_bars_check,
+            touch_grid_check,
+        )
 
         d = self.config.display
         session = DisplaySession(
@@ -446,7 +450,7 @@ class _Books:
     """The kiosk's ledger, where each test turn is written down as a vend of kind 'test'.
 
     In simulation it is the simulated machine's ledger, stocked full as the simulated kiosk
-    keeps it (kiosk.machine); on the machine it is the kiosk's own ledger, untouched but for
+    keeps it (kiosk.cabinet.cabinet); on the machine it is the kiosk's own ledger, untouched but for
     the test vends.
     """
 
@@ -456,8 +460,8 @@ class _Books:
 
     def open(self) -> CheckResult:
         from hardware.diagnostics import failed, passed
-        from kiosk.ledger import Ledger, LedgerError
-        from kiosk.machine import LEDGER_FILE
+        from kiosk.cabinet.cabinet import LEDGER_FILE
+        from kiosk.cabinet.ledger import Ledger, LedgerError
 
         path = self.config.data_dir / LEDGER_FILE
         try:
@@ -497,7 +501,7 @@ class _Books:
         return self.books.unfinished_vends()
 
     def stocked(self, slot: int) -> bool | None:
-        from kiosk.ledger import LedgerError
+        from kiosk.cabinet.ledger import LedgerError
 
         if self.ledger is None:
             return None

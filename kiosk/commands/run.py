@@ -4,7 +4,7 @@ Without a display (a server, CI, a Pi with no screen yet) it says so and runs th
 demo instead, writing screenshots, so `make run` shows something everywhere.
 
 With a configuration it cannot use (broken, unreadable, ...) it says so in the log and still
-comes up, on the out-of-service screen with the help lines (`kiosk.config_fallback`), as it
+comes up, on the out-of-service screen with the help lines (`kiosk.shell.config_fallback`), as it
 does for a data folder in RAM: an exit would only be a restart every 2 s under systemd.
 """
 
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pygame
 
-    from kiosk.config import KioskConfig
-    from kiosk.runtime import Runtime
-    from kiosk.shutdown import ShutdownCoordinator
-    from kiosk.systemd import Notifier
+    from kiosk.shell.config import KioskConfig
+    from kiosk.shell.runtime import Runtime
+    from kiosk.shell.shutdown import ShutdownCoordinator
+    from kiosk.shell.systemd import Notifier
     from kiosk.ui.fonts import FontBook
 
 NAME = "run"
@@ -48,8 +48,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config import load_config
-    from kiosk.errors import ConfigError
+    from kiosk.shell.config import load_config
+    from kiosk.shell.errors import ConfigError
 
     try:
         config = load_config(args.config)
@@ -66,10 +66,10 @@ def _run_out_of_service(problem: str, args: argparse.Namespace) -> int:
     """No usable configuration: the out-of-service screen with the help lines, on the
     screen's own size, until the service is stopped."""
     from kiosk.commands.demo import parse_resolution
-    from kiosk.config_fallback import fallback_config, unusable_configuration
-    from kiosk.shell import NoDisplay, open_display
-    from kiosk.shutdown import ShutdownCoordinator
-    from kiosk.systemd import Notifier
+    from kiosk.shell.config_fallback import fallback_config, unusable_configuration
+    from kiosk.shell.loop import NoDisplay, open_display
+    from kiosk.shell.shutdown import ShutdownCoordinator
+    from kiosk.shell.systemd import Notifier
 
     size = parse_resolution(args.resolution) if args.resolution else _desktop_size()
     config = fallback_config(problem, size)
@@ -100,20 +100,20 @@ def _desktop_size() -> tuple[int, int] | None:
 def _run(config: object, args: argparse.Namespace) -> int:
     import pygame
 
-    from kiosk.assembly import assemble
-    from kiosk.config import KioskConfig
-    from kiosk.shell import NoDisplay, Shell, open_display
-    from kiosk.shutdown import ShutdownCoordinator
-    from kiosk.storage_check import refusal
-    from kiosk.systemd import Notifier
-    from kiosk.wait import Sleeper
+    from kiosk.shell.assembly import assemble
+    from kiosk.shell.config import KioskConfig
+    from kiosk.shell.loop import NoDisplay, Shell, open_display
+    from kiosk.shell.shutdown import ShutdownCoordinator
+    from kiosk.shell.storage_check import refusal
+    from kiosk.shell.systemd import Notifier
+    from kiosk.shell.wait import Sleeper
 
     assert isinstance(config, KioskConfig)
     try:
         surface = open_display(config, args.windowed)
     except NoDisplay as exc:
         from kiosk.commands.demo import blocked_message
-        from kiosk.demo import RESOLUTIONS, DemoBlocked, run_demo
+        from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
 
         out = Path(args.demo_out)
         print(f"No display ({exc}): running the scripted demo instead.")
@@ -169,8 +169,8 @@ def _refuse(
     """Serve no visit: the out-of-service screen with the help lines until stopped."""
     import pygame
 
-    from kiosk.shell import Shell
-    from kiosk.wait import Sleeper, Waker
+    from kiosk.shell.loop import Shell
+    from kiosk.shell.wait import Sleeper, Waker
 
     runtime = refusing_runtime(config, time.monotonic(), reason)
     shutdown.on_shutdown("display", pygame.display.quit)
@@ -192,8 +192,8 @@ def refusing_runtime(
 ) -> Runtime:
     """A kiosk that serves no visit: the out-of-service screen with the help lines, no ledger,
     no board, no content (nothing is opened that could record or hand out anything)."""
-    from kiosk.machine import NoDispensing
-    from kiosk.runtime import build_runtime
+    from kiosk.cabinet.cabinet import NoDispensing
+    from kiosk.shell.runtime import build_runtime
     from prescriptions.model import Content
 
     return build_runtime(

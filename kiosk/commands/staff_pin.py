@@ -31,9 +31,9 @@ def run(
     stdin: TextIO | None = None,
     prompt: Prompt = getpass.getpass,
 ) -> int:
-    from kiosk.config import DEVICE_CONFIG, find_config_file
-    from kiosk.config_file import read_config_text
-    from kiosk.errors import ConfigError
+    from kiosk.shell.config import DEVICE_CONFIG, find_config_file
+    from kiosk.shell.config_file import read_config_text
+    from kiosk.shell.errors import ConfigError
     from kiosk.staff.config_edit import write_pin_hash
     from kiosk.staff.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, is_valid_pin
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kiosk.i18n import Texts
-    from kiosk.ledger import HourCount
-    from kiosk.stats import DayVisits
+    from kiosk.cabinet.ledger import HourCount
+    from kiosk.reports.stats import DayVisits
+    from kiosk.ui.i18n import Texts
 
 NAME = "stats"
 HELP = "anonymous usage statistics: a daily summary, --csv FILE, --chart FILE.png"
@@ -48,10 +48,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None = None) -> int:
-    from kiosk.config import config_for_command
-    from kiosk.i18n import Texts, Translations
-    from kiosk.stats import daily_visits, day_bounds, write_csv
-    from kiosk.stock_text import open_tool_ledger
+    from kiosk.cabinet.stock_text import open_tool_ledger
+    from kiosk.reports.stats import daily_visits, day_bounds, write_csv
+    from kiosk.shell.config import config_for_command
+    from kiosk.ui.i18n import Texts, Translations
 
     out = out or sys.stdout
     config = config_for_command(args.config)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None 
 
 def summary_table(days: list[DayVisits], texts: Texts) -> str:
     """Visits started and finished per day, with the totals, as aligned columns."""
-    from kiosk.stock_text import display_width, pad
+    from kiosk.cabinet.stock_text import display_width, pad
 
     rows = [["", texts("staff.chart.started"), texts("staff.chart.completed")]]
     rows += [[d.day.isoformat(), str(d.started), str(d.completed)] for d in days]
@@ -115,7 +115,7 @@ def _chart(path: Path, days: list[DayVisits], texts: Texts) -> None:
     # Headless: the chart needs fonts and a surface, never a window.
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from kiosk.stats_chart import save_daily_chart
+    from kiosk.reports.chart import save_daily_chart
     from kiosk.ui.fonts import FontBook
 
     save_daily_chart(path, days, texts, FontBook())

@@ -44,11 +44,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from kiosk.alerts import alerts_for
-    from kiosk.config import config_for_command
-    from kiosk.i18n import Texts, Translations
-    from kiosk.ledger import LedgerError
-    from kiosk.stock_text import item_namer, open_stock_ledger, stock_table
+    from kiosk.cabinet.alerts import alerts_for
+    from kiosk.cabinet.ledger import LedgerError
+    from kiosk.cabinet.stock_text import item_namer, open_stock_ledger, stock_table
+    from kiosk.shell.config import config_for_command
+    from kiosk.ui.i18n import Texts, Translations
 
     out = out or sys.stdout
     config = config_for_command(args.config)

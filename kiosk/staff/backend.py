@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from kiosk.alerts import Alert, AlertMonitor, alerts_for
-from kiosk.ledger import Ledger, SlotState
-from kiosk.machine import Machine
+from kiosk.cabinet.alerts import Alert, AlertMonitor, alerts_for
+from kiosk.cabinet.cabinet import Cabinet
+from kiosk.cabinet.ledger import Ledger, SlotState
+from kiosk.reports.stats import Totals, day_bounds, summarize
 from kiosk.staff.content import ContentKeeper, ContentStatus
-from kiosk.stats import Totals, day_bounds, summarize
 from prescriptions.live import ReloadResult
 
 log = logging.getLogger(__name__)
@@ -59,22 +59,22 @@ class StaffBackend(Protocol):
     def content(self) -> ContentKeeper: ...
 
 
-class MachineBackend:
-    """The running kiosk's machine. `ledger` and `machine` are None when the machine could not
+class CabinetBackend:
+    """The running kiosk's cabinet. `ledger` and `cabinet` are None when the cabinet could not
     be set up; staff then see why, and can still look at the content."""
 
     def __init__(
         self,
         *,
         ledger: Ledger | None,
-        machine: Machine | None,
+        cabinet: Cabinet | None,
         fault: Callable[[], str | None],
         content: ContentKeeper,
         monitor: AlertMonitor | None = None,
         simulated: bool = False,
     ) -> None:
         self._ledger = ledger
-        self._machine = machine
+        self._cabinet = cabinet
         self._fault = fault
         self._content = content
         self._monitor = monitor
@@ -106,7 +106,7 @@ class MachineBackend:
         )
 
     def live(self) -> Live:
-        io = self._machine.io if self._machine is not None else None
+        io = self._cabinet.io if self._cabinet is not None else None
         return Live(
             board_fault=self._fault(),
             door_closed=None if io is None else io.door.is_closed,
@@ -133,9 +133,9 @@ class MachineBackend:
         return result
 
     def check_board(self) -> bool:
-        if self._machine is None:
+        if self._cabinet is None:
             return False
-        return self._machine.check_board()
+        return self._cabinet.check_board()
 
     def _need_ledger(self) -> Ledger:
         if self._ledger is None:

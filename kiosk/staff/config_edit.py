@@ -1,7 +1,7 @@
 """Writing the staff PIN's hash into the machine configuration without disturbing the rest of
 the file: every other line and comment stays as it was, and the file is replaced atomically
 (a power cut leaves the old file or the new one, never half of one) with its owner, group and
-mode kept (`kiosk.config_file`), so the kiosk's user can still read it after `sudo`."""
+mode kept (`kiosk.shell.config_file`), so the kiosk's user can still read it after `sudo`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from kiosk.config_file import read_config_text, replace_config_file
-from kiosk.errors import ConfigError
+from kiosk.shell.config_file import read_config_text, replace_config_file
+from kiosk.shell.errors import ConfigError
 
 _HEADER = re.compile(r"^\s*\[\s*staff\s*\]\s*(#.*)?$")
 _ANY_HEADER = re.compile(r"^\s*\[")

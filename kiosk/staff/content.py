@@ -1,7 +1,7 @@
 """The content as staff see it: which version is serving, how much of it, what the last check
 said, and a reload that only ever takes checked content.
 
-Reloading and watching belong to the kiosk's content feed (`kiosk.content_feed.ContentFeed`,
+Reloading and watching belong to the kiosk's content feed (`kiosk.visit.content_feed.ContentFeed`,
 over `prescriptions.live.ContentStore`); new content reaches visitors from the next visit on.
 Staff mode reads its last result and asks it to check now.
 """

@@ -8,7 +8,7 @@ One small file in the data folder, `staff-lockout.json`, replaced atomically:
 
 Time in the kiosk is monotonic, and a monotonic clock starts again at every boot, so:
 
-- same boot (systemd restarted the kiosk; the kernel's boot id, `kiosk.systemd.read_boot_id`,
+- same boot (systemd restarted the kiosk; the kernel's boot id, `kiosk.shell.systemd.read_boot_id`,
   is the same): the lock ends exactly when it would have, at `at_monotonic + lock_left_s` on
   the same clock. Without a boot id every start counts as a new boot: longer, never shorter;
 - another boot: the lock goes on with `lock_left_s`, the time left when it was last written.

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from kiosk.i18n import Texts
-from kiosk.screens.base import View
 from kiosk.staff.backend import Live, Snapshot, StaffBackend
 from kiosk.staff.events import (
     ArmDropTest,
@@ -40,10 +38,12 @@ from kiosk.staff.events import (
 from kiosk.staff.jobs import Jobs
 from kiosk.staff.lockout import PinGate
 from kiosk.staff.lockout_store import CHECKPOINT_S, LockoutStore
-from kiosk.staff.machine import StaffRules, StaffState, step
 from kiosk.staff.pin import PinHash, verify_pin
 from kiosk.staff.screens import build_staff_page
 from kiosk.staff.screens.base import StaffPage, StaffView
+from kiosk.staff.state import StaffRules, StaffState, step
+from kiosk.ui.i18n import Texts
+from kiosk.visit.screens.base import View
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from kiosk.errors import KioskError
+from kiosk.shell.errors import KioskError
 
 SCHEME = "pbkdf2_sha256"
 ITERATIONS = 200_000  # about 0.07 s on a desktop, 0.3 s on a Pi 4: in a worker thread

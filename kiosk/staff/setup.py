@@ -1,4 +1,4 @@
-"""Puts staff mode together for the running kiosk: the PIN from the configuration, the machine,
+"""Puts staff mode together for the running kiosk: the PIN from the configuration, the cabinet,
 the content, the visit session that new content goes to."""
 
 from __future__ import annotations
@@ -7,16 +7,16 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from kiosk.config import KioskConfig
-from kiosk.machine_setup import MachineHandle
-from kiosk.session import KioskSession
-from kiosk.staff.backend import MachineBackend
+from kiosk.cabinet.link import CabinetLink
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.systemd import read_boot_id
+from kiosk.staff.backend import CabinetBackend
 from kiosk.staff.content import ContentKeeper, ContentSource
 from kiosk.staff.jobs import Jobs, ThreadJobs
 from kiosk.staff.lockout_store import LOCKOUT_FILE, LockoutStore
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import PinError, PinHash, parse_pin_hash
-from kiosk.systemd import read_boot_id
+from kiosk.visit.session import KioskSession
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def configured_pin(config: KioskConfig) -> PinHash | None:
 
 def build_staff_mode(
     config: KioskConfig,
-    handle: MachineHandle,
+    handle: CabinetLink,
     session: KioskSession,
     content: ContentSource,
     *,
@@ -51,10 +51,10 @@ def build_staff_mode(
     is local wall time, for "today" only, never for timeouts; `now` is the monotonic clock at
     start, when the lockout left by the last run is read (`boot_id`: this boot's, for that)."""
     keeper = ContentKeeper(content, lambda: session.content)
-    machine = handle.machine
-    backend = MachineBackend(
-        ledger=machine.ledger if machine is not None else None,
-        machine=machine,
+    cabinet = handle.cabinet
+    backend = CabinetBackend(
+        ledger=cabinet.ledger if cabinet is not None else None,
+        cabinet=cabinet,
         fault=handle.current_fault,
         content=keeper,
         monitor=handle.monitor,

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 
 import pygame
 
-from kiosk.config import KioskConfig
-from kiosk.flow import FlowState, Screen, Visit
-from kiosk.i18n import Texts, Translations
-from kiosk.screens import build_page
-from kiosk.screens.base import Page, UiState, View
+from kiosk.shell.config import KioskConfig
 from kiosk.ui.fonts import FontBook
+from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for, panel
+from kiosk.visit.flow import FlowState, Screen, Visit
+from kiosk.visit.screens import build_page
+from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.model import Content, Prescription
 
 SMALLEST = (800, 480)
@@ -42,7 +42,7 @@ class CardStage:
 
     @classmethod
     def make(cls, size: tuple[int, int], fonts: FontBook | None = None) -> CardStage:
-        from kiosk.app import glyph_ratio
+        from kiosk.shell.app import glyph_ratio
 
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         book = fonts or FontBook()

@@ -8,7 +8,7 @@ at least 4.5:1 between text and its background.
 
 from collections.abc import Sequence
 
-from kiosk.errors import KioskError
+from kiosk.shell.errors import KioskError
 
 MIN_TEXT_CONTRAST = 4.5
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.errors import KioskError
+from kiosk.shell.errors import KioskError
 from prescriptions.charset import UNSAFE_PATTERN
 
 log = logging.getLogger(__name__)

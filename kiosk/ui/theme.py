@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kiosk.config import DisplayConfig
+from kiosk.shell.config import DisplayConfig
 
 RGB = tuple[int, int, int]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.config import Slot
-from kiosk.ledger import Ledger
-from kiosk.machine import LEDGER_FILE
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.cabinet.ledger import Ledger
+from kiosk.shell.config import Slot
 from tests.faults.support import NOBODY
 
 ITEMS = ("candy", "tea", "vitamin")

@@ -10,17 +10,17 @@ from pathlib import Path
 import pygame
 
 from hardware.dispenser import SimulatedDispenser
-from kiosk.config import KioskConfig
-from kiosk.inbox import ServiceButtonPressed
-from kiosk.machine_setup import MachineHandle, NoStock
-from kiosk.runtime import Runtime, build_runtime
-from kiosk.session import NoStats
+from kiosk.cabinet.link import CabinetLink, NoStock
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.inbox import ServiceButtonPressed
+from kiosk.shell.runtime import Runtime, build_runtime
 from kiosk.staff.jobs import InlineJobs
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import hash_pin
 from kiosk.staff.setup import build_staff_mode
 from kiosk.ui.scene import TextBlock
 from kiosk.ui.theme import panel
+from kiosk.visit.session import NoStats
 from prescriptions.history import MemoryHistory
 from prescriptions.live import ReloadResult
 from tests.kiosk.ui_support import bundled, fonts
@@ -110,7 +110,7 @@ def staff_kiosk(data: Path, *, now: float, boot: str) -> StaffKiosk:
     rt = build_runtime(
         config, now, dispenser=SimulatedDispenser(), seed=1, fonts=fonts(), content=bundled()
     )
-    handle = MachineHandle(rt.dispenser, NoStock(), NoStats(), MemoryHistory(0))
+    handle = CabinetLink(rt.dispenser, NoStock(), NoStats(), MemoryHistory(0))
     feed = StillFeed(ReloadResult(True, (), data))
     rt.app.staff = build_staff_mode(
         config, handle, rt.session, feed, jobs=InlineJobs(), now=now, boot_id=boot

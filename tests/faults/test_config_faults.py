@@ -24,13 +24,13 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.config import load_config
-from kiosk.flow import Screen
-from kiosk.i18n import Translations
-from kiosk.ledger import Ledger
-from kiosk.machine import LEDGER_FILE
-from kiosk.runtime import Runtime
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.cabinet.ledger import Ledger
+from kiosk.shell.config import load_config
+from kiosk.shell.runtime import Runtime
 from kiosk.staff.pin import parse_pin_hash, verify_pin
+from kiosk.ui.i18n import Translations
+from kiosk.visit.flow import Screen
 from tests.faults.configs import KINDS, SLOTS, a_ledger_with_history, broken_config, config_text
 from tests.faults.support import NOBODY, cli_as, run_as
 
@@ -83,7 +83,7 @@ def test_a_device_configuration_closed_to_this_user_is_reported_not_passed_over(
 ) -> None:
     """With no --config the device file is used; one this user may not even look at must not
     silently give the built-in simulation (or a traceback)."""
-    from kiosk import config as config_module
+    from kiosk.shell import config as config_module
 
     closed = open_dir / "etc"
     closed.mkdir()
@@ -178,7 +178,7 @@ def test_staff_pin_through_a_link_keeps_the_link_and_the_file_it_points_to(
 def kiosk_that_refuses(problem: str, size: tuple[int, int]) -> Runtime:
     """What `run` builds when the configuration cannot be used (kiosk.commands.run)."""
     from kiosk.commands.run import refusing_runtime
-    from kiosk.config_fallback import fallback_config, unusable_configuration
+    from kiosk.shell.config_fallback import fallback_config, unusable_configuration
     from tests.kiosk.ui_support import fonts
 
     config = fallback_config(problem, size)
@@ -189,7 +189,7 @@ def kiosk_that_refuses(problem: str, size: tuple[int, int]) -> Runtime:
 def test_the_kiosk_with_an_unusable_configuration_shows_out_of_service_and_the_help_lines(
     kind: str, open_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from kiosk.errors import ConfigError
+    from kiosk.shell.errors import ConfigError
 
     path, user = broken_config(kind, open_dir)
 
@@ -223,8 +223,8 @@ def test_run_with_an_unusable_configuration_stays_up_instead_of_crash_looping(
 ) -> None:
     """The real frame loop on the fallback kiosk: READY after the first frame, the watchdog
     fed, systemd's status says why, and a stop ends it with status 0 (no restart storm)."""
-    from kiosk.shell import Shell
-    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.shell.loop import Shell
+    from kiosk.shell.shutdown import ShutdownCoordinator
     from tests.kiosk.test_shell import CountingSleep, FakeNotifier
 
     path, _ = broken_config("folder", open_dir)

@@ -16,14 +16,14 @@ import pytest
 from hardware.dispenser import VendOutcome
 from hardware.protocol import Cmd
 from hardware.simulator import SimulatedBoard
-from kiosk.alerts import AlertKind
-from kiosk.config import HardwareConfig, KioskConfig, Slot
-from kiosk.demo import Director
-from kiosk.flow import Screen
-from kiosk.ledger import Ledger
-from kiosk.machine import LEDGER_FILE, build_machine
-from kiosk.machine_setup import MachineHandle, machine_handle, open_machine
-from kiosk.runtime import build_runtime
+from kiosk.cabinet.alerts import AlertKind
+from kiosk.cabinet.cabinet import LEDGER_FILE, build_cabinet
+from kiosk.cabinet.ledger import Ledger
+from kiosk.cabinet.link import CabinetLink, cabinet_link, open_cabinet
+from kiosk.shell.config import HardwareConfig, KioskConfig, Slot
+from kiosk.shell.runtime import build_runtime
+from kiosk.tools.demo import Director
+from kiosk.visit.flow import Screen
 from prescriptions.history import MemoryHistory
 from tests.faults.disk_support import small_disk, truncate_wal
 
@@ -38,12 +38,12 @@ def config(data_dir: Path) -> KioskConfig:
     return KioskConfig(hardware=HardwareConfig(slots=SLOTS, drop_grace=0.1), data_dir=data_dir)
 
 
-def alert_kinds(handle: MachineHandle) -> set[AlertKind]:
+def alert_kinds(handle: CabinetLink) -> set[AlertKind]:
     assert handle.monitor is not None
     return {a.kind for a in handle.monitor.check()}
 
 
-def visit_to_the_gift(handle: MachineHandle, cfg: KioskConfig) -> Director:
+def visit_to_the_gift(handle: CabinetLink, cfg: KioskConfig) -> Director:
     """A visitor's taps from attract to the gift, on the kiosk's real screens."""
     pygame.font.init()
     rt = build_runtime(
@@ -68,10 +68,10 @@ def visit_to_the_gift(handle: MachineHandle, cfg: KioskConfig) -> Director:
 
 def test_disk_full_while_the_motor_turns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with small_disk(tmp_path / "disk") as disk:
-        machine = build_machine(
+        machine = build_cabinet(
             config(disk.path / "data"), sim_board=fast_board(), board_retry_s=None
         )
-        handle = machine_handle(machine, MemoryHistory(0))
+        handle = cabinet_link(machine, MemoryHistory(0))
         try:
             server = machine.server
             assert server is not None and server.on_revolution is not None
@@ -101,7 +101,7 @@ def test_disk_full_while_the_motor_turns(tmp_path: Path, caplog: pytest.LogCaptu
 
             # Statistics wait in memory and say so once, not once per count.
             caplog.clear()
-            with caplog.at_level(logging.ERROR, logger="kiosk.held_stats"):
+            with caplog.at_level(logging.ERROR, logger="kiosk.reports.held_stats"):
                 for _ in range(300):
                     handle.stats.count("visit_started")
             assert len(caplog.records) == 1
@@ -135,7 +135,7 @@ def test_full_disk_at_start_is_honest_to_the_visitor(tmp_path: Path) -> None:
         cfg = config(disk.path / "data")
         cfg.data_dir.mkdir()
         disk.fill()
-        handle = open_machine(cfg, None)
+        handle = open_cabinet(cfg, None)
         try:
             assert handle.current_fault() is not None
             assert alert_kinds(handle) == {AlertKind.STORAGE}
@@ -152,12 +152,12 @@ def test_full_disk_at_start_is_honest_to_the_visitor(tmp_path: Path) -> None:
 def test_read_only_data_folder_keeps_the_ledger(tmp_path: Path) -> None:
     with small_disk(tmp_path / "disk") as disk:
         cfg = config(disk.path / "data")
-        first = build_machine(cfg, sim_board=fast_board(), board_retry_s=None)
+        first = build_cabinet(cfg, sim_board=fast_board(), board_retry_s=None)
         assert first.dispenser.vend(1).outcome is VendOutcome.DISPENSED
         first.close()
         ledger_bytes = (cfg.data_dir / LEDGER_FILE).read_bytes()
         disk.read_only()
-        handle = open_machine(replace(cfg), None)
+        handle = open_cabinet(replace(cfg), None)
         try:
             assert alert_kinds(handle) == {AlertKind.STORAGE}
             d = visit_to_the_gift(handle, cfg)
@@ -175,8 +175,8 @@ def test_zero_length_ledger_is_not_a_new_machine(tmp_path: Path) -> None:
     cfg = config(tmp_path / "data")
     cfg.data_dir.mkdir()
     (cfg.data_dir / LEDGER_FILE).write_bytes(b"")
-    machine = build_machine(cfg, sim_board=fast_board(), board_retry_s=None)
-    handle = machine_handle(machine, MemoryHistory(0))
+    machine = build_cabinet(cfg, sim_board=fast_board(), board_retry_s=None)
+    handle = cabinet_link(machine, MemoryHistory(0))
     try:
         kept = machine.ledger.recovered_from
         assert kept is not None and kept.exists() and kept.stat().st_size == 0

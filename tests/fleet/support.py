@@ -23,8 +23,8 @@ from fleet.config import AgentConfig, ServerConfig, load_agent_config, load_serv
 from fleet.credentials import FleetDir, broker_config, find_mosquitto
 from fleet.server.app import Server
 from fleet.server.store import HourKey
-from kiosk.config import Slot
-from kiosk.ledger import Ledger
+from kiosk.cabinet.ledger import Ledger
+from kiosk.shell.config import Slot
 
 ROOT = Path(__file__).resolve().parents[2]
 KEEPALIVE = 6  # seconds: offline shows within 9 s (1.5 x); the broker is asked for 2

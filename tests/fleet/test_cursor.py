@@ -13,7 +13,7 @@ from fleet.cursor import Cursor
 from fleet.ledger_reader import LedgerReader, LedgerUnreadable
 from fleet.topics import Kind
 from hardware.dispenser import VendOutcome
-from kiosk.ledger import AlertRow, Ledger
+from kiosk.cabinet.ledger import AlertRow, Ledger
 from tests.fleet.support import open_ledger
 
 H10 = datetime(2026, 3, 2, 10, 5)

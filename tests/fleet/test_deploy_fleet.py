@@ -12,8 +12,8 @@ import pytest
 
 from fleet.credentials import BROKER_TEMPLATE, broker_config
 from fleet.topics import acl_text
+from kiosk.cabinet.cabinet import LEDGER_FILE as KIOSK_LEDGER_FILE
 from kiosk.commands.fleet_agent import LEDGER_FILE
-from kiosk.machine import LEDGER_FILE as KIOSK_LEDGER_FILE
 from tests.test_deploy import UNIT as KIOSK_UNIT
 from tests.test_deploy import install, unit_settings
 

@@ -26,10 +26,10 @@ from fleet.config import BrokerSettings, load_agent_config
 from fleet.link import Acked, Connected, Link, LinkEvent, tls_context
 from fleet.payloads import encode
 from fleet.topics import Kind, topic
-from kiosk.alerts import alerts_for
-from kiosk.fleet_status import fleet_problem
-from kiosk.i18n import Texts, Translations
-from kiosk.stock_text import alert_line
+from kiosk.cabinet.alerts import alerts_for
+from kiosk.cabinet.fleet_status import fleet_problem
+from kiosk.cabinet.stock_text import alert_line
+from kiosk.ui.i18n import Texts, Translations
 from tests.fleet.conftest import needs_mosquitto
 from tests.fleet.support import (
     Broker,

@@ -12,7 +12,7 @@ from typing import Any
 
 from fleet.server.app import Server
 from hardware.dispenser import VendOutcome
-from kiosk.ledger import AlertRow, Ledger
+from kiosk.cabinet.ledger import AlertRow, Ledger
 from tests.fleet.conftest import needs_mosquitto
 from tests.fleet.support import (
     AgentProcess,

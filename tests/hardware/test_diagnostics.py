@@ -46,7 +46,7 @@ from hardware.diagnostics import (
 )
 from hardware.dispenser import VendOutcome
 from hardware.errors import BoardUnreachable, GpioError
-from hardware.gpio import DropSensor, MachineIO, make_pin_factory
+from hardware.gpio import CabinetIO, DropSensor, make_pin_factory
 from hardware.outcomes import NoAnswer
 from hardware.protocol import (
     BoardInfo,
@@ -363,7 +363,7 @@ class Cabinet:
 
     def __init__(self) -> None:
         self.factory = make_pin_factory("mock")
-        self.session = GpioSession(lambda: MachineIO.build(Pins(), self.factory))
+        self.session = GpioSession(lambda: CabinetIO.build(Pins(), self.factory))
 
     def pin(self, number: int) -> Any:
         return self.factory.pin(number)
@@ -432,7 +432,7 @@ def test_without_a_person_only_the_setup_runs(cabinet: Cabinet) -> None:
 
 
 def test_a_gpio_backend_that_cannot_start_fails_setup_and_skips_the_parts() -> None:
-    def broken() -> MachineIO:
+    def broken() -> CabinetIO:
         raise GpioError("pin factory 'lgpio' cannot be used: No module named 'lgpio'")
 
     checks = gpio_checks(GpioSession(broken), ScriptedPrompter(), asdict(Pins()))

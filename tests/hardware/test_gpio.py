@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hardware.errors import GpioError
-from hardware.gpio import Key, MachineIO, make_pin_factory
+from hardware.gpio import CabinetIO, Key, make_pin_factory
 from tests.hardware.wiring import Pins
 
 
@@ -19,8 +19,8 @@ def factory() -> Any:
 
 
 @pytest.fixture
-def io(factory: Any) -> Iterator[MachineIO]:
-    parts = MachineIO.build(Pins(), factory)
+def io(factory: Any) -> Iterator[CabinetIO]:
+    parts = CabinetIO.build(Pins(), factory)
     yield parts
     parts.close()
 
@@ -31,13 +31,13 @@ def pulse_low(factory: Any, pin: int) -> None:
     factory.pin(pin).drive_high()
 
 
-def test_each_beam_break_is_counted_once(io: MachineIO, factory: Any) -> None:
+def test_each_beam_break_is_counted_once(io: CabinetIO, factory: Any) -> None:
     for _ in range(3):
         pulse_low(factory, 17)
     assert io.drop_sensor.breaks == 3
 
 
-def test_a_break_after_arming_is_the_drop(io: MachineIO, factory: Any) -> None:
+def test_a_break_after_arming_is_the_drop(io: CabinetIO, factory: Any) -> None:
     io.drop_sensor.arm()
     assert not io.drop_sensor.dropped
     pulse_low(factory, 17)
@@ -46,7 +46,7 @@ def test_a_break_after_arming_is_the_drop(io: MachineIO, factory: Any) -> None:
 
 
 def test_a_break_before_arming_does_not_count_for_the_next_vend(
-    io: MachineIO, factory: Any
+    io: CabinetIO, factory: Any
 ) -> None:
     pulse_low(factory, 17)
     io.drop_sensor.arm()
@@ -54,7 +54,7 @@ def test_a_break_before_arming_does_not_count_for_the_next_vend(
     assert io.drop_sensor.breaks == 1
 
 
-def test_a_worker_waiting_for_the_drop_wakes_on_the_edge(io: MachineIO, factory: Any) -> None:
+def test_a_worker_waiting_for_the_drop_wakes_on_the_edge(io: CabinetIO, factory: Any) -> None:
     io.drop_sensor.arm()
     seen: list[bool] = []
     waiting = threading.Thread(target=lambda: seen.append(io.drop_sensor.wait_for_drop(5.0)))
@@ -64,12 +64,12 @@ def test_a_worker_waiting_for_the_drop_wakes_on_the_edge(io: MachineIO, factory:
     assert seen == [True]
 
 
-def test_a_blocked_beam_is_visible(io: MachineIO, factory: Any) -> None:
+def test_a_blocked_beam_is_visible(io: CabinetIO, factory: Any) -> None:
     factory.pin(17).drive_low()
     assert io.drop_sensor.beam_broken
 
 
-def test_door_reads_closed_only_while_the_reed_pulls_low(io: MachineIO, factory: Any) -> None:
+def test_door_reads_closed_only_while_the_reed_pulls_low(io: CabinetIO, factory: Any) -> None:
     assert not io.door.is_closed  # pull-up with nothing connected: a cut wire reads open
     changes: list[bool] = []
     io.door.on_change(changes.append)
@@ -80,7 +80,7 @@ def test_door_reads_closed_only_while_the_reed_pulls_low(io: MachineIO, factory:
     assert changes == [True, False]
 
 
-def test_service_button_calls_back_on_press(io: MachineIO, factory: Any) -> None:
+def test_service_button_calls_back_on_press(io: CabinetIO, factory: Any) -> None:
     presses: list[str] = []
     io.service_button.on_press(lambda: presses.append("pressed"))
     pulse_low(factory, 22)
@@ -90,14 +90,14 @@ def test_service_button_calls_back_on_press(io: MachineIO, factory: Any) -> None
 @pytest.mark.parametrize(
     ("pin", "key"), [(5, Key.PREVIOUS), (6, Key.NEXT), (13, Key.SELECT), (26, Key.HELP)]
 )
-def test_each_keypad_key_reports_itself(io: MachineIO, factory: Any, pin: int, key: Key) -> None:
+def test_each_keypad_key_reports_itself(io: CabinetIO, factory: Any, pin: int, key: Key) -> None:
     keys: list[Key] = []
     io.keypad.on_key(keys.append)
     pulse_low(factory, pin)
     assert keys == [key]
 
 
-def test_holding_a_key_reports_one_press(io: MachineIO, factory: Any) -> None:
+def test_holding_a_key_reports_one_press(io: CabinetIO, factory: Any) -> None:
     keys: list[Key] = []
     io.keypad.on_key(keys.append)
     factory.pin(13).drive_low()
@@ -107,7 +107,7 @@ def test_holding_a_key_reports_one_press(io: MachineIO, factory: Any) -> None:
     assert keys == [Key.SELECT]
 
 
-def test_chute_light_pulses_until_turned_off(io: MachineIO, factory: Any) -> None:
+def test_chute_light_pulses_until_turned_off(io: CabinetIO, factory: Any) -> None:
     assert factory.pin(12).state == 0
     io.chute_light.pulse()
     assert io.chute_light.is_pulsing
@@ -116,7 +116,7 @@ def test_chute_light_pulses_until_turned_off(io: MachineIO, factory: Any) -> Non
     assert factory.pin(12).state == 0
 
 
-def test_chute_light_actually_changes_brightness(io: MachineIO, factory: Any) -> None:
+def test_chute_light_actually_changes_brightness(io: CabinetIO, factory: Any) -> None:
     io.chute_light.pulse()
     pin = factory.pin(12)
     lit = threading.Event()
@@ -130,7 +130,7 @@ def test_chute_light_actually_changes_brightness(io: MachineIO, factory: Any) ->
     assert lit.is_set()
 
 
-def test_attention_led_follows_set(io: MachineIO, factory: Any) -> None:
+def test_attention_led_follows_set(io: CabinetIO, factory: Any) -> None:
     io.attention_led.set(True)
     assert io.attention_led.is_lit and factory.pin(16).state == 1
     io.attention_led.set(False)
@@ -138,7 +138,7 @@ def test_attention_led_follows_set(io: MachineIO, factory: Any) -> None:
 
 
 def test_closing_turns_the_lights_off(factory: Any) -> None:
-    parts = MachineIO.build(Pins(), factory)
+    parts = CabinetIO.build(Pins(), factory)
     parts.attention_led.set(True)
     parts.chute_light.pulse()
     parts.close()
@@ -148,13 +148,13 @@ def test_closing_turns_the_lights_off(factory: Any) -> None:
 
 def test_a_pin_used_twice_fails_loudly_naming_the_part(factory: Any) -> None:
     with pytest.raises(GpioError, match=r"keypad key next on GPIO17"):
-        MachineIO.build(Pins(key_next=17), factory)
+        CabinetIO.build(Pins(key_next=17), factory)
 
 
 def test_a_failed_build_releases_the_pins_it_took(factory: Any) -> None:
     with pytest.raises(GpioError):
-        MachineIO.build(Pins(attention_led=17), factory)
-    MachineIO.build(Pins(), factory).close()  # every pin free again
+        CabinetIO.build(Pins(attention_led=17), factory)
+    CabinetIO.build(Pins(), factory).close()  # every pin free again
 
 
 def test_unknown_pin_factory_is_an_error() -> None:

@@ -18,7 +18,7 @@ import pytest
 from hardware.diagnostics import run_checks, slot_checks
 from hardware.dispenser import VendOutcome
 from hardware.errors import BoardProtocolError, BoardUnreachable, VendRefused
-from hardware.gpio import DropSensor, MachineIO, make_pin_factory
+from hardware.gpio import CabinetIO, DropSensor, make_pin_factory
 from hardware.outcomes import BoardAnswer, NoAnswer, vend_outcome
 from hardware.protocol import VendCode, VendResultCode
 from hardware.sim_wiring import close_door, fall_through_beam
@@ -85,8 +85,8 @@ GRACE_S = 0.05
 
 
 @pytest.fixture
-def io() -> Iterator[MachineIO]:
-    parts = MachineIO.build(Pins(), make_pin_factory("mock"))
+def io() -> Iterator[CabinetIO]:
+    parts = CabinetIO.build(Pins(), make_pin_factory("mock"))
     close_door(parts)
     yield parts
     parts.close()
@@ -103,7 +103,7 @@ def driver_ends_with(answer: BoardAnswer) -> Answer:
     return BoardProtocolError("reply CMD 0x93 to VEND_RESULT")
 
 
-def scripted_vend(answer: BoardAnswer, fell: bool | None, io: MachineIO) -> ScriptedBoard:
+def scripted_vend(answer: BoardAnswer, fell: bool | None, io: CabinetIO) -> ScriptedBoard:
     """A board whose first VEND ends with `answer` (the next ones DONE), the item falling
     while it turns when `fell`."""
     board = ScriptedBoard(Clock())
@@ -115,7 +115,7 @@ def scripted_vend(answer: BoardAnswer, fell: bool | None, io: MachineIO) -> Scri
 
 @pytest.mark.parametrize(("answer", "fell", "outcome"), rows(FROM_THE_DRIVER))
 def test_a_visitors_vend_files_the_documented_outcome(
-    io: MachineIO, answer: BoardAnswer, fell: bool | None, outcome: VendOutcome
+    io: CabinetIO, answer: BoardAnswer, fell: bool | None, outcome: VendOutcome
 ) -> None:
     board, journal = scripted_vend(answer, fell, io), MemoryJournal()
     vending = BoardDispenser(
@@ -138,7 +138,7 @@ def test_a_visitors_vend_files_the_documented_outcome(
 
 @pytest.mark.parametrize(("answer", "fell", "outcome"), rows(FROM_VEND_RESULT))
 def test_the_start_up_reconcile_files_the_documented_outcome(
-    io: MachineIO, answer: VendResultCode, fell: bool | None, outcome: VendOutcome
+    io: CabinetIO, answer: VendResultCode, fell: bool | None, outcome: VendOutcome
 ) -> None:
     clock, journal = Clock(), MemoryJournal()
     board = ScriptedBoard(clock)
@@ -173,7 +173,7 @@ class Opened:
 
 @pytest.mark.parametrize(("answer", "fell", "outcome"), rows(FROM_THE_DRIVER))
 def test_the_technicians_test_turn_files_the_documented_outcome(
-    io: MachineIO, answer: BoardAnswer, fell: bool | None, outcome: VendOutcome
+    io: CabinetIO, answer: BoardAnswer, fell: bool | None, outcome: VendOutcome
 ) -> None:
     board, journal = scripted_vend(answer, fell, io), MemoryJournal()
 

@@ -15,7 +15,7 @@ import pytest
 from hardware.board import Board
 from hardware.dispenser import VendOutcome, VendResult
 from hardware.errors import BoardDisconnected, BoardUnreachable, VendRefused
-from hardware.gpio import MachineIO, make_pin_factory
+from hardware.gpio import CabinetIO, make_pin_factory
 from hardware.protocol import Cmd, VendCode, VendResultCode
 from hardware.sim_wiring import (
     DropOnDone,
@@ -31,8 +31,8 @@ from tests.hardware.wiring import Pins
 
 
 @pytest.fixture
-def io() -> Iterator[MachineIO]:
-    parts = MachineIO.build(Pins(), make_pin_factory("mock"))
+def io() -> Iterator[CabinetIO]:
+    parts = CabinetIO.build(Pins(), make_pin_factory("mock"))
     close_door(parts)
     yield parts
     parts.close()
@@ -54,7 +54,7 @@ def board(clock: Clock) -> ScriptedBoard:
 
 
 def dispenser(
-    board: Any, io: MachineIO, journal: MemoryJournal, clock: Clock, grace: float = 0.05
+    board: Any, io: CabinetIO, journal: MemoryJournal, clock: Clock, grace: float = 0.05
 ) -> BoardDispenser:
     return BoardDispenser(
         board,
@@ -72,7 +72,7 @@ def dispenser(
 
 
 def test_item_falling_while_the_motor_turns_is_dispensed(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     board.during_vend = lambda vend_id: fall_through_beam(io)
     result = dispenser(board, io, journal, clock).vend(3)
@@ -81,7 +81,7 @@ def test_item_falling_while_the_motor_turns_is_dispensed(
 
 
 def test_a_break_within_the_grace_period_after_done_is_dispensed(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     done = threading.Event()
     board.during_vend = lambda vend_id: done.set()
@@ -96,7 +96,7 @@ def test_a_break_within_the_grace_period_after_done_is_dispensed(
 
 
 def test_no_break_within_the_grace_period_is_no_drop(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     result = dispenser(board, io, journal, clock).vend(4)
     assert result.outcome is VendOutcome.NO_DROP
@@ -105,14 +105,14 @@ def test_no_break_within_the_grace_period_is_no_drop(
 
 
 def test_a_break_before_the_vend_does_not_count(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     fall_through_beam(io)  # a hand in the chute before the visit
     assert dispenser(board, io, journal, clock).vend(1).outcome is VendOutcome.NO_DROP
 
 
 def test_intent_is_written_before_vend_is_sent(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     seen: list[list[PendingVend]] = []
     board.during_vend = lambda vend_id: seen.append(journal.unfinished_vends())
@@ -121,7 +121,7 @@ def test_intent_is_written_before_vend_is_sent(
 
 
 def test_door_open_is_refused_without_talking_to_the_board(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     open_door(io)
     result = dispenser(board, io, journal, clock).vend(1)
@@ -145,7 +145,7 @@ def test_door_open_is_refused_without_talking_to_the_board(
 )
 def test_each_board_answer_has_its_outcome(
     board: ScriptedBoard,
-    io: MachineIO,
+    io: CabinetIO,
     journal: MemoryJournal,
     clock: Clock,
     answer: Answer,
@@ -162,7 +162,7 @@ def test_each_board_answer_has_its_outcome(
     "answer", [VendResultCode.UNKNOWN, BoardUnreachable("lost"), VendResultCode.RUNNING]
 )
 def test_when_the_board_cannot_tell_a_seen_drop_is_dispensed(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock, answer: Answer
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock, answer: Answer
 ) -> None:
     board.vend_answer = answer
     board.during_vend = lambda vend_id: fall_through_beam(io)
@@ -170,7 +170,7 @@ def test_when_the_board_cannot_tell_a_seen_drop_is_dispensed(
 
 
 def test_silent_board_before_vend_is_unreachable_and_nothing_is_sent(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     board.status_error = BoardUnreachable("no reply to STATUS")
     vending = dispenser(board, io, journal, clock)
@@ -181,7 +181,7 @@ def test_silent_board_before_vend_is_unreachable_and_nothing_is_sent(
 
 
 def test_after_losing_the_board_the_next_vend_reconnects(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     board.status_error = BoardUnreachable("no reply")
     vending = dispenser(board, io, journal, clock)
@@ -194,7 +194,7 @@ def test_after_losing_the_board_the_next_vend_reconnects(
 
 
 def test_a_reconnect_that_fails_is_unreachable(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     board.is_open = False
     board.reconnect_error = BoardDisconnected("board did not come back within 1 s")
@@ -204,23 +204,23 @@ def test_a_reconnect_that_fails_is_unreachable(
 
 
 def test_chute_light_pulses_while_the_item_waits(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
-    # It pulses until the kiosk turns it off when the take-item screen ends (kiosk.machine).
+    # It pulses until the kiosk turns it off when the take-item screen ends (kiosk.cabinet.cabinet).
     board.during_vend = lambda vend_id: fall_through_beam(io)
     dispenser(board, io, journal, clock).vend(1)
     assert io.chute_light.is_pulsing
 
 
 def test_chute_light_stays_dark_when_nothing_fell(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     dispenser(board, io, journal, clock).vend(1)
     assert not io.chute_light.is_pulsing
 
 
 def test_a_vend_left_over_is_settled_before_the_next_vend(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     left = journal.begin(2)
     board.results = [VendResultCode.DONE]
@@ -250,7 +250,7 @@ def test_a_vend_left_over_is_settled_before_the_next_vend(
 )
 def test_reconcile_records_each_board_answer(
     board: ScriptedBoard,
-    io: MachineIO,
+    io: CabinetIO,
     journal: MemoryJournal,
     clock: Clock,
     answers: list[Answer],
@@ -267,7 +267,7 @@ def test_reconcile_records_each_board_answer(
 
 
 def test_reconcile_watches_the_drop_of_a_vend_still_running(
-    board: ScriptedBoard, io: MachineIO, journal: MemoryJournal, clock: Clock
+    board: ScriptedBoard, io: CabinetIO, journal: MemoryJournal, clock: Clock
 ) -> None:
     vend_id = journal.begin(3)
     board.results = [VendResultCode.RUNNING, VendResultCode.DONE]
@@ -313,7 +313,7 @@ def server() -> Iterator[PtyBoardServer]:
 
 
 @pytest.fixture
-def wired(server: PtyBoardServer, io: MachineIO) -> Iterator[tuple[BoardDispenser, Board]]:
+def wired(server: PtyBoardServer, io: CabinetIO) -> Iterator[tuple[BoardDispenser, Board]]:
     wire_drop_sensor(server, io)
     link = Board(server.path)
     link.open()
@@ -335,7 +335,7 @@ def vend_frames(server: PtyBoardServer) -> list[int]:
 
 
 def test_good_slot_drops_its_item_once(
-    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: MachineIO
+    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: CabinetIO
 ) -> None:
     vending, _ = wired
     result = vending.vend(1)
@@ -345,7 +345,7 @@ def test_good_slot_drops_its_item_once(
 
 
 def test_empty_slot_turns_but_nothing_falls(
-    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: MachineIO
+    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: CabinetIO
 ) -> None:
     server.empty_slot(2)
     result = wired[0].vend(2)
@@ -373,7 +373,7 @@ def test_missing_motor_is_a_motor_fault(
 
 
 def test_door_open_puts_no_vend_on_the_wire(
-    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: MachineIO
+    server: PtyBoardServer, wired: tuple[BoardDispenser, Board], io: CabinetIO
 ) -> None:
     open_door(io)
     assert wired[0].vend(1).outcome is VendOutcome.DOOR_OPEN
@@ -407,7 +407,7 @@ def test_every_vend_id_turns_at_most_once_over_many_vends(
 
 
 def test_a_vend_id_the_board_remembers_from_before_turns_nothing_and_the_next_one_vends(
-    server: PtyBoardServer, io: MachineIO
+    server: PtyBoardServer, io: CabinetIO
 ) -> None:
     # A ledger newer than the board's last power-up hands out ids the board still remembers.
     wire_drop_sensor(server, io)
@@ -431,7 +431,7 @@ def test_a_vend_id_the_board_remembers_from_before_turns_nothing_and_the_next_on
 
 
 def test_reconcile_finds_what_the_board_did_while_the_host_was_away(
-    server: PtyBoardServer, io: MachineIO
+    server: PtyBoardServer, io: CabinetIO
 ) -> None:
     wire_drop_sensor(server, io)
     journal = MemoryJournal()
@@ -448,7 +448,7 @@ def test_reconcile_finds_what_the_board_did_while_the_host_was_away(
     assert vend_frames(server) == [finished, turning]
 
 
-def test_reconcile_after_the_board_restarted(server: PtyBoardServer, io: MachineIO) -> None:
+def test_reconcile_after_the_board_restarted(server: PtyBoardServer, io: CabinetIO) -> None:
     journal = MemoryJournal()
     with Board(server.path) as link:
         forgotten = journal.begin(2)
@@ -464,7 +464,7 @@ def test_reconcile_after_the_board_restarted(server: PtyBoardServer, io: Machine
     assert vend_frames(server) == [forgotten]
 
 
-def test_outside_board_with_mock_pins_drops_on_done(server: PtyBoardServer, io: MachineIO) -> None:
+def test_outside_board_with_mock_pins_drops_on_done(server: PtyBoardServer, io: CabinetIO) -> None:
     journal = MemoryJournal()
     with Board(server.path) as real:
         link = DropOnDone(real, io)

@@ -7,18 +7,18 @@ from dataclasses import replace
 from datetime import date
 
 from hardware.dispenser import VendOutcome
-from kiosk.alerts import alerts_for
-from kiosk.flow import FlowState, Screen
-from kiosk.i18n import Texts
-from kiosk.ledger import HourCount, SlotState
+from kiosk.cabinet.alerts import alerts_for
+from kiosk.cabinet.ledger import HourCount, SlotState
+from kiosk.reports.stats import summarize
 from kiosk.staff.backend import Live, Snapshot
 from kiosk.staff.content import ContentStatus
 from kiosk.staff.events import Notice, NoticeKind, StaffScreen
 from kiosk.staff.lockout import PinGate
-from kiosk.staff.machine import StaffState
 from kiosk.staff.screens import build_staff_page
 from kiosk.staff.screens.base import StaffPage, StaffView
-from kiosk.stats import summarize
+from kiosk.staff.state import StaffState
+from kiosk.ui.i18n import Texts
+from kiosk.visit.flow import FlowState, Screen
 from prescriptions.errors import ContentIssue
 from tests.kiosk.ui_support import bundled, translations, view
 

@@ -10,11 +10,11 @@ import pygame
 import pytest
 
 from hardware.dispenser import SimulatedDispenser, VendOutcome
-from kiosk.config import KioskConfig
-from kiosk.demo import run_demo
-from kiosk.flow import Screen
-from kiosk.runtime import Runtime, build_runtime
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.tools.demo import run_demo
 from kiosk.ui.theme import panel
+from kiosk.visit.flow import Screen
 from tests.kiosk.ui_support import bundled, fonts
 
 

@@ -1,6 +1,6 @@
-"""The kiosk exactly as `run` builds it (kiosk.assembly), headless: the first frame comes before
-the hardware, the simulated cabinet joins through the inbox, a whole visit vends, and the stop
-runs in the documented order and leaves the ledger closed cleanly and the lights off."""
+"""The kiosk exactly as `run` builds it (kiosk.shell.assembly), headless: the first frame comes
+before the hardware, the simulated cabinet joins through the inbox, a whole visit vends, and the
+stop runs in the documented order and leaves the ledger closed cleanly and the lights off."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from pathlib import Path
 import pygame
 
 from hardware.dispenser import VendOutcome
-from kiosk.assembly import assemble
-from kiosk.config import KioskConfig
-from kiosk.flow import Screen
-from kiosk.machine import LEDGER_FILE
-from kiosk.shell import Shell
-from kiosk.shutdown import ShutdownCoordinator
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.shell.assembly import assemble
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.loop import Shell
+from kiosk.shell.shutdown import ShutdownCoordinator
 from kiosk.ui.theme import panel
+from kiosk.visit.flow import Screen
 
 SIZE = (1024, 600)
 BOUND_S = 30.0
@@ -77,7 +77,7 @@ def test_the_real_assembly_serves_a_visit_and_stops_in_order(tmp_path: Path) -> 
     kiosk.start(None)
     kiosk.wait_for_cabinet(BOUND_S)
     app.take_inbox(1.0)
-    assert kiosk.cabinet is not None and kiosk.cabinet.machine is not None
+    assert kiosk.cabinet is not None and kiosk.cabinet.cabinet is not None
     assert session.state.dispensing_ok and app.simulated
 
     def tap(name: str) -> None:
@@ -111,7 +111,7 @@ def test_the_real_assembly_serves_a_visit_and_stops_in_order(tmp_path: Path) -> 
     shell.run(clock=lambda: next(clock) * 0.5 + 100.0)
     assert session.state.screen is Screen.TAKE_ITEM
     assert session.state.visit.outcome is VendOutcome.DISPENSED
-    machine = kiosk.cabinet.machine
+    machine = kiosk.cabinet.cabinet
     assert machine.io is not None and machine.io.chute_light.is_pulsing
 
     results = shutdown.shut_down()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.cabinet.ledger import _MIGRATIONS, SCHEMA_VERSION, Ledger
 from kiosk.cli import main
-from kiosk.clock import ClockSync
-from kiosk.ledger import _MIGRATIONS, SCHEMA_VERSION, Ledger
-from kiosk.machine import LEDGER_FILE
+from kiosk.shell.clock import ClockSync
 
 ROOT = Path(__file__).resolve().parents[2]
 MORNING = datetime(2026, 3, 3, 9, 30)
@@ -110,7 +110,7 @@ def test_an_existing_ledger_is_migrated_and_keeps_its_counters(tmp_path: Path) -
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MAEUM_CONFIG", raising=False)
-    monkeypatch.setattr("kiosk.config.DEVICE_CONFIG", tmp_path / "no-such-kiosk.toml")
+    monkeypatch.setattr("kiosk.shell.config.DEVICE_CONFIG", tmp_path / "no-such-kiosk.toml")
     return tmp_path
 
 
@@ -148,8 +148,8 @@ def test_stats_says_nothing_of_the_clock_when_every_count_was_on_time(
 
 # The only places that may read the wall clock: dates and times for staff and records.
 WALL_CLOCK_ALLOWED = {
-    "kiosk/ledger.py",  # record time stamps and the hour of a counter
-    "kiosk/held_stats.py",  # the hour a held counter belongs to
+    "kiosk/cabinet/ledger.py",  # record time stamps and the hour of a counter
+    "kiosk/reports/held_stats.py",  # the hour a held counter belongs to
     "kiosk/staff/mode.py",  # today's date on the staff screens
     "kiosk/staff/setup.py",  # the staff screens' "now"
     "kiosk/commands/stats.py",  # the default date range
@@ -187,4 +187,4 @@ def test_no_timer_runs_on_the_wall_clock_which_jumps_at_ntp_sync() -> None:
             offenders[rel] = uses
     assert offenders == {}
     # The check sees what it looks for: the ledger reads the wall clock for its time stamps.
-    assert wall_clock_uses(ROOT / "kiosk/ledger.py")
+    assert wall_clock_uses(ROOT / "kiosk/cabinet/ledger.py")

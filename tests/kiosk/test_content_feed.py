@@ -7,11 +7,11 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.config import BUNDLED_CONTENT, KioskConfig
-from kiosk.content_feed import ContentFeed
-from kiosk.flow import ChooseSymptom, GoHome, Screen, Start
-from kiosk.inbox import Inbox
-from kiosk.runtime import Runtime, build_runtime
+from kiosk.shell.config import BUNDLED_CONTENT, KioskConfig
+from kiosk.shell.inbox import Inbox
+from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.visit.content_feed import ContentFeed
+from kiosk.visit.flow import ChooseSymptom, GoHome, Screen, Start
 from tests.kiosk.ui_support import fonts
 
 
@@ -23,7 +23,7 @@ def setup(tmp_path: Path) -> tuple[KioskConfig, Path]:
 
 
 def feed_and_kiosk(config: KioskConfig) -> tuple[ContentFeed, Runtime]:
-    """The feed and the visit joined as `kiosk.assembly` joins them: through the inbox."""
+    """The feed and the visit joined as `kiosk.shell.assembly` joins them: through the inbox."""
     inbox = Inbox()
     feed = ContentFeed.open(config, inbox.post)
     rt = build_runtime(config, 0.0, content=feed.initial, fonts=fonts(), inbox=inbox)
@@ -112,8 +112,8 @@ def test_new_content_becomes_the_last_good_copy_only_after_a_card_was_drawn(
 ) -> None:
     import pygame
 
-    from kiosk.content_feed import SNAPSHOT
-    from kiosk.flow import SkipMood
+    from kiosk.visit.content_feed import SNAPSHOT
+    from kiosk.visit.flow import SkipMood
 
     config, _ = setup(tmp_path)
     feed, rt = feed_and_kiosk(config)

@@ -44,7 +44,7 @@ import pytest
 from hardware.dispenser import VendOutcome
 from hardware.protocol import Cmd, Frame
 from hardware.simulator import PtyBoardServer, SimulatedBoard
-from kiosk.machine import LEDGER_FILE
+from kiosk.cabinet.cabinet import LEDGER_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = ("candy", "tea", "vitamin", "hand_warmer", "sticker", "seed_paper")

@@ -9,13 +9,13 @@ from dataclasses import replace
 import pygame
 import pytest
 
-from kiosk import failsafe
-from kiosk.config import KioskConfig
-from kiosk.flow import Screen
-from kiosk.runtime import build_runtime
-from kiosk.screens import BUILDERS
-from kiosk.screens.base import Page, View
+from kiosk.shell import failsafe
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.runtime import build_runtime
 from kiosk.ui.theme import panel
+from kiosk.visit.flow import Screen
+from kiosk.visit.screens import BUILDERS
+from kiosk.visit.screens.base import Page, View
 from tests.kiosk.ui_support import bundled, fonts, states
 
 SIZE = (1024, 600)
@@ -39,7 +39,7 @@ def test_a_failing_screen_ends_on_the_failsafe_screen_and_the_kiosk_goes_on(
     surface = pygame.Surface(SIZE)
     monkeypatch.setitem(BUILDERS, screen, broken)
     rt.session.state = replace(states(rt.session.content, "ko")[screen.value], last_activity=1.0)
-    with caplog.at_level(logging.ERROR, logger="kiosk.app"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.shell.app"):
         assert rt.app.frame(surface, [], 1.0)
     assert any("a screen failed" in r.getMessage() and r.exc_info for r in caplog.records)
     assert surface.get_at((2, 2))[:3] == failsafe.BACKGROUND
@@ -59,7 +59,7 @@ def test_a_failing_screen_ends_on_the_failsafe_screen_and_the_kiosk_goes_on(
 
 
 def test_the_failsafe_lines_come_from_the_translations_or_the_built_in_ones() -> None:
-    from kiosk.i18n import Texts, Translations
+    from kiosk.ui.i18n import Texts, Translations
 
     texts = Texts(Translations.load(("ko", "en")), "ko")
     lines = failsafe.lines(texts)

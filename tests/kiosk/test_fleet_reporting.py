@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.alerts import AlertKind, alerts_for
-from kiosk.fleet_status import fleet_problem
-from kiosk.i18n import Texts, Translations
-from kiosk.ledger import _MIGRATIONS, SCHEMA_VERSION, AlertRow, Ledger
-from kiosk.machine import Machine, build_machine
-from kiosk.machine_setup import alert_monitor
-from kiosk.stock_text import alert_line
-from tests.kiosk.test_machine import config, fast_board
+from kiosk.cabinet.alerts import AlertKind, alerts_for
+from kiosk.cabinet.cabinet import Cabinet, build_cabinet
+from kiosk.cabinet.fleet_status import fleet_problem
+from kiosk.cabinet.ledger import _MIGRATIONS, SCHEMA_VERSION, AlertRow, Ledger
+from kiosk.cabinet.link import alert_monitor
+from kiosk.cabinet.stock_text import alert_line
+from kiosk.ui.i18n import Texts, Translations
+from tests.kiosk.test_cabinet import config, fast_board
 
 
 def alert_log(path: Path) -> list[tuple[str, int | None, str]]:
@@ -67,8 +67,8 @@ def test_a_first_schema_ledger_is_upgraded_with_its_data(tmp_path: Path) -> None
 
 
 @pytest.fixture
-def machine(tmp_path: Path) -> Iterator[Machine]:
-    built = build_machine(config(tmp_path), sim_board=fast_board())
+def machine(tmp_path: Path) -> Iterator[Cabinet]:
+    built = build_cabinet(config(tmp_path), sim_board=fast_board())
     yield built
     built.close()
 
@@ -78,7 +78,7 @@ def write_status(path: Path, staff: str | None, mono: float) -> None:
 
 
 def test_the_running_kiosk_records_its_alerts_and_shows_the_agents_problem(
-    machine: Machine, tmp_path: Path
+    machine: Cabinet, tmp_path: Path
 ) -> None:
     status = tmp_path / "status.json"
     now = [1000.0]
@@ -127,10 +127,10 @@ def test_staff_read_what_to_do(code: str, ko: str, en: str) -> None:
 
 
 def test_the_content_version_serving_is_noted_when_taken(tmp_path: Path) -> None:
-    from kiosk.assembly import assemble
-    from kiosk.shutdown import ShutdownCoordinator
+    from kiosk.shell.assembly import assemble
+    from kiosk.shell.shutdown import ShutdownCoordinator
+    from kiosk.shell.systemd import Notifier
     from kiosk.staff.content import fingerprint
-    from kiosk.systemd import Notifier
     from prescriptions.model import Content
 
     ledger = Ledger(tmp_path / "ledger.sqlite3")

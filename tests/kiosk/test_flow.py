@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import pytest
 
 from hardware.dispenser import VendOutcome
-from kiosk.config import Timeouts
-from kiosk.flow import (
+from kiosk.shell.config import Timeouts
+from kiosk.visit.flow import (
+    Access,
     Back,
     ChoosePrescription,
     ChooseSymptom,
@@ -20,6 +21,7 @@ from kiosk.flow import (
     Event,
     FlowState,
     GoHome,
+    Mode,
     MoodAnswer,
     MoreTime,
     OpenHelp,
@@ -31,6 +33,7 @@ from kiosk.flow import (
     Start,
     StartVend,
     Tick,
+    ToggleMode,
     VendFinished,
     VisitEnded,
     initial_state,
@@ -336,3 +339,36 @@ def test_ticks_alone_never_count_as_activity() -> None:
     for _ in range(int(T.inactivity)):
         k.wait(1)
     assert k.state.prompting
+
+
+def test_modes_switch_on_any_screen_and_end_with_the_visit() -> None:
+    k = Kiosk().send(ToggleMode(Mode.LARGE), Start(), ToggleMode(Mode.VOICE))
+    assert k.screen is Screen.SYMPTOM  # switching a mode moves nowhere
+    assert k.state.access == Access(frozenset({Mode.LARGE, Mode.VOICE}))
+    k.send(OpenHelp(), ToggleMode(Mode.CONTRAST), ToggleMode(Mode.VOICE))
+    assert k.state.access == Access(frozenset({Mode.LARGE, Mode.CONTRAST}))
+    k.send(CloseHelp(), GoHome())
+    assert k.state.access == Access()
+
+
+def test_machine_default_modes_come_back_after_each_visit() -> None:
+    k = Kiosk()
+    default = Access.parse("large,low")
+    k.state = initial_state("ko", k.now, default)
+    k.send(ToggleMode(Mode.LARGE), Start())
+    assert Mode.LARGE not in k.state.access and Mode.LOW in k.state.access
+    k.send(GoHome())
+    assert k.state.access == default
+
+
+def test_modes_switched_on_attract_return_to_the_default_when_left_alone() -> None:
+    k = Kiosk().send(ToggleMode(Mode.CONTRAST))
+    k.wait(T.inactivity - 1)
+    assert Mode.CONTRAST in k.state.access
+    k.wait(1)
+    assert k.state.access == Access() and k.screen is Screen.ATTRACT
+
+
+def test_unknown_mode_names_are_refused() -> None:
+    with pytest.raises(ValueError):
+        Access.parse("large,huge")

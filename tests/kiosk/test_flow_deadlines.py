@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardware.dispenser import VendOutcome
-from kiosk.config import Timeouts
-from kiosk.flow import (
+from kiosk.shell.config import Timeouts
+from kiosk.visit.flow import (
     ChooseSymptom,
     ChuteLightOff,
     Continue,

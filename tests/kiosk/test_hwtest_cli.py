@@ -16,9 +16,11 @@ from hardware.diagnostics import Answer, ScriptedPrompter, Status
 from hardware.dispenser import VendOutcome
 from hardware.simulator import PtyBoardServer, SimulatedBoard
 from hardware.vend import VendKind
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.cabinet.ledger import Ledger
 from kiosk.cli import build_parser
 from kiosk.commands.hwtest import Environment, hwtest
-from kiosk.diagnostics_display import (
+from kiosk.tools.diagnostics_display import (
     MAX_OFFSET_MM,
     DisplaySession,
     TouchGrid,
@@ -26,8 +28,6 @@ from kiosk.diagnostics_display import (
     grid_result,
     touch_grid_check,
 )
-from kiosk.ledger import Ledger
-from kiosk.machine import LEDGER_FILE
 
 
 class FakeClock:
@@ -239,7 +239,7 @@ def fast_simulator() -> PtyBoardServer:
 @pytest.fixture
 def machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh checkout: no machine configuration anywhere, data in a temporary directory."""
-    monkeypatch.setattr("kiosk.config.DEVICE_CONFIG", tmp_path / "no-such-kiosk.toml")
+    monkeypatch.setattr("kiosk.shell.config.DEVICE_CONFIG", tmp_path / "no-such-kiosk.toml")
     monkeypatch.delenv("MAEUM_CONFIG", raising=False)
     monkeypatch.setenv("MAEUM_DATA_DIR", str(tmp_path / "data"))
     return tmp_path
@@ -454,7 +454,7 @@ def test_against_a_board_on_a_given_port_it_is_not_a_simulation(
     # Real hardware: the data folder must be on a disk, which a temporary folder may not be.
     on_disk = machine / "mountinfo"
     on_disk.write_text("1 0 8:2 / / rw,noatime - ext4 /dev/mmcblk0p2 rw\n")
-    monkeypatch.setattr("kiosk.storage_check.MOUNTINFO", on_disk)
+    monkeypatch.setattr("kiosk.shell.storage_check.MOUNTINFO", on_disk)
     with fast_simulator() as board:
         run = hwtest_cli(machine, "--config", config, "--port", board.path, "--yes",
                          "--only", "board,slots")  # fmt: skip

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hardware.dispenser import VendOutcome
-from kiosk.i18n import Texts, Translations, has_final_consonant
+from kiosk.ui.i18n import Texts, Translations, has_final_consonant
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 LITERAL_KEY = re.compile(r"""(?:\bt|texts)\(\s*"([a-z_]+\.[a-z_0-9.]+)\"""")

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.journal import JournalFormatter, is_journal_stream, syslog_priority
+from kiosk.shell.journal import JournalFormatter, is_journal_stream, syslog_priority
 
 ROOT = Path(__file__).resolve().parents[2]
 PRIORITY = re.compile(r"^<([0-7])>")
@@ -28,7 +28,7 @@ def record(level: int, message: str, exc: bool = False) -> logging.LogRecord:
             raise ValueError("the board said no")
         except ValueError:
             exc_info = sys.exc_info()
-    return logging.LogRecord("kiosk.machine", level, __file__, 1, message, (), exc_info)
+    return logging.LogRecord("kiosk.cabinet.cabinet", level, __file__, 1, message, (), exc_info)
 
 
 def test_each_level_gets_the_priority_journalctl_filters_on() -> None:
@@ -39,7 +39,7 @@ def test_each_level_gets_the_priority_journalctl_filters_on() -> None:
     }
     assert lines[logging.DEBUG].startswith("<7>")
     assert lines[logging.INFO].startswith("<6>")
-    assert lines[logging.WARNING].startswith("<4>WARNING kiosk.machine: x")
+    assert lines[logging.WARNING].startswith("<4>WARNING kiosk.cabinet.cabinet: x")
     assert lines[logging.ERROR].startswith("<3>")
     assert lines[logging.CRITICAL].startswith("<2>")
     # `journalctl -p warning` = priorities 0..4: warnings and worse, never info or debug.
@@ -77,7 +77,7 @@ LOG_THROUGH_THE_CLI = """
 import logging
 from kiosk.cli import main
 status = main(["stats", "--from", "2026-01-02", "--to", "2026-01-01"])
-log = logging.getLogger("kiosk.machine")
+log = logging.getLogger("kiosk.cabinet.cabinet")
 log.info("serving visitors")
 log.warning("slot 3 is low")
 try:
@@ -114,9 +114,9 @@ def run_logging(journal: bool) -> list[str]:
 
 def test_the_kiosk_writes_journal_priorities_when_systemd_runs_it() -> None:
     lines = run_logging(journal=True)
-    assert lines[0] == "<6>INFO kiosk.machine: serving visitors"
-    assert lines[1] == "<4>WARNING kiosk.machine: slot 3 is low"
-    assert lines[2] == "<3>ERROR kiosk.machine: vend not recorded"
+    assert lines[0] == "<6>INFO kiosk.cabinet.cabinet: serving visitors"
+    assert lines[1] == "<4>WARNING kiosk.cabinet.cabinet: slot 3 is low"
+    assert lines[2] == "<3>ERROR kiosk.cabinet.cabinet: vend not recorded"
     assert lines[-1] == "<3>OSError: ledger disk full", "the traceback is at error too"
     assert all(line.startswith("<3>") for line in lines[2:]), lines
 
@@ -124,4 +124,6 @@ def test_the_kiosk_writes_journal_priorities_when_systemd_runs_it() -> None:
 def test_a_terminal_gets_time_stamped_lines_without_prefixes() -> None:
     lines = run_logging(journal=False)
     assert not [line for line in lines if PRIORITY.match(line)], lines
-    assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ WARNING kiosk.machine: slot 3", lines[1])
+    assert re.match(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ WARNING kiosk.cabinet.cabinet: slot 3", lines[1]
+    )

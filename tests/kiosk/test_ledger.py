@@ -13,8 +13,8 @@ import pytest
 from hardware.dispenser import VendOutcome
 from hardware.protocol import VendResultCode
 from hardware.vend import PendingVend, VendKind, reconcile
-from kiosk.config import Slot
-from kiosk.ledger import SCHEMA_VERSION, Ledger, LedgerError
+from kiosk.cabinet.ledger import SCHEMA_VERSION, Ledger, LedgerError
+from kiosk.shell.config import Slot
 
 SLOTS = (Slot(1, "candy", capacity=5, low_stock=1), Slot(2, "tea", capacity=3))
 T0 = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.screens.base import Page, UiState
 from kiosk.ui.theme import MIN_TARGET_MM, MIN_TEXT_MM
+from kiosk.visit.screens.base import Page, UiState
 from tests.kiosk.ui_support import (
     LANGS,
     RESOLUTIONS,

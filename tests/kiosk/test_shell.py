@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 import pygame
 
 from hardware.dispenser import SimulatedDispenser
-from kiosk.config import KioskConfig
-from kiosk.runtime import Runtime, build_runtime
-from kiosk.shell import Shell
-from kiosk.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
+from kiosk.shell.config import KioskConfig
+from kiosk.shell.loop import Shell
+from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.shell.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
 from kiosk.ui.theme import panel
 from tests.kiosk.ui_support import bundled, fonts
 

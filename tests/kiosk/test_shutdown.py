@@ -17,7 +17,7 @@ import serial
 from gpiozero import LED, PWMLED
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from kiosk.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
+from kiosk.shell.shutdown import TECHNICIAN_EXIT_STATUS, ShutdownCoordinator
 
 CHUTE_LIGHT, ATTENTION_LED = 12, 16  # the datasheet's host wiring
 
@@ -113,7 +113,7 @@ def test_one_failing_step_does_not_keep_the_others_from_running(
     coordinator.on_shutdown("lights off", lambda: done.append("lights"))
     signal.raise_signal(signal.SIGINT)
 
-    with caplog.at_level(logging.INFO, logger="kiosk.shutdown"):
+    with caplog.at_level(logging.INFO, logger="kiosk.shell.shutdown"):
         results = coordinator.shut_down()
 
     assert done == ["lights", "ledger"]

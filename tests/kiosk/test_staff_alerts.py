@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.alerts import Alert, AlertKind, AlertMonitor, alerts_for, slot_alert
-from kiosk.inbox import AlertsChanged, Inbox
-from kiosk.ledger import SlotState
+from kiosk.cabinet.alerts import Alert, AlertKind, AlertMonitor, alerts_for, slot_alert
+from kiosk.cabinet.ledger import SlotState
+from kiosk.shell.inbox import AlertsChanged, Inbox
 
 FINE = SlotState(1, "candy", 10, 7, True, False, False, 2)
 
@@ -47,7 +47,7 @@ def test_alerts_come_worst_first_and_the_board_leads() -> None:
     ]
 
 
-class Machine:
+class Cabinet:
     def __init__(self) -> None:
         self.slots = [FINE]
         self.fault: str | None = None
@@ -58,9 +58,9 @@ class Machine:
 
 
 def test_the_led_and_the_log_follow_the_alerts(caplog: pytest.LogCaptureFixture) -> None:
-    m = Machine()
+    m = Cabinet()
     monitor = m.monitor()
-    caplog.set_level(logging.INFO, logger="kiosk.alerts")
+    caplog.set_level(logging.INFO, logger="kiosk.cabinet.alerts")
     monitor.check()
     assert m.led == [False] and not caplog.records
     m.slots = [replace(FINE, count=2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from kiosk.inbox import Inbox
+from kiosk.shell.inbox import Inbox
 from kiosk.staff.events import Done, Notice, NoticeKind
 from kiosk.staff.jobs import StaffJobDone, ThreadJobs
 

@@ -104,14 +104,14 @@ def test_a_folder_that_cannot_be_written_is_logged_and_the_lock_still_holds(
 
 
 def staff(tmp_path: Path, now: float, boot: str = "boot-a") -> StaffMode:
-    from kiosk.staff.backend import MachineBackend
+    from kiosk.staff.backend import CabinetBackend
     from kiosk.staff.content import ContentKeeper
     from prescriptions.live import ReloadResult
     from prescriptions.model import Content
 
-    backend = MachineBackend(
+    backend = CabinetBackend(
         ledger=None,
-        machine=None,
+        cabinet=None,
         fault=lambda: None,
         content=ContentKeeper(FakeFeed(ReloadResult(True, (), tmp_path)), Content),
         monitor=None,

@@ -15,23 +15,23 @@ import pytest
 from hardware.dispenser import SimulatedDispenser
 from hardware.sim_wiring import fall_through_beam, open_door
 from hardware.simulator import SimulatedBoard
-from kiosk.alerts import AlertKind, AlertMonitor, alerts_for
-from kiosk.config import HardwareConfig, KioskConfig, Slot
-from kiosk.flow import Screen
-from kiosk.inbox import ServiceButtonPressed
-from kiosk.ledger import Ledger
-from kiosk.machine import build_machine
-from kiosk.machine_setup import MachineHandle, machine_handle
-from kiosk.runtime import Runtime, build_runtime
-from kiosk.staff.backend import MachineBackend
+from kiosk.cabinet.alerts import AlertKind, AlertMonitor, alerts_for
+from kiosk.cabinet.cabinet import build_cabinet
+from kiosk.cabinet.ledger import Ledger
+from kiosk.cabinet.link import CabinetLink, cabinet_link
+from kiosk.reports.stats import day_bounds, summarize
+from kiosk.shell.config import HardwareConfig, KioskConfig, Slot
+from kiosk.shell.inbox import ServiceButtonPressed
+from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.staff.backend import CabinetBackend
 from kiosk.staff.content import ContentKeeper
 from kiosk.staff.events import StaffScreen
 from kiosk.staff.jobs import InlineJobs
 from kiosk.staff.mode import StaffMode
 from kiosk.staff.pin import hash_pin, parse_pin_hash
 from kiosk.staff.setup import build_staff_mode
-from kiosk.stats import day_bounds, summarize
 from kiosk.ui.theme import panel
+from kiosk.visit.flow import Screen
 from prescriptions.errors import ContentIssue
 from prescriptions.live import ReloadResult
 from prescriptions.selection import Selector
@@ -125,9 +125,9 @@ def _kiosk(tmp_path: Path, pin_hash: str | None) -> Kiosk:
     feed = FakeFeed(ReloadResult(True, (), tmp_path))
     leds: list[bool] = []
     monitor = AlertMonitor(lambda: alerts_for(ledger.slots(), None), leds.append)
-    backend = MachineBackend(
+    backend = CabinetBackend(
         ledger=ledger,
-        machine=None,
+        cabinet=None,
         fault=lambda: None,
         content=ContentKeeper(feed, lambda: rt.session.content),
         monitor=monitor,
@@ -415,7 +415,7 @@ def test_todays_statistics_come_from_the_ledger(kiosk: Kiosk) -> None:
 
 
 @pytest.fixture
-def machine_kiosk(tmp_path: Path) -> Iterator[tuple[Kiosk, MachineHandle]]:
+def machine_kiosk(tmp_path: Path) -> Iterator[tuple[Kiosk, CabinetLink]]:
     config = replace(
         KioskConfig(hardware=HardwareConfig(slots=SLOTS[:2], drop_grace=0.1)),
         display=panel(*SIZE),
@@ -423,8 +423,8 @@ def machine_kiosk(tmp_path: Path) -> Iterator[tuple[Kiosk, MachineHandle]]:
         staff=replace(KioskConfig().staff, pin_hash=hash_pin(PIN, iterations=1000)),
     )
     board = SimulatedBoard(slots=2, revolution_s=0.01, stall_timeout_s=0.05, boot_s=0.0)
-    machine = build_machine(config, sim_board=board, board_retry_s=None)
-    handle = machine_handle(machine, _history())
+    machine = build_cabinet(config, sim_board=board, board_retry_s=None)
+    handle = cabinet_link(machine, _history())
     rt = build_runtime(config, 0.0, dispenser=handle.dispenser, stock=machine,
                        stats=machine.ledger, seed=1, fonts=fonts(), content=bundled())  # fmt: skip
     feed = FakeFeed(ReloadResult(True, (), tmp_path))
@@ -443,16 +443,16 @@ def _history():  # type: ignore[no-untyped-def]
 
 
 def test_the_machine_check_sees_the_door_and_a_hand_in_the_chute(
-    machine_kiosk: tuple[Kiosk, MachineHandle],
+    machine_kiosk: tuple[Kiosk, CabinetLink],
 ) -> None:
     k, handle = machine_kiosk
-    assert handle.machine is not None and handle.machine.io is not None
+    assert handle.cabinet is not None and handle.cabinet.io is not None
     k.service_button()
     k.log_in()
     k.press("hardware")
     k.wait(0.3)
     assert k.staff.live.door_closed is True and k.staff.live.board_fault is None
-    open_door(handle.machine.io)
+    open_door(handle.cabinet.io)
     k.wait(0.3)
     assert k.staff.live.door_closed is False
     k.press("check-board")
@@ -461,13 +461,13 @@ def test_the_machine_check_sees_the_door_and_a_hand_in_the_chute(
     k.press("drop-test")
     k.wait(5.0)
     assert k.staff.state.drop_test_until is not None  # still waiting for a hand
-    fall_through_beam(handle.machine.io)
+    fall_through_beam(handle.cabinet.io)
     k.wait(0.3)
     assert k.staff.state.notice is not None and k.staff.state.notice.kind.value == "drop_seen"
 
 
 def test_a_drop_test_with_no_hand_says_nothing_was_seen(
-    machine_kiosk: tuple[Kiosk, MachineHandle],
+    machine_kiosk: tuple[Kiosk, CabinetLink],
 ) -> None:
     k, _ = machine_kiosk
     k.service_button()
@@ -480,23 +480,23 @@ def test_a_drop_test_with_no_hand_says_nothing_was_seen(
 
 
 def test_the_attention_led_follows_low_stock_after_a_vend(
-    machine_kiosk: tuple[Kiosk, MachineHandle],
+    machine_kiosk: tuple[Kiosk, CabinetLink],
 ) -> None:
     _, handle = machine_kiosk
-    assert handle.machine is not None and handle.machine.io is not None
-    handle.machine.ledger.refill(1, 3)  # one vend from low (low_stock 2)
+    assert handle.cabinet is not None and handle.cabinet.io is not None
+    handle.cabinet.ledger.refill(1, 3)  # one vend from low (low_stock 2)
     handle.monitor.check()  # type: ignore[union-attr]
-    assert not handle.machine.io.attention_led.is_lit
+    assert not handle.cabinet.io.attention_led.is_lit
     handle.dispenser.vend(1)
-    assert handle.machine.io.attention_led.is_lit
+    assert handle.cabinet.io.attention_led.is_lit
 
 
 def test_the_service_button_inside_the_cabinet_reaches_the_ui(
-    machine_kiosk: tuple[Kiosk, MachineHandle],
+    machine_kiosk: tuple[Kiosk, CabinetLink],
 ) -> None:
     k, handle = machine_kiosk
-    assert handle.machine is not None and handle.machine.io is not None
-    io = handle.machine.io
+    assert handle.cabinet is not None and handle.cabinet.io is not None
+    io = handle.cabinet.io
     handle.attach(k.app.inbox.post)
     pin = io.pin_factory.pin(io.service_button.pin)
     pin.drive_low()  # pressed (gpiozero calls back on its own thread)

@@ -18,8 +18,8 @@ from kiosk.staff.events import (
     VerifyPin,
 )
 from kiosk.staff.lockout import LOCKOUT_S, MAX_FAILURES, PinGate
-from kiosk.staff.machine import StaffState, step
 from kiosk.staff.pin import PinError, hash_pin, is_valid_pin, parse_pin_hash, verify_pin
+from kiosk.staff.state import StaffState, step
 
 FAST = 1000  # iterations: the tests check behaviour, not the cost
 

@@ -10,10 +10,10 @@ from dataclasses import replace
 import pygame
 import pytest
 
+from kiosk.cabinet.stock_text import status_key
 from kiosk.staff.events import Help
 from kiosk.staff.screens import build_staff_page
 from kiosk.staff.screens.pin import DOT
-from kiosk.stock_text import status_key
 from kiosk.ui.scene import TextBlock
 from kiosk.ui.theme import MIN_TARGET_MM
 from tests.kiosk.staff_support import NOW, staff_page, staff_states, staff_view
@@ -191,8 +191,8 @@ def test_hardware_screen_counts_down_the_drop_test() -> None:
 
 
 def test_stats_screen_shows_a_crash_even_on_a_quiet_day() -> None:
+    from kiosk.reports.stats import Totals
     from kiosk.staff.screens.stats import lines
-    from kiosk.stats import Totals
 
     state, snap = staff_states("ko")["stats"]
     sv = staff_view(state, snap, (800, 480))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.i18n import Texts
-from kiosk.ledger import HourCount, Ledger
-from kiosk.stats import (
+from kiosk.cabinet.ledger import HourCount, Ledger
+from kiosk.reports.chart import draw_daily_chart, nice_ceiling, save_daily_chart
+from kiosk.reports.stats import (
     CSV_COLUMNS,
     by_day,
     by_hour,
@@ -23,7 +23,7 @@ from kiosk.stats import (
     summarize,
     write_csv,
 )
-from kiosk.stats_chart import draw_daily_chart, nice_ceiling, save_daily_chart
+from kiosk.ui.i18n import Texts
 from tests.kiosk.ui_support import fonts, translations
 
 
@@ -160,7 +160,7 @@ def test_the_chart_png_is_written_and_bars_grow_with_visits(ledger: Ledger, tmp_
 
 
 def _bar_height(surface: pygame.Surface, index: int, n: int) -> int:
-    from kiosk.stats_chart import STARTED, ChartFrame
+    from kiosk.reports.chart import STARTED, ChartFrame
 
     plot = ChartFrame(surface.get_size()).plot
     slot = plot.width / n

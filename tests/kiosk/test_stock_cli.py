@@ -15,10 +15,10 @@ import pytest
 
 from hardware.dispenser import VendOutcome
 from hardware.vend import VendKind
+from kiosk.cabinet.cabinet import LEDGER_FILE
+from kiosk.cabinet.ledger import Ledger
 from kiosk.cli import main
-from kiosk.config import KioskConfig, load_config
-from kiosk.ledger import Ledger
-from kiosk.machine import LEDGER_FILE
+from kiosk.shell.config import KioskConfig, load_config
 from kiosk.staff.config_edit import with_pin_hash
 from kiosk.staff.pin import parse_pin_hash, verify_pin
 

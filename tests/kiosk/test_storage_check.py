@@ -18,10 +18,8 @@ import pytest
 
 from kiosk.commands.hwtest import Environment
 from kiosk.commands.run import refusing_runtime
-from kiosk.config import KioskConfig, load_config
-from kiosk.flow import Screen
-from kiosk.i18n import Translations
-from kiosk.storage_check import (
+from kiosk.shell.config import KioskConfig, load_config
+from kiosk.shell.storage_check import (
     HINT,
     check_data_dir,
     data_dir_check,
@@ -30,8 +28,10 @@ from kiosk.storage_check import (
     parse_mountinfo,
     refusal,
 )
+from kiosk.ui.i18n import Translations
 from kiosk.ui.scene import TextBlock
 from kiosk.ui.theme import panel
+from kiosk.visit.flow import Screen
 
 DATA = Path("/var/lib/maeum-kiosk")
 
@@ -190,7 +190,7 @@ def test_refusal_logs_one_clear_line_and_leaves_simulation_alone(
 ) -> None:
     mountinfo = tmp_path / "mountinfo"
     mountinfo.write_text(RASPI_CONFIG_OVERLAY)
-    with caplog.at_level(logging.WARNING, logger="kiosk.storage_check"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.shell.storage_check"):
         assert refusal(DATA, simulated=True, mountinfo=mountinfo) is None
         reason = refusal(DATA, simulated=False, mountinfo=mountinfo)
     assert reason is not None and "overlay" in reason
@@ -319,5 +319,5 @@ def test_the_kiosk_started_by_systemd_on_a_ram_folder_refuses_and_says_so_at_cri
                 os.close(read_fd)
         assert list(ram.iterdir()) == [], "no ledger, no history written"
     crit = [line for line in seen.splitlines() if "OUT OF SERVICE" in line]
-    assert crit[0].startswith("<2>CRITICAL kiosk.storage_check: OUT OF SERVICE"), crit
+    assert crit[0].startswith("<2>CRITICAL kiosk.shell.storage_check: OUT OF SERVICE"), crit
     assert f"{ram} is on tmpfs" in crit[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.systemd import Notifier, read_boot_id
+from kiosk.shell.systemd import Notifier, read_boot_id
 
 FRAME = 1 / 30  # seconds per frame of the simulated loop
 
@@ -164,7 +164,7 @@ def test_watchdog_stops_when_the_frame_loop_stalls(
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from kiosk.systemd import Notifier
+    from kiosk.shell.systemd import Notifier
     notifier = Notifier.from_environ()
     notifier.ready()
     pings = 0
@@ -211,7 +211,7 @@ def test_a_socket_that_is_gone_does_not_stop_the_kiosk(
     notifier = Notifier.from_environ(
         {"NOTIFY_SOCKET": str(tmp_path / "gone"), "WATCHDOG_USEC": "1000000"}
     )
-    with caplog.at_level(logging.WARNING, logger="kiosk.systemd"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.shell.systemd"):
         notifier.ready()
         assert notifier.watchdog(5.0) is False
         assert notifier.watchdog(6.0) is False

@@ -6,8 +6,8 @@ import os
 import threading
 import time
 
-from kiosk.inbox import Inbox
-from kiosk.wait import Sleeper, Waker
+from kiosk.shell.inbox import Inbox
+from kiosk.shell.wait import Sleeper, Waker
 
 BOUND_S = 10.0  # a broken wake-up shows as this long wait, never as a hang
 

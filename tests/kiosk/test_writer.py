@@ -7,8 +7,8 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.held_stats import HeldStats, OffThreadStats
-from kiosk.writer import BackgroundWriter
+from kiosk.reports.held_stats import HeldStats, OffThreadStats
+from kiosk.shell.writer import BackgroundWriter
 from prescriptions.history import JsonHistory
 
 BOUND_S = 10.0

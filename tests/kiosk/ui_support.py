@@ -6,15 +6,15 @@ from dataclasses import replace
 from functools import cache
 
 from hardware.dispenser import VendOutcome
-from kiosk.app import glyph_ratio
-from kiosk.config import BUNDLED_CONTENT
-from kiosk.flow import FlowState, Screen, Visit
-from kiosk.i18n import Texts, Translations
-from kiosk.screens import build_page
-from kiosk.screens.base import Page, UiState, View
+from kiosk.shell.app import glyph_ratio
+from kiosk.shell.config import BUNDLED_CONTENT
 from kiosk.ui.fonts import FontBook
+from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Typesetter
 from kiosk.ui.theme import PANELS, Palette, metrics_for, panel
+from kiosk.visit.flow import FlowState, Screen, Visit
+from kiosk.visit.screens import build_page
+from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.checks import check_directory
 from prescriptions.model import Content
 

@@ -13,14 +13,14 @@ from typing import Literal
 
 import pygame
 
-from kiosk.ledger import SlotState
-from kiosk.screens.base import Pages, PageTurn, Style, View, button, footer
+from kiosk.cabinet.ledger import SlotState
 from kiosk.staff.backend import Live, Snapshot
 from kiosk.staff.events import Back, Exit, Help, SetLanguage, StaffEvent, StaffScreen
-from kiosk.staff.machine import StaffState
+from kiosk.staff.state import StaffState
 from kiosk.ui.fonts import Weight
 from kiosk.ui.scene import Box, Op, TextBlock, inset, split_cols
 from kiosk.ui.theme import RGB
+from kiosk.visit.screens.base import Pages, PageTurn, Style, View, button, footer
 
 Tone = Literal["normal", "good", "warn", "muted"]
 

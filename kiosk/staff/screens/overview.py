@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.alerts import Alert, AlertKind, slot_alert
-from kiosk.ledger import SlotState
+from kiosk.cabinet.alerts import Alert, AlertKind, slot_alert
+from kiosk.cabinet.ledger import SlotState
+from kiosk.cabinet.stock_text import alert_line, status_key
 from kiosk.staff.events import SelectSlot, Show, StaffScreen, TurnPage
 from kiosk.staff.screens.base import (
     Line,
@@ -17,7 +18,6 @@ from kiosk.staff.screens.base import (
     flow,
     staff_button,
 )
-from kiosk.stock_text import alert_line, status_key
 from kiosk.ui.fonts import Weight
 from kiosk.ui.scene import Box, TextBlock, grid, inset, split_cols, split_rows
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pygame
 
+from kiosk.cabinet.stock_text import status_key
 from kiosk.staff.events import ChangeCount, RefillFull, RefillToCount, SetEnabled
 from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, staff_button
 from kiosk.staff.screens.notice import notice_line
-from kiosk.stock_text import status_key
 from kiosk.ui.scene import TextBlock, split_cols, split_rows
 
 

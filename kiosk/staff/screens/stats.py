@@ -3,8 +3,7 @@ gifts, languages and the symptoms chosen most."""
 
 from __future__ import annotations
 
-from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, flow_columns
-from kiosk.stats import (
+from kiosk.reports.stats import (
     HELP_VIEW,
     INTENSITY,
     LANGUAGE,
@@ -15,6 +14,7 @@ from kiosk.stats import (
     VISIT_STARTED,
     Totals,
 )
+from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, flow_columns
 
 TOP_SYMPTOMS = 3
 

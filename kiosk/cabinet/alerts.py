@@ -1,0 +1,156 @@
+"""What staff should know about the machine: low stock, a slot out of use, the board lost.
+
+Every alert lights the attention LED on the cabinet, writes one log line when it appears (and
+one when it clears), and is a line on the staff overview. `alerts_for` is pure; the
+`AlertMonitor` reads the ledger after every vend, board check and staff action (whatever
+changes the stock or the faults) and is the only owner of the attention LED.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from kiosk.cabinet.ledger import SlotState
+from kiosk.shell.inbox import AlertsChanged
+
+log = logging.getLogger(__name__)
+
+
+class AlertKind(enum.Enum):
+    """Worst first; the screen text is `staff.alert.<value>`."""
+
+    STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
+    BOARD = "board"  # the board does not answer (or a part failed at start)
+    STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
+    MOTOR_FAULT = "motor_fault"
+    SUSPECTED_EMPTY = "suspected_empty"
+    EMPTY = "empty"
+    DISABLED = "disabled"  # staff took the slot out of use
+    LOW = "low"  # at or below the slot's low_stock threshold
+    FLEET = "fleet"  # the fleet agent cannot report to the centre (detail: its problem code)
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    slot: int | None = None
+    item: str = ""
+    count: int = 0
+    detail: str = ""
+
+    def describe(self) -> str:
+        """One line for the log (English, ids only)."""
+        if self.kind is AlertKind.FLEET:
+            return f"fleet reporting: {self.detail}"
+        if self.slot is None:
+            return f"machine: {self.detail}"
+        what = self.kind.value.replace("_", " ")
+        return f"slot {self.slot} ({self.item}): {what}, {self.count} left"
+
+
+def slot_alert(slot: SlotState) -> Alert | None:
+    """The one alert that matters most for `slot`, or None when it is fine."""
+    kind: AlertKind | None = None
+    if not slot.enabled:
+        kind = AlertKind.DISABLED
+    elif slot.motor_fault:
+        kind = AlertKind.MOTOR_FAULT
+    elif slot.suspected_empty:
+        kind = AlertKind.SUSPECTED_EMPTY
+    elif slot.count == 0:
+        kind = AlertKind.EMPTY
+    elif slot.is_low:
+        kind = AlertKind.LOW
+    if kind is None:
+        return None
+    return Alert(kind, slot.number, slot.item, slot.count)
+
+
+def alerts_for(
+    slots: Sequence[SlotState],
+    machine_fault: str | None,
+    *,
+    storage_fault: str | None = None,
+    stock_unknown: str | None = None,
+    fleet_problem: str | None = None,
+) -> list[Alert]:
+    """Every alert, worst first, then by slot number."""
+    found = [a for a in (slot_alert(s) for s in slots) if a is not None]
+    if machine_fault is not None:
+        found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if storage_fault is not None:
+        found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
+    if stock_unknown is not None:
+        found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
+    if fleet_problem is not None:
+        found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
+    order = list(AlertKind)
+    return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
+
+
+@dataclass
+class AlertMonitor:
+    """Keeps the attention LED and the log in step with the alerts.
+
+    `read` gives the alerts now (it reads the ledger: a quick SELECT); `set_led` lights the
+    LED. `poll(now)` checks at most every `every_s` seconds; `check()` checks at once (after a
+    vend, a refill).
+    """
+
+    read: Callable[[], list[Alert]]
+    set_led: Callable[[bool], None]
+    post: Callable[[object], None] = lambda _event: None  # the kiosk's inbox
+    # Told the alerts after each change (and at the first check): the ledger keeps them for
+    # the fleet agent.
+    record: Callable[[Sequence[Alert]], None] | None = None
+    current: tuple[Alert, ...] = ()
+    _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
+    # `check` runs on the staff screens and on the workers (after a vend, a board check).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def check(self) -> list[Alert]:
+        """Read the alerts now; the LED, the log and the inbox follow any change."""
+        with self._lock:
+            try:
+                found = self.read()
+            except Exception:  # a broken ledger must not stop the caller; it is logged
+                log.exception("alerts: cannot read the machine's state")
+                return list(self.current)
+            changed = tuple(found) != self.current
+            self._log_changes(found)
+            self.current = tuple(found)
+            self.set_led(bool(found))
+            self._record(found)
+        if changed:
+            self.post(AlertsChanged(tuple(found)))
+        return found
+
+    def _record(self, found: list[Alert]) -> None:
+        identities = frozenset(_identity(a) for a in found)
+        if self.record is None or identities == self._recorded:
+            return
+        try:
+            self.record(found)
+        except Exception:  # the LED and the log still work; the next change tries again
+            log.exception("alerts: cannot record them in the ledger")
+            return
+        self._recorded = identities
+
+    def _log_changes(self, found: list[Alert]) -> None:
+        before = {_identity(a): a for a in self.current}
+        now = {_identity(a): a for a in found}
+        for key, alert in now.items():
+            if key not in before:
+                log.warning("ALERT %s", alert.describe())
+        for key, alert in before.items():
+            if key not in now:
+                log.info("alert cleared: %s", alert.describe())
+
+
+def _identity(alert: Alert) -> tuple[AlertKind, int | None]:
+    """An alert is the same alert while its kind and slot are (a count going down is not new)."""
+    return (alert.kind, alert.slot)

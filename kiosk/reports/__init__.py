@@ -1,0 +1,1 @@
+"""What staff read about use: counters, the stats table and chart."""

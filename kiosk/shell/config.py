@@ -1,0 +1,275 @@
+"""The machine configuration: one TOML file, or built-in defaults on a fresh checkout.
+
+Where it comes from, in order: `--config FILE`, `$MAEUM_CONFIG`, `/etc/maeum-kiosk/kiosk.toml`.
+With none of them the kiosk runs on the embedded default: simulated hardware and the bundled
+content, and says "simulation" on the screen and in the log. A file that exists but is broken is
+an error (never a silent fallback). See `deploy/kiosk.toml` for every key with comments.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from kiosk.shell.config_file import read_config_text
+from kiosk.shell.errors import ConfigError
+
+DEVICE_CONFIG = Path("/etc/maeum-kiosk/kiosk.toml")
+DEVICE_DATA_DIR = Path("/var/lib/maeum-kiosk")
+BUNDLED_CONTENT = Path(__file__).resolve().parents[2] / "prescriptions" / "content"
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    width: int = 1280
+    height: int = 800
+    fullscreen: bool = True
+    # Physical size of the visible picture, for sizing text (>= 4.8 mm) and targets (>= 9 mm).
+    # The default is a common 10.1" 1280x800 panel.
+    width_mm: float = 217.0
+    height_mm: float = 136.0
+    sdl_driver: str = ""  # "" lets SDL choose; "kmsdrm" on the Pi without X
+    low_screen: bool = False  # wheelchair mode: controls in the lower part of the screen
+
+    @property
+    def px_per_mm(self) -> float:
+        return min(self.width / self.width_mm, self.height / self.height_mm)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. All measured on the monotonic clock passed into the visit flow."""
+
+    inactivity: float = 45.0  # no touch for this long: "need more time?"
+    more_time: float = 15.0  # the countdown on that prompt, then back to attract
+    help_inactivity: float = 300.0  # the help screen waits much longer
+    take_item: float = 60.0
+    goodbye: float = 8.0
+    dispense_deadline: float = 20.0  # the whole vend, as the UI waits for it
+
+
+@dataclass(frozen=True)
+class GpioPins:
+    """BCM numbers; defaults are the datasheet's host wiring."""
+
+    drop_sensor: int = 17
+    door: int = 27
+    service_button: int = 22
+    key_previous: int = 5
+    key_next: int = 6
+    key_select: int = 13
+    key_help: int = 26
+    chute_light: int = 12
+    attention_led: int = 16
+
+
+@dataclass(frozen=True)
+class Slot:
+    number: int
+    item: str  # an item kind from the content (e.g. "candy", "tea")
+    capacity: int = 10
+    low_stock: int = 2
+
+
+def _default_slots() -> tuple[Slot, ...]:
+    items = ("candy", "tea", "vitamin", "hand_warmer", "sticker", "seed_paper")
+    return tuple(Slot(number=i + 1, item=item) for i, item in enumerate(items))
+
+
+@dataclass(frozen=True)
+class HardwareConfig:
+    simulated: bool = True
+    # A path or a pyserial URL (loop://, spy://…). GPIO 14/15 is ttyAMA0 on a Pi 4 and a Pi 5
+    # (/dev/serial0 is the Pi 5's debug connector); the installer's udev name is better.
+    serial_port: str = "/dev/ttyAMA0"
+    pin_factory: str = "mock"  # "mock" only in simulation; "lgpio" on a Pi 5, "" = gpiozero's
+    drop_grace: float = 2.0  # seconds to wait for the beam break after DONE
+    pins: GpioPins = field(default_factory=GpioPins)
+    slots: tuple[Slot, ...] = field(default_factory=_default_slots)
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    pin_hash: str = ""  # "pbkdf2_sha256$iterations$salt_hex$hash_hex"; empty: staff mode off
+    technician_exit_combo: tuple[str, ...] = ("ctrl", "alt", "shift", "q")
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    hardware: HardwareConfig = field(default_factory=HardwareConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    language: str = "ko"
+    languages: tuple[str, ...] = ("ko", "en")
+    content_dir: Path = BUNDLED_CONTENT
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
+    no_repeat_window: int = 10
+    nearest_place: str = ""  # a place id from places.toml shown on every screen; "" = the first
+    source: str = "built-in defaults (simulation)"
+
+    def with_resolution(self, width: int, height: int) -> KioskConfig:
+        """Same physical pixel density, another pixel size (for --resolution and screenshots)."""
+        d = self.display
+        ppm = d.px_per_mm
+        return replace(
+            self,
+            display=replace(
+                d, width=width, height=height, width_mm=width / ppm, height_mm=height / ppm
+            ),
+        )
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get("MAEUM_DATA_DIR"):
+        return Path(env["MAEUM_DATA_DIR"])
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "maeum-kiosk"
+
+
+def find_config_file(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    env = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if env.get("MAEUM_CONFIG"):
+        return Path(env["MAEUM_CONFIG"])
+    if _something_at(DEVICE_CONFIG):
+        return DEVICE_CONFIG
+    return None
+
+
+def _something_at(path: Path) -> bool:
+    """Anything at all is at `path`: a file, a folder, a link to nothing, or a folder on the
+    way that this user may not open. Then it is the configuration, and whatever is wrong with
+    it is reported, never passed over for the built-in simulation."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def load_config(
+    explicit: str | None = None, environ: Mapping[str, str] | None = None
+) -> KioskConfig:
+    """The configuration in force. Raises ConfigError naming the file and key when broken."""
+    env = os.environ if environ is None else environ
+    path = find_config_file(explicit, env)
+    if path is None:
+        return KioskConfig(data_dir=default_data_dir(env))
+    text = read_config_text(path)
+    assert text is not None  # only None when missing_ok
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_config(raw, path, env)
+
+
+def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) -> KioskConfig:
+    where = str(path)
+    raw = dict(raw)
+    display = _section(DisplayConfig, raw.pop("display", {}), f"{where} [display]")
+    timeouts = _section(Timeouts, raw.pop("timeouts", {}), f"{where} [timeouts]")
+    staff_raw = dict(raw.pop("staff", {}))
+    if "technician_exit_combo" in staff_raw:
+        staff_raw["technician_exit_combo"] = tuple(staff_raw["technician_exit_combo"])
+    staff = _section(StaffConfig, staff_raw, f"{where} [staff]")
+    hw_raw = dict(raw.pop("hardware", {}))
+    pins = _section(GpioPins, hw_raw.pop("pins", {}), f"{where} [hardware.pins]")
+    slots_raw = hw_raw.pop("slots", None)
+    slots = _default_slots() if slots_raw is None else _slots(slots_raw, where)
+    hardware = _section(HardwareConfig, hw_raw, f"{where} [hardware]")
+    hardware = replace(hardware, pins=pins, slots=slots)
+
+    top: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "languages":
+            top[key] = tuple(value)
+        elif key in ("content_dir", "data_dir"):
+            top[key] = Path(value)
+        else:
+            top[key] = value
+    known = {f.name for f in fields(KioskConfig)} - {"display", "timeouts", "hardware", "staff"}
+    unknown = set(top) - known
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    if environ.get("MAEUM_DATA_DIR"):
+        top["data_dir"] = Path(environ["MAEUM_DATA_DIR"])
+    elif "data_dir" not in top:
+        top["data_dir"] = DEVICE_DATA_DIR if path == DEVICE_CONFIG else default_data_dir(environ)
+    top["source"] = f"{where}" + (" (simulation)" if hardware.simulated else "")
+    config = KioskConfig(display=display, timeouts=timeouts, hardware=hardware, staff=staff, **top)
+    _validate(config, where)
+    return config
+
+
+def _section(cls: type[Any], raw: Any, where: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    names = {f.name: f for f in fields(cls)}
+    unknown = set(raw) - set(names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    hints = get_type_hints(cls)
+    for key, value in raw.items():
+        expected = _plain_type(hints[key])
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}: {key} must be {expected.__name__}, not {value!r}")
+    return cls(**raw)
+
+
+def _plain_type(hint: Any) -> type:
+    """int, float, str, bool or tuple for a field's annotation (tuple[str, ...] → tuple)."""
+    origin = getattr(hint, "__origin__", None)
+    return origin if isinstance(origin, type) else hint if isinstance(hint, type) else object
+
+
+def _slots(raw: Any, where: str) -> tuple[Slot, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{where} [[hardware.slots]]: must be a non-empty list of tables")
+    slots = tuple(
+        _section(Slot, item, f"{where} [[hardware.slots]] #{i + 1}") for i, item in enumerate(raw)
+    )
+    numbers = [s.number for s in slots]
+    if len(set(numbers)) != len(numbers):
+        raise ConfigError(f"{where} [[hardware.slots]]: slot numbers repeat: {numbers}")
+    for s in slots:
+        if not 1 <= s.number <= 16:
+            raise ConfigError(f"{where} [[hardware.slots]]: slot {s.number} is not 1..16")
+        if s.capacity < 1 or s.low_stock < 0:
+            raise ConfigError(f"{where} [[hardware.slots]]: slot {s.number} capacity/low_stock")
+    return slots
+
+
+def _validate(config: KioskConfig, where: str) -> None:
+    d = config.display
+    if d.width < 320 or d.height < 240 or d.width_mm <= 0 or d.height_mm <= 0:
+        raise ConfigError(f"{where} [display]: size out of range")
+    if config.language not in config.languages:
+        raise ConfigError(f"{where}: language {config.language!r} not in languages")
+    for f in fields(Timeouts):
+        if getattr(config.timeouts, f.name) <= 0:
+            raise ConfigError(f"{where} [timeouts]: {f.name} must be positive")
+    if config.no_repeat_window < 0:
+        raise ConfigError(f"{where}: no_repeat_window must be >= 0")
+
+
+def config_for_command(explicit: str | None) -> KioskConfig | None:
+    """The configuration for a `main.py` command, or None after saying on stderr what is
+    wrong with it (the command then exits with status 2)."""
+    try:
+        return load_config(explicit)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return None

@@ -1,0 +1,1 @@
+"""Tools around the kiosk: the scripted demo, the benchmark, the display test."""

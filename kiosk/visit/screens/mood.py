@@ -1,0 +1,65 @@
+"""Mood check: the three UCLA loneliness items, one at a time, always skippable."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.ui.scene import split_cols, split_rows
+from kiosk.visit.flow import UCLA_QUESTIONS, Back, GoHome, MoodAnswer, SkipMood
+from kiosk.visit.screens.base import Page, View, button, chrome
+
+
+def build(v: View) -> Page:
+    page = Page()
+    area = chrome(
+        v, [("home", v.t("footer.home"), GoHome()), ("back", v.t("footer.back"), Back())], page
+    )
+    m, p = v.metrics, v.palette
+    answered = len(v.state.visit.answers)
+    waiting = v.state.visit.mood_skipped or answered >= UCLA_QUESTIONS
+    head_h = v.typesetter.line_height(m.min_px)
+    question_h = v.typesetter.line_height(m.heading_px) * 2
+    rows = split_rows(area, [head_h, question_h, None], m.gap)
+    progress = v.t("mood.progress", n=min(answered + 1, UCLA_QUESTIONS))
+    head = split_cols(
+        rows[0], [None, v.typesetter.fonts.measure(progress, m.min_px) + m.gap], m.gap
+    )
+    page.add(v.text(v.t("mood.hint"), head[0], px=m.min_px, color=p.muted, max_lines=1))
+    page.add(v.text(progress, head[1], px=m.min_px, color=p.muted, align="right", max_lines=1))
+    if waiting:
+        page.add(
+            v.text(
+                v.t("mood.choosing"),
+                rows[1],
+                px=m.heading_px,
+                bold=True,
+                align="center",
+                valign="middle",
+            )
+        )
+        page.animated = True
+        return page
+    question = v.t(f"mood.q{answered + 1}")
+    page.add(v.text(question, rows[1], px=m.heading_px, bold=True, valign="middle"))
+    _answers(v, page, rows[2])
+    return page
+
+
+def _answers(v: View, page: Page, area: pygame.Rect) -> None:
+    m = v.metrics
+    labels = [(v.t(f"mood.a{i}"), MoodAnswer(i)) for i in (1, 2, 3)]
+    if m.portrait or area.height >= 4 * (m.target_px + m.gap):
+        cells = split_rows(area, [m.target_px * 5 // 4] * 4, m.gap)
+    else:
+        top, bottom = split_rows(area, [None, m.target_px], m.gap)
+        cells = [*split_cols(top, [None, None, None], m.gap), bottom]
+    for i, ((label, action), cell) in enumerate(zip(labels, cells, strict=False)):
+        page.add_button(
+            button(v, f"answer:{i + 1}", cell, label, action, style="choice", primary=i == 0)
+        )
+    skip = cells[3]
+    skip_rect = pygame.Rect(
+        0, 0, min(skip.width, max(skip.width // 3, 4 * m.target_px)), m.target_px
+    )
+    skip_rect.midright = skip.midright
+    page.add_button(button(v, "skip", skip_rect, v.t("mood.skip"), SkipMood()))

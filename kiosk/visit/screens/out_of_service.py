@@ -1,0 +1,22 @@
+"""Out of service: the kiosk cannot serve visits right now; the help lines still show."""
+
+from __future__ import annotations
+
+from kiosk.ui.scene import split_rows
+from kiosk.visit.screens.base import Page, View, chrome
+from kiosk.visit.screens.help import help_lines
+
+
+def build(v: View) -> Page:
+    page = Page()
+    area = chrome(v, [], page)
+    m = v.metrics
+    rows = split_rows(
+        area,
+        [v.typesetter.line_height(m.heading_px), v.typesetter.line_height(m.body_px) * 2, None],
+        m.gap,
+    )
+    page.add(v.text(v.t("out_of_service.title"), rows[0], px=m.heading_px, bold=True, max_lines=1))
+    page.add(v.text(v.t("out_of_service.text"), rows[1]))
+    page.add(*help_lines(v, rows[2]))
+    return page
