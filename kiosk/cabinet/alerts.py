@@ -72,7 +72,7 @@ def slot_alert(slot: SlotState) -> Alert | None:
 
 def alerts_for(
     slots: Sequence[SlotState],
-    machine_fault: str | None,
+    board_fault: str | None,
     *,
     storage_fault: str | None = None,
     stock_unknown: str | None = None,
@@ -80,8 +80,8 @@ def alerts_for(
 ) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
-    if machine_fault is not None:
-        found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if board_fault is not None:
+        found.append(Alert(AlertKind.BOARD, detail=board_fault))
     if storage_fault is not None:
         found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
     if stock_unknown is not None:

@@ -61,22 +61,22 @@ class CabinetLink:
     stats: Stats
     history: History
     cabinet: Cabinet | None = None
-    fault: str | None = None  # why the cabinet could not be built at all
+    build_fault: str | None = None  # why the cabinet could not be built at all
     monitor: AlertMonitor | None = None
     post: Callable[[object], None] = lambda _event: None
     _published: object = field(default=_UNSET, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def current_fault(self) -> str | None:
+    def dispensing_fault(self) -> str | None:
         """Why nothing can be dispensed now (setup failed, board lost, ledger unwritable)."""
-        if self.fault is not None or self.cabinet is None:
-            return self.fault
-        return self.cabinet.fault or self.cabinet.storage_fault
+        if self.build_fault is not None or self.cabinet is None:
+            return self.build_fault
+        return self.cabinet.board_fault or self.cabinet.storage_fault
 
     def publish(self) -> None:
         """Re-read the faults and the alerts; tell the frame what changed. Any thread."""
         with self._lock:
-            fault = self.current_fault()
+            fault = self.dispensing_fault()
             if fault != self._published:
                 self._published = fault
                 self.post(DispensingStatus(fault))
@@ -133,7 +133,7 @@ def open_cabinet(
             NoStock(),
             NoStats(),
             history,
-            fault=reason,
+            build_fault=reason,
             monitor=monitor,
             post=post,
         )
@@ -183,7 +183,7 @@ def alert_monitor(
     def read() -> list[Alert]:
         return alerts_for(
             ledger.slots(),
-            cabinet.fault,
+            cabinet.board_fault,
             storage_fault=cabinet.storage_fault,
             stock_unknown=ledger.stock_unknown(),
             fleet_problem=fleet_problem(fleet_status, clock()),

@@ -45,7 +45,6 @@ CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en")
 CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
-STAFF_POLL_S = 0.1
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -288,7 +287,8 @@ class App:
             return self._failsafe_since + failsafe.RETRY_S
         due: list[float] = []
         if self.staff is not None and self.staff.active:
-            due.append(now + STAFF_POLL_S)  # staff jobs and the drop test are still polled
+            if (staff_due := self.staff.next_deadline(now)) is not None:
+                due.append(staff_due)
         else:
             if (session_due := self.session.next_deadline()) is not None:
                 due.append(session_due)

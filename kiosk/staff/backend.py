@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class Live:
     """Hardware state that changes by itself; read every frame on the hardware screen."""
 
-    board_fault: str | None = None  # None: the board answers
+    dispensing_fault: str | None = None  # None: the cabinet can dispense
     door_closed: bool | None = None  # None: there is no door switch to read
     drop_breaks: int | None = None  # beam breaks since start; None: no drop sensor
 
@@ -68,14 +68,14 @@ class CabinetBackend:
         *,
         ledger: Ledger | None,
         cabinet: Cabinet | None,
-        fault: Callable[[], str | None],
+        dispensing_fault: Callable[[], str | None],
         content: ContentKeeper,
         monitor: AlertMonitor | None = None,
         simulated: bool = False,
     ) -> None:
         self._ledger = ledger
         self._cabinet = cabinet
-        self._fault = fault
+        self._fault = dispensing_fault
         self._content = content
         self._monitor = monitor
         self._simulated = simulated
@@ -108,7 +108,7 @@ class CabinetBackend:
     def live(self) -> Live:
         io = self._cabinet.io if self._cabinet is not None else None
         return Live(
-            board_fault=self._fault(),
+            dispensing_fault=self._fault(),
             door_closed=None if io is None else io.door.is_closed,
             drop_breaks=None if io is None else io.drop_sensor.breaks,
         )

@@ -55,7 +55,7 @@ def build_staff_mode(
     backend = CabinetBackend(
         ledger=cabinet.ledger if cabinet is not None else None,
         cabinet=cabinet,
-        fault=handle.current_fault,
+        dispensing_fault=handle.dispensing_fault,
         content=keeper,
         monitor=handle.monitor,
         simulated=simulated,

@@ -1,7 +1,7 @@
 """The prescription card as staff tools see it: rendered and measured by the real screen code.
 
-`content check` asks `card_fit_problem` whether a prescription fits the prescription screen at
-the smallest supported panel; `content preview` draws it with `render_card`.
+`content check` asks `make_fit_check`'s check whether a prescription fits the prescription screen
+at the smallest supported panel; `content preview` draws it with `render_card`.
 """
 
 from __future__ import annotations
@@ -120,18 +120,6 @@ def make_fit_check(
         return None
 
     return fits
-
-
-def card_fit_problem(
-    prescription: Prescription,
-    lang: str,
-    size: tuple[int, int] = SMALLEST,
-    *,
-    content: Content | None = None,
-    fonts: FontBook | None = None,
-) -> str | None:
-    """None when the prescription screen shows this prescription whole at `size`."""
-    return make_fit_check(content or Content(), size, fonts)(prescription, lang)
 
 
 def render_card(

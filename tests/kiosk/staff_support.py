@@ -96,7 +96,7 @@ def snapshot(n_slots: int = 6, simulated: bool = True, board_lost: bool = False)
         slots=s,
         alerts=tuple(alerts_for(s, fault)),
         today=summarize(busy_day()),
-        live=Live(board_fault=fault, door_closed=True, drop_breaks=4),
+        live=Live(dispensing_fault=fault, door_closed=True, drop_breaks=4),
         simulated=simulated,
         day=DAY,
     )

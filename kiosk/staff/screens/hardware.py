@@ -22,7 +22,7 @@ from kiosk.ui.scene import TextBlock
 
 
 def board_line(sv: StaffView) -> Line:
-    if sv.live.board_fault is None:
+    if sv.live.dispensing_fault is None:
         return Line(sv.t("staff.hardware.board_ok"), tone="good", bold=True)
     return Line(sv.t("staff.hardware.board_lost"), tone="warn", bold=True)
 
@@ -60,8 +60,8 @@ def build(sv: StaffView) -> StaffPage:
     extra = notice_line(sv, "staff.hardware.busy")
     if sv.snap.simulated:
         extra.append(Line(sv.t("staff.hardware.simulated"), tone="muted"))
-    if sv.live.board_fault is not None:  # for the technician; dropped when there is no room
-        extra.append(Line(sv.live.board_fault, tone="muted"))
+    if sv.live.dispensing_fault is not None:  # for the technician; dropped when there is no room
+        extra.append(Line(sv.live.dispensing_fault, tone="muted"))
     if m.portrait:
         _stacked(sv, page, body, checks, extra)
     else:
