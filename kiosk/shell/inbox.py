@@ -96,6 +96,14 @@ class PrinterStatusChanged:
 
 
 @dataclass(frozen=True)
+class DrawSlip:
+    """Draw a slip on the UI thread (the fonts are the screen's), at the start of the next
+    frame: the tap that asked for it has its answer on the screen first."""
+
+    draw: Callable[[], None]
+
+
+@dataclass(frozen=True)
 class PrintDone:
     """A slip job finished (printed, refused before a byte went out, or cut off midway)."""
 

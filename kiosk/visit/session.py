@@ -18,6 +18,7 @@ from kiosk.shell.inbox import (
     ContentReady,
     ContentUnusable,
     DispensingStatus,
+    DrawSlip,
     PrintDone,
     PrinterStatusChanged,
     VendDone,
@@ -171,6 +172,8 @@ class KioskSession:
             self.set_printer(event.ready, now)
         elif isinstance(event, PrintDone):
             self._print_done(event, now)
+        elif isinstance(event, DrawSlip):
+            event.draw()
         else:
             return False
         return True

@@ -37,7 +37,7 @@ import pygame
 
 from kiosk.cabinet.alerts import Alert
 from kiosk.shell.config import PrinterConfig
-from kiosk.shell.inbox import PrintDone, PrinterStatusChanged
+from kiosk.shell.inbox import DrawSlip, PrintDone, PrinterStatusChanged
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Translations
 from kiosk.visit.flow import PrinterReady
@@ -49,7 +49,7 @@ from kiosk.visit.printing.paper import (
     slip_length_mm,
     used_length_mm,
 )
-from kiosk.visit.printing.slip import slip_picture
+from kiosk.visit.printing.slip import slip_picture, slip_qr
 from kiosk.visit.screens.base import PictureCache
 
 if TYPE_CHECKING:
@@ -177,11 +177,30 @@ class PrintService:
         self.check_now()  # the paper estimate from the ledger's count
 
     def submit(self, order: SlipOrder) -> str | None:
-        """Draw `order`'s slip and hand it to the printer thread; its job id, or None when
-        it could not be drawn (then the visit says so at once)."""
+        """Print `order`'s slip; its job id (the answer comes as a `PrintDone`). The slip is
+        drawn at the start of the next frame (`DrawSlip`), so the tap that asked for it is
+        answered on the screen first, and printed on the printer thread."""
         with self._lock:
             self._slip_no += 1
             slip_no = self._slip_no
+        job_id = f"{self._run}-{slip_no}"
+        with self._lock:
+            self._busy += 1  # drawing counts: `wait_idle` waits for it too
+        self._post(DrawSlip(lambda: self._draw(order, job_id, slip_no)))
+        return job_id
+
+    def _warm_up(self) -> None:
+        """On the UI thread, once: what every slip shares (the QR code) is made now, not while
+        a visitor waits for the screen to move on."""
+        url = self._translations.text("ko", "chatbot.url")
+        if url:
+            try:
+                slip_qr(url, self._pictures)
+            except Exception:  # the first slip will try again, and say so
+                log.exception("printer: the slip's QR code could not be made")
+
+    def _draw(self, order: SlipOrder, job_id: str, slip_no: int) -> None:
+        """On the UI thread: the slip's picture, handed to the printer thread."""
         try:
             surface = slip_picture(
                 order.content,
@@ -197,15 +216,14 @@ class PrintService:
                 translations=self._translations,
                 cache=self._pictures,
             )
-        except Exception:
+        except Exception as exc:
             log.exception("printer: slip %d could not be drawn", slip_no)
-            return None
+            self._post(_not_drawn(job_id, slip_no, exc))
+            self._done_one()
+            return
         width, height = surface.get_size()
-        job = _Job(
-            f"{self._run}-{slip_no}", slip_no, width, height, pygame.image.tobytes(surface, "RGB")
-        )
-        self._give(job)
-        return job.job_id
+        rgb = pygame.image.tobytes(surface, "RGB")
+        self._jobs.put(_Job(job_id, slip_no, width, height, rgb))
 
     def check_now(self) -> None:
         """Read the printer's status as soon as the thread is free (staff, tests)."""
@@ -266,6 +284,7 @@ class PrintService:
         try:
             if printer is None:
                 return
+            self._post(DrawSlip(self._warm_up))  # the QR code made before the first slip
             self._report(printer.status())
             while True:
                 can_print = self.condition().state in ("ready", "paper_near_end", "unchecked")
@@ -397,6 +416,13 @@ class PrintService:
         with self._idle:
             self._busy = 0
             self._idle.notify_all()
+
+
+def _not_drawn(job_id: str, slip_no: int, exc: Exception) -> PrintDone:
+    from hardware.printer import PrinterState, PrintResult
+
+    why = f"the slip could not be drawn: {exc}"
+    return PrintDone(job_id, slip_no, PrintResult.NOT_PRINTED, False, PrinterState.READY, why)
 
 
 def _state(name: str | None) -> PrinterState:

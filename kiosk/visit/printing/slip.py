@@ -208,11 +208,7 @@ def _chatbot(v: View, y: int, ops: list[Op], cache: PictureCache) -> int:
     if not url:
         return y
     top = y + m.gap
-
-    def make() -> pygame.Surface:
-        return qr_surface(url, qr_modules(url) * QR_MODULE_DOTS, BLACK, WHITE)
-
-    code = cache.get(("slip-qr", url), make)
+    code = slip_qr(url, cache)
     ops.append(Picture(code, (m.gap, top)))
     beside = pygame.Rect(m.gap + code.get_width() + m.gap, top, 0, 0)
     beside.width = m.width - beside.x - m.gap
@@ -222,6 +218,15 @@ def _chatbot(v: View, y: int, ops: list[Op], cache: PictureCache) -> int:
     note = v.text(v.t("slip.qr", channel=v.t("chatbot.kakao_channel")), _tall(rest), px=m.min_px)
     ops += [title, note]
     return max(top + code.get_height(), note.ink.bottom)
+
+
+def slip_qr(url: str, cache: PictureCache) -> pygame.Surface:
+    """The QR code for `url` as printed: whole dots a module, made once per `cache`."""
+
+    def make() -> pygame.Surface:
+        return qr_surface(url, qr_modules(url) * QR_MODULE_DOTS, BLACK, WHITE)
+
+    return cache.get(("slip-qr", url), make)
 
 
 def _help_lines(v: View, content: Content, place_id: str, y: int, ops: list[Op]) -> int:
