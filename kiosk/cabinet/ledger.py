@@ -51,6 +51,7 @@ from hardware.vend import PendingVend, VendKind
 from kiosk.shell.errors import KioskError
 
 VEND_ID_MAX = 65535
+SLIP_RESULTS = ("printed", "not_printed", "interrupted")  # hardware.printer.PrintResult
 SCHEMA_VERSION = 4
 
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -704,6 +705,8 @@ class Ledger:
     def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int:
         """One slip job's outcome and the paper it took; returns the paper used since the
         roll was changed."""
+        if result not in SLIP_RESULTS:  # a bug, not a full disk: never a write fault
+            raise LedgerError(f"slip {slip_no}: {result!r} is not one of {SLIP_RESULTS}")
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO slips (slip_no, at, result, length_mm, detail) VALUES (?, ?, ?, ?, ?)",

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -29,10 +30,10 @@ WHEN = datetime(2026, 3, 5, 14, 20)
 BOUND_S = 15.0
 
 
-def printer_config(path: str, **changes: object) -> PrinterConfig:
+def printer_config(path: str, **changes: Any) -> PrinterConfig:
     """A serial printer on the simulator's pty, with timeouts short enough for the suite."""
     base = PrinterConfig(kind="serial", port=path, status_timeout_s=0.2, write_timeout_s=1.0)
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 @dataclass

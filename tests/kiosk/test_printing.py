@@ -258,4 +258,3 @@ def test_a_slip_is_printed_once_per_visit(tmp_path: Path) -> None:
         kit.to_take_item()  # the next visitor gets their own
         kit.finish_print()
         assert len(kit.sim.slips) == 2
-
