@@ -51,7 +51,7 @@ def printer_line(sv: StaffView) -> Line:
     state = printer.state or "starting"
     known = f"staff.hardware.printer_{state}" in sv.v.texts.translations.tables["ko"]
     text = sv.t(f"staff.hardware.printer_{state}" if known else "staff.hardware.printer_fault")
-    if printer.paper is not None and state not in ("not_configured", "unchecked"):
+    if printer.paper is not None and state not in ("not_configured", "paper_out"):
         metres = printer.paper.left_mm / 1000
         text += " · " + sv.t("staff.hardware.paper_left", metres=f"{metres:.0f}")
     good = state in ("ready", "unchecked")
