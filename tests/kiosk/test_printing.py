@@ -258,3 +258,27 @@ def test_a_slip_is_printed_once_per_visit(tmp_path: Path) -> None:
         kit.to_take_item()  # the next visitor gets their own
         kit.finish_print()
         assert len(kit.sim.slips) == 2
+
+
+def test_the_qr_code_on_paper_is_the_chatbots_address_module_for_module(tmp_path: Path) -> None:
+    from kiosk.ui.qr import QUIET_ZONE, qr_matrix
+    from kiosk.visit.printing.slip import QR_MODULE_DOTS, SlipSizes
+
+    with printing_kiosk(tmp_path) as kit:
+        kit.to_take_item()
+        kit.finish_print()
+        [slip] = kit.sim.slips
+        matrix = qr_matrix(kit.t("chatbot.url"))
+    raster, m = slip.raster, QR_MODULE_DOTS
+    left = SlipSizes.for_width(raster.width).gap + QUIET_ZONE * m  # the first module's column
+    # The top-left finder pattern: the first row where its 7-module black bar starts.
+    top = next(
+        y
+        for y in range(raster.height)
+        if all(raster.dot(x, y) for x in range(left, left + 7 * m)) and not raster.dot(left - 1, y)
+    )
+    printed = [
+        [raster.dot(left + c * m + m // 2, top + r * m + m // 2) for c in range(len(matrix))]
+        for r in range(len(matrix))
+    ]
+    assert printed == matrix
