@@ -9,7 +9,8 @@ sensor says so, and on printers that have no such sensor at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from kiosk.cabinet.alerts import Alert, AlertKind
 
@@ -91,3 +92,39 @@ def printer_alerts(condition: PrinterCondition) -> Sequence[Alert]:
     ):
         found.append(Alert(AlertKind.PAPER_LOW, count=left_m, detail="estimate"))
     return found
+
+
+class SlipBook(Protocol):
+    """Where slips and paper are counted (the ledger; `MemoryBook` until it joins)."""
+
+    def last_slip_no(self) -> int: ...
+
+    def paper_used_mm(self) -> int: ...
+
+    def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int: ...
+
+    def paper_changed(self, roll_mm: int) -> None: ...
+
+
+@dataclass
+class MemoryBook:
+    """Counts kept in memory: the demo, the tests, and a kiosk whose ledger is not open."""
+
+    slip_no: int = 0
+    used_mm: int = 0
+    results: list[tuple[int, str, int]] = field(default_factory=list)
+
+    def last_slip_no(self) -> int:
+        return self.slip_no
+
+    def paper_used_mm(self) -> int:
+        return self.used_mm
+
+    def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int:
+        self.results.append((slip_no, result, length_mm))
+        self.slip_no = max(self.slip_no, slip_no)
+        self.used_mm += max(0, length_mm)
+        return self.used_mm
+
+    def paper_changed(self, roll_mm: int) -> None:
+        self.used_mm = 0

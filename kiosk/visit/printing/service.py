@@ -28,10 +28,10 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -43,8 +43,10 @@ from kiosk.ui.i18n import Translations
 from kiosk.visit.flow import PrinterReady
 from kiosk.visit.printing.order import SlipOrder
 from kiosk.visit.printing.paper import (
+    MemoryBook,
     PaperLevel,
     PrinterCondition,
+    SlipBook,
     printer_alerts,
     slip_length_mm,
     used_length_mm,
@@ -60,42 +62,6 @@ log = logging.getLogger(__name__)
 
 DOTS = {58: 384, 80: 576}
 SIM_FOLDER = "printer-sim"  # in the data folder: the simulated printer's slips, as PNGs
-
-
-class SlipBook(Protocol):
-    """Where slips and paper are counted (the ledger; `MemoryBook` until it joins)."""
-
-    def last_slip_no(self) -> int: ...
-
-    def paper_used_mm(self) -> int: ...
-
-    def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int: ...
-
-    def paper_changed(self, roll_mm: int) -> None: ...
-
-
-@dataclass
-class MemoryBook:
-    """Counts kept in memory: the demo, the tests, and a kiosk whose ledger is not open."""
-
-    slip_no: int = 0
-    used_mm: int = 0
-    results: list[tuple[int, str, int]] = field(default_factory=list)
-
-    def last_slip_no(self) -> int:
-        return self.slip_no
-
-    def paper_used_mm(self) -> int:
-        return self.used_mm
-
-    def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int:
-        self.results.append((slip_no, result, length_mm))
-        self.slip_no = max(self.slip_no, slip_no)
-        self.used_mm += max(0, length_mm)
-        return self.used_mm
-
-    def paper_changed(self, roll_mm: int) -> None:
-        self.used_mm = 0
 
 
 @dataclass(frozen=True)
