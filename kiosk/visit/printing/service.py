@@ -23,6 +23,7 @@ it takes milliseconds. Everything else happens here.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import secrets
 import threading
@@ -290,6 +291,15 @@ class PrintService:
 
     def _configured(self) -> Printer:
         from hardware.printer import PrinterSettings, open_printer
+
+        # python-escpos parses its printer database at import (half a second) into a cache in
+        # a new temporary folder each time, unless told where to keep it.
+        cache = self._data_dir / "escpos-cache"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
+        except OSError:
+            log.warning("printer: no cache folder %s; python-escpos uses /tmp", cache)
 
         port = None
         if self.config.kind == "simulated":
