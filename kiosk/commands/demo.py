@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if args.printer:
         from kiosk.tools.demo_printer import DemoPrinter
 
-        printer = DemoPrinter(Path(args.printer), config.printer.paper_mm)
+        printer = DemoPrinter(Path(args.printer), config.printer.paper_mm, config.data_dir)
     try:
         for lang in langs:
             shots = run_demo(

@@ -27,8 +27,9 @@ BOUND_S = 30.0
 
 
 class DemoPrinter:
-    def __init__(self, out: Path, paper_mm: int = 80) -> None:
+    def __init__(self, out: Path, paper_mm: int = 80, data_dir: Path | None = None) -> None:
         self.out = out
+        self.data_dir = data_dir if data_dir is not None else out.parent  # escpos's cache
         out.mkdir(parents=True, exist_ok=True)
         self.config = PrinterConfig(kind="serial", paper_mm=paper_mm)
         dots = 384 if paper_mm == 58 else 576
@@ -45,7 +46,7 @@ class DemoPrinter:
             post=rt.inbox.post,
             fonts=rt.app.fonts,
             translations=rt.app.translations,
-            data_dir=self.out,
+            data_dir=self.data_dir,
             wall=lambda: WHEN,
         )
         rt.session.printer = self._service
