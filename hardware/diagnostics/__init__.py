@@ -12,6 +12,7 @@ next step that names the part to look at.
 - `gpio_checks`: the GPIO parts, with the technician;
 - `board_checks`: HELLO, the serial link, STATUS, the supply and the home switches;
 - `slot_checks`: each slot turned once, as a test vend through the kiosk's own vend path;
+- `printer_checks`: the receipt printer: present, its status, a test slip, read by a person;
 - `verdicts`: pure functions from the board's answers to a verdict.
 """
 
@@ -53,6 +54,7 @@ from hardware.diagnostics.person import (
     ScriptedPrompter,
     TerminalPrompter,
 )
+from hardware.diagnostics.printer_checks import PrinterSession, printer_checks
 from hardware.diagnostics.slot_checks import MOTOR_DEADLINE_S, slot_checks
 from hardware.diagnostics.verdicts import (
     MOTOR_MA,
@@ -86,6 +88,7 @@ __all__ = [
     "Listener",
     "MotorRun",
     "Outcome",
+    "PrinterSession",
     "Prompter",
     "Request",
     "ScriptedPrompter",
@@ -104,6 +107,7 @@ __all__ = [
     "home_verdict",
     "motor_verdict",
     "passed",
+    "printer_checks",
     "report",
     "run_checks",
     "serial_port_check",

@@ -32,6 +32,14 @@ class AlertKind(enum.Enum):
     DISABLED = "disabled"  # staff took the slot out of use
     LOW = "low"  # at or below the slot's low_stock threshold
     FLEET = "fleet"  # the fleet agent cannot report to the centre (detail: its problem code)
+    # The receipt printer: no slips until someone comes (visits go on without them)...
+    PRINTER_UNPLUGGED = "printer_unplugged"  # its cable, power or USB
+    PAPER_OUT = "paper_out"
+    PRINTER_COVER = "printer_cover"  # its cover is open
+    PRINTER_OFFLINE = "printer_offline"  # silent, an error (cutter jam, hot head), or garbage
+    # ... and a warning: still printing. detail "sensor" (the near-end sensor) or "estimate"
+    # (paper printed since the roll was changed); count: metres left by the estimate.
+    PAPER_LOW = "paper_low"
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,8 @@ class Alert:
         """One line for the log (English, ids only)."""
         if self.kind is AlertKind.FLEET:
             return f"fleet reporting: {self.detail}"
+        if self.kind.value.startswith(("printer", "paper")):
+            return f"printer: {self.kind.value.replace('_', ' ')} ({self.detail})"
         if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
@@ -88,6 +98,10 @@ def alerts_for(
         found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
     if fleet_problem is not None:
         found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
+    return _worst_first(found)
+
+
+def _worst_first(found: Sequence[Alert]) -> list[Alert]:
     order = list(AlertKind)
     return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
 
@@ -109,6 +123,8 @@ class AlertMonitor:
     record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
     _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
+    # Other parts that raise alerts of their own (the receipt printer): read with `read`.
+    sources: list[Callable[[], Sequence[Alert]]] = field(default_factory=list)
     # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -117,6 +133,8 @@ class AlertMonitor:
         with self._lock:
             try:
                 found = self.read()
+                if self.sources:
+                    found = _worst_first([*found, *(a for read in self.sources for a in read())])
             except Exception:  # a broken ledger must not stop the caller; it is logged
                 log.exception("alerts: cannot read the machine's state")
                 return list(self.current)

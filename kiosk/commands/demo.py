@@ -43,6 +43,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
     )
+    parser.add_argument(
+        "--printer",
+        metavar="DIR",
+        help="print each visit's slip on a simulated receipt printer; write every slip's "
+        "bytes (slip-NN.bin) and its decoded picture (slip-NN.png) to DIR",
+    )
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -75,6 +81,11 @@ def run(args: argparse.Namespace) -> int:
         from kiosk.cabinet.link import open_cabinet
 
         cabinet = open_cabinet(config, args.port)
+    printer = None
+    if args.printer:
+        from kiosk.tools.demo_printer import DemoPrinter
+
+        printer = DemoPrinter(Path(args.printer), config.printer.paper_mm, config.data_dir)
     try:
         for lang in langs:
             shots = run_demo(
@@ -84,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
                 resolutions=sizes,
                 visits=max(1, args.visits),
                 cabinet=cabinet,
+                printer=printer,
             )
             total += len(shots)
     except DemoBlocked as exc:
@@ -92,8 +104,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if cabinet is not None:
             cabinet.close()
+        if printer is not None:
+            printer.close()
     where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
+    if printer is not None:
+        print(f"demo: {len(printer.written)} printed slips in {args.printer}/ (slip-NN.bin, .png)")
     return 0
 
 

@@ -15,6 +15,9 @@ their keys (ids only; nothing about a person, no free text):
     prescription      <prescription id>    the prescription given
     outcome           <slot>:<outcome>     how the item came out ("-" = no slot was chosen)
     help_view                              the help screen was opened
+    slip              <result>             a printed slip: printed, not_printed (the printer
+                                           refused), interrupted (cut off midway), unavailable
+                                           (the printer was known down), not_started
     crash                                  the kiosk did not shut down cleanly last time
 """
 
@@ -41,6 +44,8 @@ INTENSITY = "intensity"
 PRESCRIPTION = "prescription"
 OUTCOME = "outcome"
 HELP_VIEW = "help_view"
+SLIP = "slip"
+SLIP_PRINTED = "printed"
 
 CSV_COLUMNS = ("date", "hour", "event", "key", "count")
 
@@ -67,6 +72,12 @@ class Totals:
             slot, _, outcome = key.partition(":")
             table[slot][outcome] = table[slot].get(outcome, 0) + n
         return dict(sorted(table.items(), key=lambda kv: _slot_order(kv[0])))
+
+    def slips(self) -> tuple[int, int]:
+        """Slips (printed whole, not printed: refused, cut off or never tried)."""
+        results = self.by_key(SLIP)
+        printed = results.get(SLIP_PRINTED, 0)
+        return printed, sum(results.values()) - printed
 
     def __add__(self, other: Totals) -> Totals:
         merged = dict(self.counts)
@@ -126,6 +137,8 @@ class DayVisits:
     started: int
     completed: int
     abandoned: int
+    slips_printed: int = 0
+    slips_failed: int = 0
 
 
 def daily_visits(counts: Iterable[HourCount], first: date, last: date) -> list[DayVisits]:
@@ -138,6 +151,7 @@ def daily_visits(counts: Iterable[HourCount], first: date, last: date) -> list[D
             days.get(d, empty).total(VISIT_STARTED),
             days.get(d, empty).total(VISIT_COMPLETED),
             days.get(d, empty).total(VISIT_ABANDONED),
+            *days.get(d, empty).slips(),
         )
         for d in day_range(first, last)
     ]

@@ -7,9 +7,14 @@ after about a second, a missing port takes longer) joins from a background threa
 inbox (`Attach`), and until then the kiosk simply cannot dispense. Staff mode joins with the
 cabinet, since it works on its ledger.
 
+The receipt printer joins the same way on a thread of its own (`PrintService`): until it has
+answered, no printed slip is offered; its alerts join the cabinet's alert monitor, and its
+slips and paper are counted in the cabinet's ledger once that is open.
+
 Stop order (`ShutdownCoordinator` runs the steps in reverse order of registration):
 systemd is told, the content watcher stops, a vend under way finishes, staff jobs end, the
-cabinet closes (lights off, port closed, ledger closed), the display closes last.
+printer finishes its slip and closes, the cabinet closes (lights off, port closed, ledger
+closed), the display closes last.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
     from kiosk.cabinet.ledger import Ledger
     from kiosk.cabinet.link import CabinetLink
     from kiosk.staff.mode import StaffMode
+    from kiosk.visit.printing.service import PrintService
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,7 @@ class Kiosk:
     writer: BackgroundWriter
     cabinet: CabinetLink | None = None
     staff: StaffMode | None = None
+    printing: PrintService | None = None  # the receipt printer, when one is configured
     clock: Callable[[], float] = time.monotonic
     _opening: threading.Thread | None = field(default=None, repr=False)
 
@@ -66,10 +73,27 @@ class Kiosk:
 
             opener = open_cabinet
         self.feed.start()
+        if self.config.printer.enabled:
+            self._start_printer()
         self._opening = threading.Thread(
             target=self._open_cabinet, args=(port, opener), name="cabinet", daemon=True
         )
         self._opening.start()
+
+    def _start_printer(self) -> None:
+        from kiosk.visit.printing.service import PrintService  # after the first frame
+
+        rt = self.runtime
+        self.printing = PrintService(
+            self.config.printer,
+            post=rt.inbox.post,
+            fonts=rt.app.fonts,
+            translations=rt.app.translations,
+            data_dir=self.config.data_dir,
+            nearest_place=self.config.nearest_place,
+        )
+        rt.session.printer = self.printing
+        self.printing.start()
 
     def wait_for_cabinet(self, timeout: float | None = None) -> None:
         """Until the background start of the hardware is over (tests, shutdown)."""
@@ -97,6 +121,8 @@ class Kiosk:
         )
         rt.app.simulated = handle.dispenser.simulated
         rt.dispenser = handle.dispenser
+        if self.printing is not None:
+            self._printer_joins_cabinet(handle, self.printing)
         self.staff = build_staff_mode(
             self.config,
             handle,
@@ -105,6 +131,7 @@ class Kiosk:
             simulated=handle.dispenser.simulated,
             now=self.clock(),  # a PIN lockout left by the last run is read on this clock
             post=rt.inbox.post,  # staff jobs answer through the inbox like all background work
+            printer=self.printing,
         )
         rt.app.staff = self.staff
         if handle.cabinet is not None:
@@ -113,6 +140,21 @@ class Kiosk:
         kind = "simulation" if rt.app.simulated else "hardware"
         log.info("the cabinet joined: %s", kind)
         self.notifier.status(f"serving visitors; the cabinet joined ({kind})")
+
+    @staticmethod
+    def _printer_joins_cabinet(handle: CabinetLink, printing: PrintService) -> None:
+        """Slips and paper are counted in the ledger; the printer's alerts light the
+        attention LED with the rest (the alert monitor is its only owner)."""
+        if handle.cabinet is not None:
+            printing.use_book(handle.cabinet.ledger)
+        if handle.monitor is not None:
+            handle.monitor.sources.append(printing.alerts)
+            monitor = handle.monitor
+
+            def recheck() -> None:
+                monitor.check()
+
+            printing.on_change = recheck
 
     def _note_content_version(self, ledger: Ledger) -> None:
         """The ledger keeps the version of the content visitors are served (the fleet agent
@@ -135,6 +177,10 @@ class Kiosk:
                 event.attach()
         if self.cabinet is not None:
             self.cabinet.close()
+
+    def _close_printer(self) -> None:
+        if self.printing is not None:
+            self.printing.close()
 
     def _close_staff(self) -> None:
         if self.staff is not None:
@@ -168,6 +214,7 @@ def assemble(
     kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker, BackgroundWriter(), clock=clock)
     shutdown.on_shutdown("display", close_display)
     shutdown.on_shutdown("cabinet", kiosk._close_cabinet)
+    shutdown.on_shutdown("printer", kiosk._close_printer)  # its last slip written before
     shutdown.on_shutdown("disk writes", kiosk.writer.close)  # all written before the ledger
     shutdown.on_shutdown("staff", kiosk._close_staff)  # its jobs end before the ledger closes
     shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))

@@ -21,6 +21,7 @@ from kiosk.staff.events import (
     DropSeen,
     Leave,
     LockedOut,
+    NewRoll,
     Notice,
     NoticeKind,
     Open,
@@ -209,7 +210,9 @@ class StaffMode:
             self.jobs.submit(self._job(command))
         return None
 
-    def _job(self, command: Refill | ChangeSlot | Reload | ProbeBoard) -> Callable[[], StaffEvent]:
+    def _job(
+        self, command: Refill | ChangeSlot | Reload | ProbeBoard | NewRoll
+    ) -> Callable[[], StaffEvent]:
         backend = self.backend
         if isinstance(command, Refill):
 
@@ -235,6 +238,13 @@ class StaffMode:
                 return Done(Notice(NoticeKind.RELOAD_REFUSED, count=len(result.issues)))
 
             return reload
+        if isinstance(command, NewRoll):
+
+            def new_roll() -> StaffEvent:
+                backend.paper_changed()
+                return Done(Notice(NoticeKind.PAPER_CHANGED))
+
+            return new_roll
 
         def probe() -> StaffEvent:
             ok = backend.check_board()

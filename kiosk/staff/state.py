@@ -19,6 +19,7 @@ from kiosk.staff.events import (
     ArmDropTest,
     Back,
     ChangeCount,
+    ChangePaper,
     ChangeSlot,
     CheckBoard,
     Digit,
@@ -29,6 +30,7 @@ from kiosk.staff.events import (
     Help,
     Leave,
     LockedOut,
+    NewRoll,
     Notice,
     NoticeKind,
     Open,
@@ -195,6 +197,8 @@ def _inside(state: StaffState, event: StaffEvent, now: float, rules: StaffRules)
     if state.screen is StaffScreen.HARDWARE:
         if isinstance(event, CheckBoard):
             return replace(state, busy=True, notice=None), [ProbeBoard()]
+        if isinstance(event, ChangePaper):
+            return replace(state, busy=True, notice=None), [NewRoll()]
         if isinstance(event, StartDropTest):
             until = now + rules.drop_test_s
             return replace(state, drop_test_until=until, notice=None), [ArmDropTest()]

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -23,6 +24,9 @@ from kiosk.shell.runtime import Runtime, build_runtime
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.theme import PANELS, panel
 from kiosk.visit.flow import Screen
+
+if TYPE_CHECKING:  # python-escpos and Pillow: only for `demo --printer`
+    from kiosk.tools.demo_printer import DemoPrinter
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ class Director:
         self.gate = gate
         self.shots: list[Shot] = []
         self.quiet = False  # after the first visit of a soak run: no more pictures
+        self.printer: DemoPrinter | None = None  # `demo --printer`: slips come out
 
     def wait(self, seconds: float) -> None:
         self.now += seconds
@@ -84,6 +89,8 @@ class Director:
         if self.gate is not None:
             self.gate.set()
         self.rt.worker.join(timeout=30)
+        if self.printer is not None:
+            self.printer.settle(self)
         self.wait(0.1)
 
     def shoot(self, name: str) -> None:
@@ -172,9 +179,11 @@ def run_demo(
     visits: int = 1,
     cabinet: CabinetLink | None = None,
     fonts: FontBook | None = None,
+    printer: DemoPrinter | None = None,
 ) -> list[Shot]:
     """Run the scripted visits and write the PNGs into `out`; returns what was written.
-    DemoBlocked (with the pictures it could take) when the kiosk is out of service."""
+    DemoBlocked (with the pictures it could take) when the kiosk is out of service.
+    `printer`: the visits print their slips on it (`demo --printer`)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     pygame.init()
@@ -193,7 +202,7 @@ def run_demo(
         surface = pygame.Surface((width, height))
         prefix = f"{width}x{height}-{lang}-" if len(sizes) > 1 else f"{lang}-"
         try:
-            shots += _one_size(sized, surface, out, prefix, lang, visits, cabinet, fonts)
+            shots += _one_size(sized, surface, out, prefix, lang, visits, cabinet, fonts, printer)
         except DemoBlocked as exc:  # the other sizes still get their pictures
             shots += exc.shots
             blocked = exc.reason
@@ -211,6 +220,7 @@ def _one_size(
     visits: int,
     cabinet: CabinetLink | None,
     fonts: FontBook,
+    printer: DemoPrinter | None = None,
 ) -> list[Shot]:
     """With a cabinet (`--port`), vends go to that board; else to an in-process one."""
     gate = threading.Event() if cabinet is None else None
@@ -230,6 +240,9 @@ def _one_size(
         if cabinet is not None:
             cabinet.attach(rt.inbox.post)
         d = Director(rt, surface, out, prefix, gate)
+        if printer is not None:
+            printer.attach(rt)
+            d.printer = printer
         if rt.session.state.screen is Screen.OUT_OF_SERVICE:
             for _ in out_of_service_script(d, lang):
                 pass
@@ -247,8 +260,15 @@ def _one_size(
                 gate.set()
             for _ in failure_script(d, lang):
                 pass
+        if printer is not None:
+            from kiosk.tools.demo_printer import printer_fault_script
+
+            for _ in printer_fault_script(d, lang, printer):
+                pass
         return d.shots
     finally:
+        if printer is not None:
+            printer.detach()
         if gate is not None:
             gate.set()
         rt.worker.join(timeout=30)

@@ -121,6 +121,7 @@ def test_the_real_assembly_serves_a_visit_and_stops_in_order(tmp_path: Path) -> 
         "vends",
         "staff",
         "disk writes",
+        "printer",
         "cabinet",
         "display",
     ]

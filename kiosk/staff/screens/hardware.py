@@ -8,7 +8,7 @@ import math
 
 import pygame
 
-from kiosk.staff.events import CheckBoard, StaffEvent, StartDropTest
+from kiosk.staff.events import ChangePaper, CheckBoard, StaffEvent, StartDropTest
 from kiosk.staff.screens.base import (
     Line,
     StaffPage,
@@ -44,6 +44,20 @@ def drop_line(sv: StaffView) -> Line:
     return Line(sv.t("staff.hardware.drop_none"), tone="muted", bold=True)
 
 
+def printer_line(sv: StaffView) -> Line:
+    """The printer's state in a word, and the paper left by the estimate."""
+    printer = sv.live.printer
+    assert printer is not None
+    state = printer.state or "starting"
+    known = f"staff.hardware.printer_{state}" in sv.v.texts.translations.tables["ko"]
+    text = sv.t(f"staff.hardware.printer_{state}" if known else "staff.hardware.printer_fault")
+    if printer.paper is not None and state not in ("not_configured", "paper_out"):
+        metres = printer.paper.left_mm / 1000
+        text += " · " + sv.t("staff.hardware.paper_left", metres=f"{metres:.0f}")
+    good = state in ("ready", "unchecked")
+    return Line(text, tone="good" if good else "warn", bold=True)
+
+
 def build(sv: StaffView) -> StaffPage:
     page = StaffPage()
     area = chrome(sv, page)
@@ -57,6 +71,9 @@ def build(sv: StaffView) -> StaffPage:
         (door_line(sv), None),
         (drop_line(sv), ("drop-test", sv.t("staff.hardware.drop_test"), StartDropTest())),
     ]
+    if sv.live.printer is not None:
+        paper = ("paper-changed", sv.t("staff.hardware.paper_changed"), ChangePaper())
+        checks.append((printer_line(sv), paper))
     extra = notice_line(sv, "staff.hardware.busy")
     if sv.snap.simulated:
         extra.append(Line(sv.t("staff.hardware.simulated"), tone="muted"))

@@ -9,6 +9,7 @@ from kiosk.visit.flow.commands import (
     ChuteLightOff,
     Command,
     CountStat,
+    PrintSlip,
     StartVend,
     VisitEnded,
 )
@@ -24,15 +25,17 @@ from kiosk.visit.flow.events import (
     MoreTime,
     OpenHelp,
     PrescriptionChosen,
+    PrinterChanged,
     ServiceChanged,
     SetLanguage,
     SkipMood,
+    SlipDone,
     Start,
     Tick,
     ToggleMode,
     VendFinished,
 )
-from kiosk.visit.flow.state import Access, FlowState, Mode, Screen, Visit
+from kiosk.visit.flow.state import Access, FlowState, Mode, PrinterReady, Screen, Slip, Visit
 from kiosk.visit.flow.steps import UCLA_QUESTIONS, initial_state, next_deadline, step
 
 __all__ = [
@@ -55,10 +58,15 @@ __all__ = [
     "MoreTime",
     "OpenHelp",
     "PrescriptionChosen",
+    "PrintSlip",
+    "PrinterChanged",
+    "PrinterReady",
     "Screen",
     "ServiceChanged",
     "SetLanguage",
     "SkipMood",
+    "Slip",
+    "SlipDone",
     "Start",
     "StartVend",
     "Tick",

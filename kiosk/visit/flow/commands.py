@@ -41,4 +41,10 @@ class ChuteLightOff:
     """The take-item screen is over: the chute light stops pulsing."""
 
 
-Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff
+@dataclass(frozen=True)
+class PrintSlip:
+    """Print this visit's prescription slip off the UI thread; answer with `SlipDone`. Given
+    at most once per visit, when the prescription is confirmed and the printer can print."""
+
+
+Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | PrintSlip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hardware.dispenser import VendOutcome
-from kiosk.visit.flow.state import Mode
+from kiosk.visit.flow.state import Mode, PrinterReady
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,20 @@ class DispensingChanged:
     available: bool
 
 
+@dataclass(frozen=True)
+class PrinterChanged:
+    """The printer can print now, cannot, or is not there (`PrinterReady`)."""
+
+    ready: PrinterReady
+
+
+@dataclass(frozen=True)
+class SlipDone:
+    """The answer to `PrintSlip`: the slip came out whole (`printed`), or it did not."""
+
+    printed: bool
+
+
 Event = (
     Tick
     | Start
@@ -121,7 +135,17 @@ Event = (
     | ServiceChanged
     | DispensingChanged
     | ToggleMode
+    | PrinterChanged
+    | SlipDone
 )
 
 # Events that are not a person touching the kiosk: they never count as activity.
-PASSIVE = (Tick, PrescriptionChosen, VendFinished, ServiceChanged, DispensingChanged)
+PASSIVE = (
+    Tick,
+    PrescriptionChosen,
+    VendFinished,
+    ServiceChanged,
+    DispensingChanged,
+    PrinterChanged,
+    SlipDone,
+)

@@ -20,6 +20,7 @@ from kiosk.visit.flow.commands import (
     ChuteLightOff,
     Command,
     CountStat,
+    PrintSlip,
     StartVend,
     VisitEnded,
 )
@@ -35,15 +36,17 @@ from kiosk.visit.flow.events import (
     MoodAnswer,
     OpenHelp,
     PrescriptionChosen,
+    PrinterChanged,
     ServiceChanged,
     SetLanguage,
     SkipMood,
+    SlipDone,
     Start,
     Tick,
     ToggleMode,
     VendFinished,
 )
-from kiosk.visit.flow.state import Access, FlowState, Screen, Visit
+from kiosk.visit.flow.state import Access, FlowState, PrinterReady, Screen, Slip, Visit
 
 UCLA_QUESTIONS = 3  # the three items of the UCLA short loneliness scale (FACTS.md)
 
@@ -128,6 +131,10 @@ def _step(
         return _service_changed(state, event, now)
     if isinstance(event, DispensingChanged):
         return replace(state, dispensing_ok=event.available), []
+    if isinstance(event, PrinterChanged):
+        return replace(state, printer=event.ready), []
+    if isinstance(event, SlipDone):
+        return _slip_done(state, event.printed)
     if isinstance(event, VendFinished):
         return _vend_finished(state, event.outcome, now)
     if isinstance(event, PrescriptionChosen):
@@ -164,7 +171,7 @@ def _on_screen(state: FlowState, event: Event, now: float, languages: tuple[str,
         return _mood(state, event, now)
     elif screen is Screen.PRESCRIPTION:
         if isinstance(event, Continue):
-            return _start_dispensing(state, now)
+            return _with_slip(*_start_dispensing(state, now))
     elif screen is Screen.TAKE_ITEM:
         if isinstance(event, Continue):
             return _go(state, Screen.INFO, now), []
@@ -250,6 +257,25 @@ def _start_dispensing(state: FlowState, now: float) -> Result:
     return _go(state, Screen.DISPENSING, now), [StartVend(visit.slot)]
 
 
+def _with_slip(state: FlowState, commands: list[Command]) -> Result:
+    """The prescription is confirmed: its slip is printed now, once, if the printer can. A
+    printer known to be down is not tried: the screens say kindly that no slip comes."""
+    if state.visit.slip is not Slip.NONE or state.printer is PrinterReady.ABSENT:
+        return state, commands
+    if state.printer is PrinterReady.DOWN:
+        visit = replace(state.visit, slip=Slip.NOT_PRINTED)
+        return replace(state, visit=visit), [*commands, CountStat("slip", "unavailable")]
+    visit = replace(state.visit, slip=Slip.PRINTING)
+    return replace(state, visit=visit), [*commands, PrintSlip()]
+
+
+def _slip_done(state: FlowState, printed: bool) -> Result:
+    if state.visit.slip is not Slip.PRINTING:
+        return state, []  # a late answer: the visit is gone (the slip is counted anyway)
+    visit = replace(state.visit, slip=Slip.PRINTED if printed else Slip.NOT_PRINTED)
+    return replace(state, visit=visit), []
+
+
 def _vend_finished(state: FlowState, outcome: VendOutcome, now: float) -> Result:
     visit = state.visit
     if visit.slot is None or visit.outcome is not None:
@@ -324,6 +350,7 @@ def _to_attract(state: FlowState, now: float) -> Result:
         entered_at=now,
         service_fault=state.service_fault,
         dispensing_ok=state.dispensing_ok,
+        printer=state.printer,
         access=state.default_access,
         default_access=state.default_access,
     )

@@ -8,6 +8,7 @@ import pygame
 
 from kiosk.ui.scene import Box, split_cols, split_rows
 from kiosk.visit.flow import GoHome
+from kiosk.visit.printing.words import with_slip_note
 from kiosk.visit.screens.base import Page, View, chrome
 from kiosk.visit.screens.prescription import prescription_slip
 
@@ -33,7 +34,8 @@ def build(v: View) -> Page:
         )
     )
     page.add(*_dots(v, rows[1]))
-    page.add(v.text(v.t("dispensing.wait"), rows[2], color=p.muted, align="center"))
+    wait = with_slip_note(v, v.t("dispensing.wait"))
+    page.add(v.text(wait, rows[2], color=p.muted, align="center"))
     page.add(*prescription_slip(v, card, compact=True))
     return page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hardware.dispenser import VendOutcome
 from kiosk.ui.scene import split_cols, split_rows
 from kiosk.visit.flow import Continue, GoHome
+from kiosk.visit.printing.words import with_slip_note
 from kiosk.visit.screens.base import Page, View, button, chrome
 from kiosk.visit.screens.prescription import prescription_slip
 
@@ -33,7 +34,7 @@ def build(v: View) -> Page:
             valign="bottom",
         )
     )
-    body = v.t(f"take_item.{key}", item=v.item_name(v.state.visit.slot))
+    body = with_slip_note(v, v.t(f"take_item.{key}", item=v.item_name(v.state.visit.slot)))
     page.add(v.text(body, rows[1]))
     page.add_button(
         button(
