@@ -63,7 +63,7 @@ def test_staff_see_the_paper_left_and_record_a_new_roll(tmp_path: Path) -> None:
             backend = CabinetBackend(
                 ledger=ledger,
                 cabinet=None,
-                fault=lambda: None,
+                dispensing_fault=lambda: None,
                 content=ContentKeeper(feed, lambda: kit.rt.session.content),
                 printer=kit.service,
             )
