@@ -26,13 +26,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hardware.speech.audio_out import AudioOut, Effect, PygameAudioOut
-from hardware.speech.cache import Phrasebook, Spoken
+from hardware.speech.cache import Phrase, Phrasebook, Spoken
 from hardware.speech.engine import clamp_speed
-from hardware.speech.errors import AudioDeviceError, SpeechError
+from hardware.speech.errors import AudioDeviceError, SpeechError, SynthesisFailed
 from hardware.speech.events import (
     AudioFault,
     Emit,
@@ -44,6 +44,7 @@ from hardware.speech.events import (
     emit_safely,
 )
 from hardware.speech.settings import SpeechSettings
+from hardware.speech.wav import join_wavs
 
 _log = logging.getLogger(__name__)
 
@@ -68,9 +69,17 @@ def step(levels: tuple[float, ...], current: float, direction: int) -> float:
 @dataclass(frozen=True)
 class _Say:
     generation: int
-    text: str
-    lang: str
+    phrases: tuple[Phrase, ...]
     speed: float
+    lead_s: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for text, _ in self.phrases)
+
+    @property
+    def lang(self) -> str:
+        return self.phrases[0][1]
 
 
 @dataclass(frozen=True)
@@ -157,10 +166,18 @@ class Voice:
 
     def say(self, text: str, lang: str) -> None:
         """Speak `text`, cutting off whatever is being said. Empty text just stops."""
+        self.say_all([(text, lang)])
+
+    def say_all(self, phrases: Sequence[Phrase], *, lead_s: float = 0.0) -> None:
+        """Speak the phrases one after another as one sound, cutting off whatever is being
+        said. Each phrase is cached on its own, so a screen's title, a card and a button's
+        name are made once each and joined when spoken. `lead_s`: silence first (after the
+        chime). Blank phrases are left out; none at all just stops."""
+        kept = tuple((text, lang) for text, lang in phrases if text.strip())
         with self._lock:
             self._generation += 1
-            request = _Say(self._generation, text, lang, self._speed)
-        self._commands.put(request if text.strip() else _Stop())
+            request = _Say(self._generation, kept, self._speed, lead_s)
+        self._commands.put(request if kept else _Stop())
 
     def stop(self) -> None:
         """Silence now (the visitor left, or the screen changed with nothing to say)."""
@@ -258,14 +275,14 @@ class Voice:
             return  # a newer request is already queued behind this one
         self._audio.stop_speech()
         try:
-            cached = self._book.cached(request.text, request.lang, request.speed)
+            cached = self._book.cached_all(request.phrases, request.speed)
+            if cached is not None:
+                self._play(request, Spoken(self._join(request, cached), from_cache=True))
+                return
         except SpeechError as exc:  # no voice for this language
             self._failed(request, exc)
             return
-        if cached is not None:
-            self._play(request, Spoken(cached, from_cache=True))
-        else:
-            self._to_make.put(request)
+        self._to_make.put(request)
 
     def _play(self, request: _Say, spoken: Spoken) -> None:
         duration = self._audio.play_speech(spoken.wav, self._volume)
@@ -305,7 +322,8 @@ class Voice:
             if not self._is_current(newest.generation):
                 continue
             try:
-                spoken = self._book.render(newest.text, newest.lang, newest.speed)
+                wavs, from_cache = self._book.render_all(newest.phrases, newest.speed)
+                spoken = Spoken(self._join(newest, wavs), from_cache)
             except SpeechError as exc:
                 self._failed(newest, exc)
                 continue
@@ -326,6 +344,15 @@ class Voice:
             request = later
 
     # --- shared ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _join(request: _Say, wavs: list[bytes]) -> bytes:
+        if len(wavs) == 1 and not request.lead_s:
+            return wavs[0]
+        try:
+            return join_wavs(wavs, lead_s=request.lead_s)
+        except ValueError as exc:  # an engine whose phrases differ in rate: a setup mistake
+            raise SynthesisFailed(f"phrases cannot be joined: {exc}") from exc
 
     def _next_generation(self) -> None:
         with self._lock:

@@ -105,3 +105,24 @@ def write_wav(levels: Iterable[float], rate: int = SAMPLE_RATE) -> bytes:
     """Mono 16-bit WAV from sample levels in -1.0 … 1.0 (clipped)."""
     samples = array("h", (round(max(-1.0, min(1.0, v)) * FULL_SCALE) for v in levels))
     return pcm_to_wav(Pcm(rate, 1, samples))
+
+
+def join_wavs(wavs: Iterable[bytes], *, lead_s: float = 0.0, gap_s: float = 0.0) -> bytes:
+    """One WAV of several phrases played one after another, so that a screen's words can be
+    cached phrase by phrase and still start as one sound. `lead_s` of silence goes first (the
+    "more time?" chime rings out before the words), `gap_s` between phrases (espeak-ng already
+    ends each phrase with about 0.3 s of quiet). All parts must share rate and channels;
+    ValueError otherwise, or when there is no part at all."""
+    decoded = [read_wav(w) for w in wavs]
+    if not decoded:
+        raise ValueError("nothing to join")
+    rate, channels = decoded[0].rate, decoded[0].channels
+    if any(p.rate != rate or p.channels != channels for p in decoded):
+        raise ValueError("phrases of different sample rates or channels cannot be joined")
+    samples = array("h", bytes(2 * channels * round(lead_s * rate)))
+    gap = array("h", bytes(2 * channels * round(gap_s * rate)))
+    for index, pcm in enumerate(decoded):
+        if index:
+            samples.extend(gap)
+        samples.extend(pcm.samples)
+    return pcm_to_wav(Pcm(rate, channels, samples))

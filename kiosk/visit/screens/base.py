@@ -30,7 +30,15 @@ class PageTurn:
     delta: int
 
 
-Action = Event | PageTurn
+@dataclass(frozen=True)
+class AudioStep:
+    """A screen-local action of the voice controls: one step of volume or speaking speed."""
+
+    what: Literal["volume", "speed"]
+    delta: int  # +1 louder / faster, -1 quieter / slower
+
+
+Action = Event | PageTurn | AudioStep
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Button:
     action: Action
     ops: tuple[Op, ...]
     primary: bool = False  # gets the focus when the screen opens
+    spoken: str = ""  # what the voice calls it, when the words on it are not enough ("◀")
 
 
 class Named(Protocol):
@@ -249,10 +258,14 @@ def chrome(
         slot = pygame.Rect(x, inner.y, right - x, inner.height)
         _badge(v, page, pygame.Rect(0, 0, badge_w, v.typesetter.line_height(m.min_px)), slot)
     if v.low_screen:
-        return pygame.Rect(0, 0, screen.width, bar.y).inflate(-2 * m.gap, -2 * m.gap)
-    return pygame.Rect(0, bar.bottom, screen.width, bottom - bar.bottom).inflate(
-        -2 * m.gap, -2 * m.gap
-    )
+        area = pygame.Rect(0, 0, screen.width, bar.y).inflate(-2 * m.gap, -2 * m.gap)
+    else:
+        area = pygame.Rect(0, bar.bottom, screen.width, bottom - bar.bottom).inflate(
+            -2 * m.gap, -2 * m.gap
+        )
+    from kiosk.visit.screens.voice_controls import voice_controls  # they use `button` above
+
+    return voice_controls(v, page, area)
 
 
 def _badge_width(v: View) -> int:
