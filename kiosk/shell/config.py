@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from hardware.speech.engine import settings_problems
+from hardware.speech.settings import SpeechSettings
 from kiosk.shell.config_file import read_config_text
 from kiosk.shell.errors import ConfigError
 
@@ -105,6 +107,7 @@ class KioskConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)  # [speech]: the voice
     language: str = "ko"
     languages: tuple[str, ...] = ("ko", "en")
     content_dir: Path = BUNDLED_CONTENT
@@ -189,6 +192,13 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
     slots = _default_slots() if slots_raw is None else _slots(slots_raw, where)
     hardware = _section(HardwareConfig, hw_raw, f"{where} [hardware]")
     hardware = replace(hardware, pins=pins, slots=slots)
+    speech_raw = dict(raw.pop("speech", {}))
+    if isinstance(speech_raw.get("voices"), list):
+        speech_raw["voices"] = tuple(speech_raw["voices"])
+    speech = _section(SpeechSettings, speech_raw, f"{where} [speech]")
+    problems = settings_problems(speech)
+    if problems:
+        raise ConfigError(f"{where} [speech]: {'; '.join(problems)}")
 
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -198,7 +208,13 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
             top[key] = Path(value)
         else:
             top[key] = value
-    known = {f.name for f in fields(KioskConfig)} - {"display", "timeouts", "hardware", "staff"}
+    known = {f.name for f in fields(KioskConfig)} - {
+        "display",
+        "timeouts",
+        "hardware",
+        "staff",
+        "speech",
+    }
     unknown = set(top) - known
     if unknown:
         raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
@@ -207,7 +223,9 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
     elif "data_dir" not in top:
         top["data_dir"] = DEVICE_DATA_DIR if path == DEVICE_CONFIG else default_data_dir(environ)
     top["source"] = f"{where}" + (" (simulation)" if hardware.simulated else "")
-    config = KioskConfig(display=display, timeouts=timeouts, hardware=hardware, staff=staff, **top)
+    config = KioskConfig(
+        display=display, timeouts=timeouts, hardware=hardware, staff=staff, speech=speech, **top
+    )
     _validate(config, where)
     return config
 
