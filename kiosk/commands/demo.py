@@ -43,6 +43,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
     )
+    parser.add_argument(
+        "--access",
+        metavar="MODES",
+        default="",
+        help="barrier-free modes every visit starts with, comma-separated: large, contrast, "
+        "low, voice (with voice, each PNG gets a .txt and a .wav of what is said there)",
+    )
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -56,6 +63,16 @@ def parse_resolution(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from kiosk.shell.config import config_for_command
     from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
+    from kiosk.visit.flow import Access
+
+    try:
+        access = Access.parse(args.access)
+    except ValueError:
+        print(
+            f"demo: --access takes large, contrast, low, voice, not {args.access!r}",
+            file=sys.stderr,
+        )
+        return 2
 
     config = config_for_command(args.config)
     if config is None:
@@ -84,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 resolutions=sizes,
                 visits=max(1, args.visits),
                 cabinet=cabinet,
+                access=access,
             )
             total += len(shots)
     except DemoBlocked as exc:

@@ -43,6 +43,7 @@ from kiosk.visit.flow import (
     CloseHelp,
     Event,
     GoHome,
+    Listening,
     Mode,
     MoreTime,
     OpenHelp,
@@ -303,7 +304,7 @@ class App:
 
     def deliver(self, event: object, now: float) -> None:
         """One event from the inbox, on the UI thread."""
-        if self.voice.deliver(event):
+        if self.voice.deliver(event, now):
             return
         if isinstance(event, ContentReady):  # checked content: its phrases into the cache
             content = event.content
@@ -352,6 +353,8 @@ class App:
             left = self.session.state.seconds_left(now)
             if left is not None:  # the countdown's number changes on the whole second
                 due.append(now + (left - int(left) or 1.0))
+            if self.voice.speaking_until is not None:  # the timers wait while the voice reads
+                due.append(self.voice.speaking_until)
         if self.corner.pressed_since is not None:
             due.append(self.corner.pressed_since + self.corner.hold_s)
         if self.page.animated and not self.staff_on:
@@ -375,6 +378,8 @@ class App:
         if self.corner.due(now):
             self.open_staff(now)
             return
+        if self.voice.heard(now):
+            self.session.handle(Listening(), now)
         self.session.tick(now)
         state = self.session.state
         self.voice.tick(state, now, Texts(self.translations, state.language))
@@ -431,7 +436,7 @@ class App:
             self.focus = primary[0] if primary else 0
         self._key = (state, self.ui, self.focus, *key[3:])
         order = self._order()
-        self.voice.observe(state, self.page, order, self.focus, lambda: self.view(now))
+        self.voice.observe(state, self.page, order, self.focus, lambda: self.view(now), self.ui)
         return True
 
     def _new_screen(self, screen_key: tuple[object, ...], now: float) -> None:

@@ -92,6 +92,9 @@ class VoiceGuide:
         self.problem: str | None = None
         self.problem_detail = ""
         self.earphone = False
+        # When the phrase playing ends (monotonic, the kiosk's clock): listening is not
+        # inactivity, so the visit's timers start again from then (`flow.Listening`).
+        self.speaking_until: float | None = None
         self._prerender: Callable[[Sequence[Phrase]], None] | None = None
         self._phrases_for: Callable[[], Sequence[Phrase]] | None = None
         self._voice_on = False
@@ -146,8 +149,11 @@ class VoiceGuide:
         order: Sequence[Named],
         focus: int,
         view: Callable[[], View],
+        ui: object = None,
     ) -> None:
-        """After the page was (re)built: say what changed. Cheap when nothing did."""
+        """After the page was (re)built: say what changed. Cheap when nothing did. `ui`: the
+        screen's own state (the page of a long list): a new page of it is said like a new
+        screen."""
         if state.prompting and not self._prompting and self.speaker is not None:
             self.speaker.chime()  # every visitor hears it, voice or not (if the chime is on)
         self._prompting = state.prompting
@@ -157,6 +163,7 @@ class VoiceGuide:
             state.visit.answers,
             state.visit.mood_skipped,
             state.language,
+            ui,
         )
         names = [b.name for b in order]
         focus_key = (focus % len(names), names[focus % len(names)]) if names else None
@@ -191,6 +198,14 @@ class VoiceGuide:
         if whole < self._mark and whole in script.COUNTDOWN_SAID:
             self._mark = whole
             self._say(script.countdown(texts, whole), state, "countdown")
+
+    def heard(self, now: float) -> bool:
+        """True once, when the words playing have ended with voice guidance on: the visitor
+        was listening until now."""
+        if self.speaking_until is None or now < self.speaking_until:
+            return False
+        self.speaking_until = None
+        return self._voice_on
 
     def silence(self) -> None:
         """Staff mode took the screen, or the failsafe screen: stop, and say the screen again
@@ -241,10 +256,11 @@ class VoiceGuide:
 
     # --- what the sound side reports ------------------------------------------------------------
 
-    def deliver(self, event: object) -> bool:
+    def deliver(self, event: object, now: float) -> bool:
         """A speech event from the inbox; True when it was one."""
         if isinstance(event, SpeechStarted):
             self.started.append(event)
+            self.speaking_until = now + event.duration_s
             self._clear(None)
         elif isinstance(event, SpeechFailed):
             if isinstance(event.error, EngineMissing):

@@ -20,9 +20,10 @@ from kiosk.cabinet.link import CabinetLink
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.errors import KioskError
 from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.tools.demo_voice import VoiceShots
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.theme import PANELS, panel
-from kiosk.visit.flow import Screen
+from kiosk.visit.flow import Access, Mode, Screen
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Director:
         self.gate = gate
         self.shots: list[Shot] = []
         self.quiet = False  # after the first visit of a soak run: no more pictures
+        self.voice: VoiceShots | None = None  # with voice guidance: .txt and .wav per shot
 
     def wait(self, seconds: float) -> None:
         self.now += seconds
@@ -95,6 +97,8 @@ class Director:
         path = self.out / f"{self.prefix}{len(self.shots) + 1:02d}-{name}.png"
         pygame.image.save(self.surface, str(path))
         self.shots.append(Shot(name, path, self.rt.session.state.screen))
+        if self.voice is not None:
+            self.voice.write(path, app.voice.here)
 
 
 def visit_script(d: Director, lang: str) -> Iterator[None]:
@@ -172,9 +176,12 @@ def run_demo(
     visits: int = 1,
     cabinet: CabinetLink | None = None,
     fonts: FontBook | None = None,
+    access: Access | None = None,
 ) -> list[Shot]:
     """Run the scripted visits and write the PNGs into `out`; returns what was written.
-    DemoBlocked (with the pictures it could take) when the kiosk is out of service."""
+    DemoBlocked (with the pictures it could take) when the kiosk is out of service.
+    `access`: the modes every visit starts with; with voice, each PNG gets what is said there
+    beside it (`.txt` and `.wav`)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     pygame.init()
@@ -183,6 +190,8 @@ def run_demo(
     shots: list[Shot] = []
     blocked: str | None = None
     sizes = resolutions or ((config.display.width, config.display.height),)
+    modes = access or Access()
+    voice = VoiceShots(config) if Mode.VOICE in modes else None
     for width, height in sizes:
         display = (
             panel(width, height)
@@ -193,7 +202,9 @@ def run_demo(
         surface = pygame.Surface((width, height))
         prefix = f"{width}x{height}-{lang}-" if len(sizes) > 1 else f"{lang}-"
         try:
-            shots += _one_size(sized, surface, out, prefix, lang, visits, cabinet, fonts)
+            shots += _one_size(
+                sized, surface, out, prefix, lang, visits, cabinet, fonts, modes, voice
+            )
         except DemoBlocked as exc:  # the other sizes still get their pictures
             shots += exc.shots
             blocked = exc.reason
@@ -211,6 +222,8 @@ def _one_size(
     visits: int,
     cabinet: CabinetLink | None,
     fonts: FontBook,
+    access: Access | None = None,
+    voice: VoiceShots | None = None,
 ) -> list[Shot]:
     """With a cabinet (`--port`), vends go to that board; else to an in-process one."""
     gate = threading.Event() if cabinet is None else None
@@ -229,7 +242,11 @@ def _one_size(
     try:
         if cabinet is not None:
             cabinet.attach(rt.inbox.post)
+        if access:  # the machine's default modes: every visit of the script starts with them
+            state = rt.session.state
+            rt.session.state = replace(state, access=access, default_access=access)
         d = Director(rt, surface, out, prefix, gate)
+        d.voice = voice
         if rt.session.state.screen is Screen.OUT_OF_SERVICE:
             for _ in out_of_service_script(d, lang):
                 pass

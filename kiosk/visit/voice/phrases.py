@@ -68,7 +68,7 @@ _FIXED = (
     "voice.prescription.title",
     "voice.do.attract",
     "voice.do.symptom",
-    "voice.do.prescription_no_item",
+    "voice.do.next",
     "voice.do.take_item",
     "voice.do.info",
     "voice.do.goodbye",

@@ -150,7 +150,7 @@ def _prescription(v: View, page: Page, w: Words) -> None:
     if visit.slot is not None and v.state.dispensing_ok:
         w.key("voice.do.prescription", item=v.item_name(visit.slot))
     else:
-        w.key("prescription.no_item_note").key("voice.do.prescription_no_item")
+        w.key("prescription.no_item_note").key("voice.do.next")
 
 
 def card(v: View) -> list[str]:
@@ -179,7 +179,7 @@ def _take_item(v: View, page: Page, w: Words) -> None:
     outcome = (v.state.visit.outcome or VendOutcome.UNVERIFIED).value
     w.key(f"take_item.{outcome}_title")
     w.key(f"take_item.{outcome}", item=v.item_name(v.state.visit.slot))
-    w.key("voice.do.take_item")
+    w.key("voice.do.take_item" if outcome == VendOutcome.DISPENSED.value else "voice.do.next")
 
 
 def _info(v: View, page: Page, w: Words) -> None:
