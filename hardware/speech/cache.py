@@ -150,6 +150,14 @@ class PhraseCache:
             victims.append(key)
         return victims
 
+    def clear(self) -> None:
+        """Forget every phrase (the bench's "uncached" case; a technician after an engine
+        change, though the engine's identity in every key already keeps them apart)."""
+        with self._lock:
+            keys = list(self._sizes)
+        for key in keys:
+            self.discard(key)
+
     def discard(self, key: str) -> None:
         with self._lock:
             self._total -= self._sizes.pop(key, 0)

@@ -34,6 +34,9 @@ class SpeechStarted:
     lang: str
     from_cache: bool
     duration_s: float
+    # The rest of an utterance whose first phrase is already playing (it was being made
+    # meanwhile): `duration_s` is then how long the voice goes on from now.
+    continued: bool = False
 
 
 @dataclass(frozen=True)

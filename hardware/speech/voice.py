@@ -26,11 +26,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from hardware.speech.audio_out import AudioOut, Effect, PygameAudioOut
-from hardware.speech.cache import Phrase, Phrasebook, Spoken
+from hardware.speech.cache import MAKERS, Phrase, Phrasebook, Spoken
 from hardware.speech.engine import clamp_speed
 from hardware.speech.errors import AudioDeviceError, SpeechError, SynthesisFailed
 from hardware.speech.events import (
@@ -48,6 +50,7 @@ from hardware.speech.wav import join_wavs
 
 _log = logging.getLogger(__name__)
 
+POLL_S = 0.02  # how soon the synthesis thread notices a newer request while the rest is made
 VOLUME_STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
 SPEED_STEPS = (0.75, 1.0, 1.25, 1.5)
 
@@ -72,6 +75,7 @@ class _Say:
     phrases: tuple[Phrase, ...]
     speed: float
     lead_s: float = 0.0
+    tail: bool = False  # the rest of an utterance whose first phrase is already playing
 
     @property
     def text(self) -> str:
@@ -86,6 +90,9 @@ class _Say:
 class _Made:
     request: _Say
     spoken: Spoken
+    # "whole"; or "head" (the first phrase, played while the rest is made) and "tail" (the
+    # rest, played right after the head).
+    part: str = "whole"
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,9 @@ class Voice:
         self._to_make: queue.SimpleQueue[_Say | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._last_logged = ""
+        self._head_ends = 0.0  # monotonic time the phrase playing ends (output thread only)
+        # Makes the rest of an utterance, several phrases at once, while its first one plays.
+        self._makers = ThreadPoolExecutor(max_workers=MAKERS, thread_name_prefix="speech-part")
 
     # --- life --------------------------------------------------------------------------------
 
@@ -161,6 +171,7 @@ class Voice:
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads = []
+        self._makers.shutdown(wait=False, cancel_futures=True)
 
     # --- what the kiosk calls (any thread; each returns at once) -----------------------------
 
@@ -261,7 +272,11 @@ class Voice:
         elif isinstance(command, _Say):
             self._start_saying(command)
         elif isinstance(command, _Made):
-            if self._is_current(command.request.generation):
+            if not self._is_current(command.request.generation):
+                return
+            if command.part == "tail":
+                self._play_next(command.request, command.spoken)
+            else:
                 self._play(command.request, command.spoken)
         elif isinstance(command, _Stop):
             self._audio.stop_speech()
@@ -275,18 +290,34 @@ class Voice:
             return  # a newer request is already queued behind this one
         self._audio.stop_speech()
         try:
-            cached = self._book.cached_all(request.phrases, request.speed)
-            if cached is not None:
-                self._play(request, Spoken(self._join(request, cached), from_cache=True))
+            text, lang = request.phrases[0]
+            first = self._book.cached(text, lang, request.speed)
+            if first is None:
+                self._to_make.put(request)
                 return
+            # The first phrase plays at once; the others are read from the cache (or made)
+            # while it plays, and follow it without a gap.
+            self._play(request, Spoken(self._join(request, [first]), from_cache=True))
+            if len(request.phrases) == 1:
+                return
+            rest = _Say(request.generation, request.phrases[1:], request.speed, tail=True)
+            cached = self._book.cached_all(rest.phrases, rest.speed)
+            if cached is None:
+                self._to_make.put(rest)
+            else:
+                self._play_next(rest, Spoken(self._join(rest, cached), from_cache=True))
         except SpeechError as exc:  # no voice for this language
             self._failed(request, exc)
-            return
-        self._to_make.put(request)
 
     def _play(self, request: _Say, spoken: Spoken) -> None:
         duration = self._audio.play_speech(spoken.wav, self._volume)
+        self._head_ends = time.monotonic() + duration
         self._report(SpeechStarted(request.text, request.lang, spoken.from_cache, duration))
+
+    def _play_next(self, rest: _Say, spoken: Spoken) -> None:
+        length = self._audio.queue_speech(spoken.wav, self._volume)
+        left = max(0.0, self._head_ends - time.monotonic())
+        self._report(SpeechStarted(rest.text, rest.lang, spoken.from_cache, left + length, True))
 
     def _reroute(self, route: Route) -> None:
         if self._audio_ok:
@@ -322,15 +353,49 @@ class Voice:
             if not self._is_current(newest.generation):
                 continue
             try:
-                wavs, from_cache = self._book.render_all(newest.phrases, newest.speed)
-                spoken = Spoken(self._join(newest, wavs), from_cache)
+                self._make(newest)
             except SpeechError as exc:
                 self._failed(newest, exc)
-                continue
             except Exception:
                 _log.exception("speech: synthesis thread error on %r", newest)
-                continue
-            self._commands.put(_Made(newest, spoken))
+
+    def _make(self, request: _Say) -> None:
+        """Make the phrases that are missing. Several phrases: the first alone first, and it
+        plays as soon as it is made (a screen's title: the visitor hears the screen at once);
+        the rest is made meanwhile, several at once, and follows it without a gap."""
+        if request.tail or len(request.phrases) == 1:
+            wavs, from_cache = self._book.render_all(request.phrases, request.speed)
+            spoken = Spoken(self._join(request, wavs), from_cache)
+            self._commands.put(_Made(request, spoken, "tail" if request.tail else "whole"))
+            return
+        text, lang = request.phrases[0]
+        head = self._book.render(text, lang, request.speed)
+        spoken = Spoken(self._join(request, [head.wav]), head.from_cache)
+        self._commands.put(_Made(request, spoken, "head"))
+        if not self._is_current(request.generation):
+            return
+        rest = _Say(request.generation, request.phrases[1:], request.speed, tail=True)
+        made = [
+            self._makers.submit(self._book.render, text, lang, rest.speed)
+            for text, lang in rest.phrases
+        ]
+        if not self._wait_while_current(rest, made):
+            return  # a newer request waits: the phrases being made are cached for next time
+        done = [future.result() for future in made]  # raises the first SpeechError
+        wav = self._join(rest, [spoken.wav for spoken in done])
+        self._commands.put(_Made(rest, Spoken(wav, all(d.from_cache for d in done)), "tail"))
+
+    def _wait_while_current(self, request: _Say, made: list[Future[Spoken]]) -> bool:
+        """Until every phrase is made (True), or a newer request came (False: what has not
+        started is dropped, so the newer one is not kept waiting behind it)."""
+        while True:
+            _, pending = wait(made, timeout=POLL_S, return_when=FIRST_EXCEPTION)
+            if not pending or any(f.done() and f.exception() for f in made):
+                return True
+            if not self._is_current(request.generation):
+                for future in pending:
+                    future.cancel()
+                return False
 
     def _newest(self, request: _Say) -> _Say | None:
         """Skip requests that already have a successor waiting in the queue."""

@@ -259,7 +259,8 @@ class VoiceGuide:
     def deliver(self, event: object, now: float) -> bool:
         """A speech event from the inbox; True when it was one."""
         if isinstance(event, SpeechStarted):
-            self.started.append(event)
+            if not event.continued:  # the rest of an utterance already counted
+                self.started.append(event)
             self.speaking_until = now + event.duration_s
             self._clear(None)
         elif isinstance(event, SpeechFailed):
