@@ -293,6 +293,11 @@ class App:
                 return b
         return None
 
+    def focused(self) -> Button | StaffButton | None:
+        """The element with the focus ring: what the keypad's select key presses."""
+        order = self._order()
+        return order[self.focus % len(order)] if order else None
+
     def _order(self) -> list[Button | StaffButton]:
         """Focus order: the screen's own buttons first, then the bars."""
         buttons = self._buttons()
@@ -378,7 +383,7 @@ class App:
         if self.corner.due(now):
             self.open_staff(now)
             return
-        if self.voice.heard(now):
+        if self.voice.listening(now, self.session.next_deadline()):
             self.session.handle(Listening(), now)
         self.session.tick(now)
         state = self.session.state

@@ -199,13 +199,16 @@ class VoiceGuide:
             self._mark = whole
             self._say(script.countdown(texts, whole), state, "countdown")
 
-    def heard(self, now: float) -> bool:
-        """True once, when the words playing have ended with voice guidance on: the visitor
-        was listening until now."""
-        if self.speaking_until is None or now < self.speaking_until:
+    def listening(self, now: float, due: float | None) -> bool:
+        """Whether the visitor is to be counted as listening now: voice guidance is on, and
+        its words are playing while a timer of the visit falls due (`due`), or they have just
+        ended. Time spent listening is not inactivity."""
+        if self.speaking_until is None:
             return False
-        self.speaking_until = None
-        return self._voice_on
+        if now >= self.speaking_until:
+            self.speaking_until = None
+            return self._voice_on
+        return self._voice_on and due is not None and due <= now
 
     def silence(self) -> None:
         """Staff mode took the screen, or the failsafe screen: stop, and say the screen again
