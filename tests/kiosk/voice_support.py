@@ -30,6 +30,7 @@ class HeardAudioOut(PygameAudioOut):
         super().__init__()
         self.effects: list[Effect] = []
         self.volumes: list[float] = []
+        self.seconds: list[float] = []  # each phrase's length as played
         self.changed = threading.Condition()
 
     def play_effect(self, effect: Effect, volume: float) -> None:
@@ -42,6 +43,7 @@ class HeardAudioOut(PygameAudioOut):
         length = super().play_speech(wav, volume)
         with self.changed:
             self.volumes.append(volume)
+            self.seconds.append(length)
             self.changed.notify_all()
         return length
 
