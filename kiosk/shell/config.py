@@ -68,6 +68,7 @@ class GpioPins:
     key_help: int = 26
     chute_light: int = 12
     attention_led: int = 16
+    earphone_jack: int = 23  # the front jack's detect switch (LOW = plugged in)
 
 
 @dataclass(frozen=True)

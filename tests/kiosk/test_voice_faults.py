@@ -14,6 +14,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from hardware.speech.events import Route
 from hardware.speech.settings import SpeechSettings
 from kiosk.cabinet.alerts import Alert, AlertKind
 from kiosk.cabinet.stock_text import alert_line
@@ -149,3 +150,28 @@ def test_an_earphone_adapter_that_is_gone_raises_an_alert_that_clears_when_unplu
     inbox.post(EarphoneChanged(False))  # the speaker's device works: the voice is back
     run.until(lambda: app.voice.problem is None, "the voice to come back")
     assert run.audio_alerts() == []
+
+
+def test_plugging_an_earphone_into_the_front_jack_starts_voice_guidance(
+    start: Callable[[SpeechSettings], Running],
+) -> None:
+    """The jack's detect switch (mock pins, as in simulation): a plug turns voice guidance on
+    and the sound over to the earphone; pulled out, the speaker may talk again."""
+    run = start(SpeechSettings())
+    kiosk = run.kiosk
+    cabinet = kiosk.cabinet
+    assert cabinet is not None and cabinet.cabinet is not None and cabinet.cabinet.io is not None
+    jack = cabinet.cabinet.io.earphone_jack
+    assert jack is not None and not jack.present
+    pin = cabinet.cabinet.io.pin_factory.pin(kiosk.config.hardware.pins.earphone_jack)
+    session = kiosk.runtime.session
+    assert Mode.VOICE not in session.state.access
+    pin.drive_low()  # an earphone goes in
+    run.until(lambda: Mode.VOICE in session.state.access, "voice guidance to start")
+    speech = kiosk.speech
+    assert speech is not None
+    run.until(lambda: kiosk.runtime.app.voice.started, "the first words")
+    assert speech.voice.route is Route.EARPHONE
+    assert kiosk.runtime.app.voice.said[0].utterance.phrases[0][0] == "음성 안내를 시작해요."
+    pin.drive_high()  # pulled out
+    run.until(lambda: speech.voice.route is Route.SPEAKER, "the speaker to be allowed again")
