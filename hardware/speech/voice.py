@@ -6,7 +6,8 @@ Two threads of its own, so that nothing here can hold up a frame:
   straight from the cache when it is there. The click and the chime play here too.
 - "speech-make" synthesises phrases that are not cached. Only the newest request matters: one
   still waiting when a newer `say` comes is dropped; one already being made finishes (it is
-  cached for next time) but is not played.
+  cached for next time) but is not played. An utterance of several phrases (`say_all`) starts
+  with its first phrase and queues the rest behind it, made a few at a time while it plays.
 
 Every `say`, `stop` and change of route starts a new "generation"; a phrase plays only if its
 generation is still the newest when it is ready. Failures become events (`SpeechFailed`,
@@ -29,7 +30,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 
 from hardware.speech.audio_out import AudioOut, Effect, PygameAudioOut
 from hardware.speech.cache import MAKERS, Phrase, Phrasebook, Spoken
@@ -45,72 +45,24 @@ from hardware.speech.events import (
     SpeechStarted,
     emit_safely,
 )
+from hardware.speech.requests import (
+    SPEED_STEPS,
+    VOLUME_STEPS,
+    Command,
+    Made,
+    Reroute,
+    Say,
+    Stop,
+    Volume,
+    route_for,
+    step,
+)
 from hardware.speech.settings import SpeechSettings
 from hardware.speech.wav import join_wavs
 
 _log = logging.getLogger(__name__)
 
 POLL_S = 0.02  # how soon the synthesis thread notices a newer request while the rest is made
-VOLUME_STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
-SPEED_STEPS = (0.75, 1.0, 1.25, 1.5)
-
-
-def route_for(earphone_present: bool, speaker_enabled: bool) -> Route:
-    """An earphone takes all the sound; without one, the speaker, if it may talk."""
-    if earphone_present:
-        return Route.EARPHONE
-    return Route.SPEAKER if speaker_enabled else Route.SILENT
-
-
-def step(levels: tuple[float, ...], current: float, direction: int) -> float:
-    """The next level up (direction > 0) or down from `current`, staying within `levels`."""
-    if direction > 0:
-        return next((v for v in levels if v > current + 1e-9), levels[-1])
-    return next((v for v in reversed(levels) if v < current - 1e-9), levels[0])
-
-
-@dataclass(frozen=True)
-class _Say:
-    generation: int
-    phrases: tuple[Phrase, ...]
-    speed: float
-    lead_s: float = 0.0
-    tail: bool = False  # the rest of an utterance whose first phrase is already playing
-
-    @property
-    def text(self) -> str:
-        return " ".join(text for text, _ in self.phrases)
-
-    @property
-    def lang(self) -> str:
-        return self.phrases[0][1]
-
-
-@dataclass(frozen=True)
-class _Made:
-    request: _Say
-    spoken: Spoken
-    # "whole"; or "head" (the first phrase, played while the rest is made) and "tail" (the
-    # rest, played right after the head).
-    part: str = "whole"
-
-
-@dataclass(frozen=True)
-class _Stop:
-    pass
-
-
-@dataclass(frozen=True)
-class _Volume:
-    volume: float
-
-
-@dataclass(frozen=True)
-class _Reroute:
-    route: Route
-
-
-_Command = _Say | _Made | _Stop | _Volume | _Reroute | Effect
 
 
 class Voice:
@@ -139,8 +91,8 @@ class Voice:
         self._earphone = False
         self._route = route_for(False, self._settings.speaker)
         self._audio_ok = False  # set by the output thread once the device is open
-        self._commands: queue.SimpleQueue[_Command | None] = queue.SimpleQueue()
-        self._to_make: queue.SimpleQueue[_Say | None] = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue[Command | None] = queue.SimpleQueue()
+        self._to_make: queue.SimpleQueue[Say | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._last_logged = ""
         self._head_ends = 0.0  # monotonic time the phrase playing ends (output thread only)
@@ -154,7 +106,7 @@ class Voice:
         `AudioFault`, not raised."""
         if self._threads:
             return
-        self._commands.put(_Reroute(self._route))  # opens the output for the first route
+        self._commands.put(Reroute(self._route))  # opens the output for the first route
         self._threads = [
             threading.Thread(target=self._output_loop, name="speech-out", daemon=True),
             threading.Thread(target=self._make_loop, name="speech-make", daemon=True),
@@ -187,13 +139,13 @@ class Voice:
         kept = tuple((text, lang) for text, lang in phrases if text.strip())
         with self._lock:
             self._generation += 1
-            request = _Say(self._generation, kept, self._speed, lead_s)
-        self._commands.put(request if kept else _Stop())
+            request = Say(self._generation, kept, self._speed, lead_s)
+        self._commands.put(request if kept else Stop())
 
     def stop(self) -> None:
         """Silence now (the visitor left, or the screen changed with nothing to say)."""
         self._next_generation()
-        self._commands.put(_Stop())
+        self._commands.put(Stop())
 
     def click(self) -> None:
         """The soft tick that confirms a tap (when clicks are on)."""
@@ -213,7 +165,7 @@ class Voice:
         """0.0 … 1.0; applies to the phrase playing now, too."""
         with self._lock:
             self._volume = min(1.0, max(0.0, volume))
-            self._commands.put(_Volume(self._volume))
+            self._commands.put(Volume(self._volume))
 
     def volume_step(self, direction: int) -> float:
         """One step louder (+1) or quieter (-1) among `VOLUME_STEPS`; the new volume."""
@@ -250,7 +202,7 @@ class Voice:
                 return
             self._route = route
             self._generation += 1
-        self._commands.put(_Reroute(route))
+        self._commands.put(Reroute(route))
 
     # --- the output thread -------------------------------------------------------------------
 
@@ -264,28 +216,28 @@ class Voice:
                 _log.exception("speech: output thread error on %r", command)
         self._audio.close()
 
-    def _handle(self, command: _Command) -> None:
-        if isinstance(command, _Reroute):
+    def _handle(self, command: Command) -> None:
+        if isinstance(command, Reroute):
             self._reroute(command.route)
         elif not self._audio_ok or self._route is Route.SILENT:
             return  # no sound: a no-op, already reported
-        elif isinstance(command, _Say):
+        elif isinstance(command, Say):
             self._start_saying(command)
-        elif isinstance(command, _Made):
+        elif isinstance(command, Made):
             if not self._is_current(command.request.generation):
                 return
             if command.part == "tail":
                 self._play_next(command.request, command.spoken)
             else:
                 self._play(command.request, command.spoken)
-        elif isinstance(command, _Stop):
+        elif isinstance(command, Stop):
             self._audio.stop_speech()
-        elif isinstance(command, _Volume):
+        elif isinstance(command, Volume):
             self._audio.set_volume(command.volume)
         else:
             self._audio.play_effect(command, self._volume)
 
-    def _start_saying(self, request: _Say) -> None:
+    def _start_saying(self, request: Say) -> None:
         if not self._is_current(request.generation):
             return  # a newer request is already queued behind this one
         self._audio.stop_speech()
@@ -300,7 +252,7 @@ class Voice:
             self._play(request, Spoken(self._join(request, [first]), from_cache=True))
             if len(request.phrases) == 1:
                 return
-            rest = _Say(request.generation, request.phrases[1:], request.speed, tail=True)
+            rest = Say(request.generation, request.phrases[1:], request.speed, tail=True)
             cached = self._book.cached_all(rest.phrases, rest.speed)
             if cached is None:
                 self._to_make.put(rest)
@@ -309,12 +261,12 @@ class Voice:
         except SpeechError as exc:  # no voice for this language
             self._failed(request, exc)
 
-    def _play(self, request: _Say, spoken: Spoken) -> None:
+    def _play(self, request: Say, spoken: Spoken) -> None:
         duration = self._audio.play_speech(spoken.wav, self._volume)
         self._head_ends = time.monotonic() + duration
         self._report(SpeechStarted(request.text, request.lang, spoken.from_cache, duration))
 
-    def _play_next(self, rest: _Say, spoken: Spoken) -> None:
+    def _play_next(self, rest: Say, spoken: Spoken) -> None:
         length = self._audio.queue_speech(spoken.wav, self._volume)
         left = max(0.0, self._head_ends - time.monotonic())
         self._report(SpeechStarted(rest.text, rest.lang, spoken.from_cache, left + length, True))
@@ -359,22 +311,22 @@ class Voice:
             except Exception:
                 _log.exception("speech: synthesis thread error on %r", newest)
 
-    def _make(self, request: _Say) -> None:
+    def _make(self, request: Say) -> None:
         """Make the phrases that are missing. Several phrases: the first alone first, and it
         plays as soon as it is made (a screen's title: the visitor hears the screen at once);
         the rest is made meanwhile, several at once, and follows it without a gap."""
         if request.tail or len(request.phrases) == 1:
             wavs, from_cache = self._book.render_all(request.phrases, request.speed)
             spoken = Spoken(self._join(request, wavs), from_cache)
-            self._commands.put(_Made(request, spoken, "tail" if request.tail else "whole"))
+            self._commands.put(Made(request, spoken, "tail" if request.tail else "whole"))
             return
         text, lang = request.phrases[0]
         head = self._book.render(text, lang, request.speed)
         spoken = Spoken(self._join(request, [head.wav]), head.from_cache)
-        self._commands.put(_Made(request, spoken, "head"))
+        self._commands.put(Made(request, spoken, "head"))
         if not self._is_current(request.generation):
             return
-        rest = _Say(request.generation, request.phrases[1:], request.speed, tail=True)
+        rest = Say(request.generation, request.phrases[1:], request.speed, tail=True)
         made = [
             self._makers.submit(self._book.render, text, lang, rest.speed)
             for text, lang in rest.phrases
@@ -383,9 +335,9 @@ class Voice:
             return  # a newer request waits: the phrases being made are cached for next time
         done = [future.result() for future in made]  # raises the first SpeechError
         wav = self._join(rest, [spoken.wav for spoken in done])
-        self._commands.put(_Made(rest, Spoken(wav, all(d.from_cache for d in done)), "tail"))
+        self._commands.put(Made(rest, Spoken(wav, all(d.from_cache for d in done)), "tail"))
 
-    def _wait_while_current(self, request: _Say, made: list[Future[Spoken]]) -> bool:
+    def _wait_while_current(self, request: Say, made: list[Future[Spoken]]) -> bool:
         """Until every phrase is made (True), or a newer request came (False: what has not
         started is dropped, so the newer one is not kept waiting behind it)."""
         while True:
@@ -397,7 +349,7 @@ class Voice:
                     future.cancel()
                 return False
 
-    def _newest(self, request: _Say) -> _Say | None:
+    def _newest(self, request: Say) -> Say | None:
         """Skip requests that already have a successor waiting in the queue."""
         while True:
             try:
@@ -411,7 +363,7 @@ class Voice:
     # --- shared ------------------------------------------------------------------------------
 
     @staticmethod
-    def _join(request: _Say, wavs: list[bytes]) -> bytes:
+    def _join(request: Say, wavs: list[bytes]) -> bytes:
         if len(wavs) == 1 and not request.lead_s:
             return wavs[0]
         try:
@@ -427,7 +379,7 @@ class Voice:
         with self._lock:
             return generation == self._generation
 
-    def _failed(self, request: _Say, error: SpeechError) -> None:
+    def _failed(self, request: Say, error: SpeechError) -> None:
         message = f"{type(error).__name__}: {error}"
         if message != self._last_logged:  # a missing engine would say so on every tap
             _log.warning("speech: cannot say %r (%s): %s", request.text[:40], request.lang, message)
@@ -436,3 +388,6 @@ class Voice:
 
     def _report(self, event: SpeechEvent) -> None:
         emit_safely(self._emit, event)
+
+
+__all__ = ["SPEED_STEPS", "VOLUME_STEPS", "Voice", "route_for", "step"]
