@@ -59,8 +59,8 @@ from kiosk.visit.screens.base import (
     PictureCache,
     UiState,
     View,
+    VoicePanel,
 )
-from kiosk.visit.screens.voice_controls import NAMES as VOICE_CONTROLS
 from kiosk.visit.session import KioskSession
 from prescriptions.model import Content
 
@@ -70,7 +70,7 @@ if TYPE_CHECKING:  # staff mode is imported only once the cabinet joins (kiosk.s
 
 log = logging.getLogger(__name__)
 
-CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en", *VOICE_CONTROLS)
+CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en", "voice:panel")
 CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
@@ -259,11 +259,14 @@ class App:
         self._screen_key = None
         self._key = None
 
-    def _act(self, action: Event | PageTurn | AudioStep, now: float) -> None:
+    def _act(self, action: Event | PageTurn | AudioStep | VoicePanel, now: float) -> None:
         if isinstance(action, PageTurn):
             self.ui = replace(self.ui, list_page=self.ui.list_page + action.delta)
         elif isinstance(action, AudioStep):
             self._audio_step(action.what, action.delta)
+        elif isinstance(action, VoicePanel):
+            self.ui = replace(self.ui, voice_panel=action.show)
+            self.focus = -1  # the panel's first control (or the screen's main action) takes it
         else:
             self.session.handle(action, now)
         self.refresh(now)

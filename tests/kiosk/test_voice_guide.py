@@ -134,12 +134,23 @@ def test_the_visitor_sets_volume_and_speed_and_hears_the_new_level(rig: VoiceRig
     for _ in range(2):
         rig.app.on_volume(-1)
     assert voice.volume == pytest.approx(0.6)
-    rig.app.press("voice:slower", rig.now)  # the on-screen control shown with voice on
+    rig.app.press("voice:panel", rig.now)  # the bar's button, shown with voice on
+    rig.frame()
+    panel = rig.hear("음성 조절", "소리 크기와 말 빠르기를 바꿀 수 있어요.", "소리 크게")
+    assert "마음약방" not in panel.text  # the panel, not the screen again
+    assert rig.app.focused() is rig.app.page.button("voice:louder")
+    rig.app.press("voice:slower", rig.now)
     assert voice.speed == 0.75
     rig.hear("말 빠르기 1단계예요. 4단계까지 있어요.")
     rig.app.press("voice:faster", rig.now)
     rig.app.press("voice:faster", rig.now)
     assert voice.speed == 1.25
+    rig.app.press("voice:close", rig.now)
+    rig.frame()
+    rig.hear("마음약방", "처방 받으러 가기")  # back on the screen, heard at the new speed
+    assert not any(
+        b.name.startswith("voice:") and b.name != "voice:panel" for b in rig.app.page.buttons
+    )
 
 
 def test_time_spent_listening_is_not_inactivity(rig: VoiceRig) -> None:

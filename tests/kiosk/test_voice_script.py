@@ -14,7 +14,7 @@ from kiosk.shell.app import CHROME
 from kiosk.ui.i18n import Texts
 from kiosk.ui.scene import TextBlock
 from kiosk.visit.flow import Access, FlowState, Mode, Screen, Visit
-from kiosk.visit.screens.base import Button, Page
+from kiosk.visit.screens.base import Button, Page, UiState
 from kiosk.visit.voice import script
 from kiosk.visit.voice.phrases import MAX_FOCUS_RING, all_phrases
 from kiosk.visit.voice.words import for_voice, language_of
@@ -215,3 +215,33 @@ def test_a_symbol_only_button_is_named_by_its_voice_text(pygame_font: None) -> N
     previous = page.button("page:prev")
     assert [op.source for op in previous.ops if isinstance(op, TextBlock)] == ["◀"]
     assert script.label(previous, Texts(translations(), "ko")) == "이전 증상들"
+
+
+@pytest.mark.parametrize("size", ((800, 480), (1024, 600), (720, 1280)), ids=str)
+def test_the_voice_controls_take_no_room_from_any_screen(
+    size: tuple[int, int], pygame_font: None
+) -> None:
+    """With voice on, the bar gets one button that opens the controls as a panel: no text on
+    any screen is cut short that is whole without voice, with the panel open or not."""
+    for lang in ("ko", "en"):
+        for name, state in states(bundled(), lang).items():
+            plain = [b.source for b in page_for(state, size).text_blocks() if b.truncated]
+            for ui in (UiState(), UiState(voice_panel=True)):
+                page = page_for(voiced(state), size, ui=ui)
+                cut = [b.source for b in page.text_blocks() if b.truncated]
+                assert cut == plain, (lang, name, ui, cut)
+            opened = page_for(voiced(state), size, ui=UiState(voice_panel=True))
+            if not state.prompting:  # the prompt comes first; the panel waits behind it
+                assert {"voice:louder", "help"} <= {b.name for b in opened.buttons}, name
+
+
+def test_the_open_panel_says_itself_and_its_focused_control(pygame_font: None) -> None:
+    state = voiced(states(bundled(), "ko")["symptom"])
+    ui = UiState(voice_panel=True)
+    page = page_for(state, (1280, 800), ui=ui)
+    buttons = order(page)
+    words = script.entry(
+        view(state, (1280, 800), bundled(), ui=ui), page, buttons, primary(buttons)
+    )
+    assert words.text.startswith("음성 조절\n소리 크기와 말 빠르기를 바꿀 수 있어요.\n소리 크게\n")
+    assert "요즘 마음에" not in words.text

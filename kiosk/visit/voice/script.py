@@ -240,6 +240,8 @@ def entry(v: View, page: Page, order: Sequence[Named], focus: int) -> Utterance:
         w.key("more_time.title").key("more_time.countdown", seconds=seconds_left(v))
         w.key("voice.do.more_time")
         lead = CHIME_LEAD_S
+    elif v.ui.voice_panel:  # the volume and speed controls, over the screen
+        w.key("voice_controls.title").key("voice_controls.hint")
     else:
         SCREENS[v.state.screen](v, page, w)
     return w.utterance(lead).then(focused(v.texts, order, focus))
