@@ -59,13 +59,15 @@ class SpeechFailed:
 
 @dataclass(frozen=True)
 class PrerenderDone:
-    """A pre-render batch is finished. `rendered + already_cached + failed == total`."""
+    """A pre-render batch is finished. `rendered + already_cached + failed + left_out ==
+    total`; `left_out`: not made because the cache was nearly full (they are made on use)."""
 
     total: int
     rendered: int
     already_cached: int
     failed: int
     seconds: float
+    left_out: int = 0
 
 
 @dataclass(frozen=True)

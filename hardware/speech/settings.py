@@ -16,7 +16,8 @@ onto it key by key).
     speaker_device = ""           # SDL audio device for the speaker; "" = the system default
     earphone_device = ""          # SDL audio device for the earphone jack; "" = the same one
                                   # (a switching jack cuts the speaker: docs/accessibility.md)
-    cache_mb = 256                # the phrase cache's size on disk
+    cache_mb = 512                # the phrase cache's size on disk (the bundled content's
+                                  # phrases take about 250 MB at one speed)
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class SpeechSettings:
     speaker: bool = True
     speaker_device: str = ""
     earphone_device: str = ""
-    cache_mb: int = 256
+    cache_mb: int = 512
 
     def voice_map(self) -> dict[str, str]:
         """`voices` as {lang: voice}; entries that are not "lang=voice" are left out
