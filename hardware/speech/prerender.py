@@ -84,10 +84,12 @@ class Prerenderer:
         started = self._clock()
         rendered = cached = failed = left_out = 0
         cache = self._book.cache
+        last = 0  # the size of the phrase made last: the next one is taken to be as big
         for index, (text, lang) in enumerate(batch.phrases):
             if self._stopping.is_set():
                 return  # shutting down: no summary for a batch cut short
-            if cache.total_bytes >= FULL_SHARE * cache.max_bytes:
+            before = cache.total_bytes
+            if before + last > FULL_SHARE * cache.max_bytes:
                 left_out = len(batch.phrases) - index
                 _log.warning(
                     "speech: the phrase cache is nearly full (%d MB): %d phrases are left to "
@@ -98,6 +100,7 @@ class Prerenderer:
                 break
             try:
                 if self._book.prerender(text, lang, batch.speed):
+                    last = max(0, cache.total_bytes - before)
                     rendered += 1
                     emit_safely(self._emit, SpeechReady(text, lang, batch.speed))
                 else:
