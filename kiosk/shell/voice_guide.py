@@ -18,6 +18,7 @@ A voice that cannot speak (no espeak-ng, a dead sound device) is a staff alert t
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -127,13 +128,20 @@ class VoiceGuide:
             self._submit()
 
     def _submit(self) -> None:
-        if self._prerender is None or self._phrases_for is None:
+        """Listing every phrase of a content takes a few hundred milliseconds: never on the
+        frame's thread. The pre-renderer's own thread then makes them."""
+        prerender, phrases = self._prerender, self._phrases_for
+        if prerender is None or phrases is None:
             return
-        try:
-            self._prerender(self._phrases_for())
-        except Exception:  # pre-rendering is only a head start; the voice works without it
-            log.exception("voice: the phrases to pre-render could not be listed")
         self._phrases_for = None
+
+        def work() -> None:
+            try:
+                prerender(phrases())
+            except Exception:  # pre-rendering is only a head start; the voice works without
+                log.exception("voice: the phrases to pre-render could not be listed")
+
+        threading.Thread(target=work, name="speech-phrases", daemon=True).start()
 
     # --- what the visitor sees, each frame ------------------------------------------------------
 
