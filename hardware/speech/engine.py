@@ -206,6 +206,8 @@ def settings_problems(settings: SpeechSettings) -> list[str]:
         found.append(f"speed {settings.speed} must be within {SPEED_MIN} … {SPEED_MAX}")
     if not 0.0 <= settings.volume <= 1.0:
         found.append(f"volume {settings.volume} must be within 0.0 … 1.0")
+    if settings.rest_after_s < 0:
+        found.append(f"rest_after_s {settings.rest_after_s} must be 0 (never) or more")
     if settings.cache_mb < 1:
         found.append(f"cache_mb {settings.cache_mb} must be at least 1")
     return found

@@ -16,6 +16,8 @@ onto it key by key).
     speaker_device = ""           # SDL audio device for the speaker; "" = the system default
     earphone_device = ""          # SDL audio device for the earphone jack; "" = the same one
                                   # (a switching jack cuts the speaker: docs/accessibility.md)
+    rest_after_s = 30.0           # silence after which the sound device is closed until the
+                                  # next sound (an open mixer costs CPU all the time); 0 = never
     cache_mb = 512                # the phrase cache's size on disk (the bundled content's
                                   # phrases take about 250 MB at one speed)
 """
@@ -43,6 +45,7 @@ class SpeechSettings:
     speaker_device: str = ""
     earphone_device: str = ""
     cache_mb: int = 512
+    rest_after_s: float = 30.0
 
     def voice_map(self) -> dict[str, str]:
         """`voices` as {lang: voice}; entries that are not "lang=voice" are left out

@@ -14,6 +14,10 @@ generation is still the newest when it is ready. Failures become events (`Speech
 `AudioFault`), never exceptions in the caller's thread. A dead output makes speech a no-op
 until a change of route opens the output again.
 
+Resting: after `[speech] rest_after_s` of silence the output is closed (an open mixer mixes
+silence all the time: about 0.2 % of a core, the whole idle budget of the attract screen) and
+opened again for the next sound, which then starts a few milliseconds later.
+
 Routing (the barrier-free rule: with an earphone plugged in, the speaker stays silent): the
 kiosk tells the voice about the earphone (`set_earphone`, from a GPIO jack switch or ALSA jack
 detection); the voice works out the route (`route_for`), stops the phrase playing, calls the
@@ -63,6 +67,7 @@ from hardware.speech.wav import join_wavs
 _log = logging.getLogger(__name__)
 
 POLL_S = 0.02  # how soon the synthesis thread notices a newer request while the rest is made
+EFFECT_S = 1.0  # the click and the chime are over within this
 
 
 class Voice:
@@ -96,6 +101,9 @@ class Voice:
         self._threads: list[threading.Thread] = []
         self._last_logged = ""
         self._head_ends = 0.0  # monotonic time the phrase playing ends (output thread only)
+        self._quiet_from = 0.0  # monotonic time every sound started so far has ended
+        self._resting = False  # the output is closed for silence, and opens for the next sound
+        self.rested = threading.Event()  # set while resting (for the bench and the tests)
         # Makes the rest of an utterance, several phrases at once, while its first one plays.
         self._makers = ThreadPoolExecutor(max_workers=MAKERS, thread_name_prefix="speech-part")
 
@@ -207,7 +215,16 @@ class Voice:
     # --- the output thread -------------------------------------------------------------------
 
     def _output_loop(self) -> None:
-        while (command := self._commands.get()) is not None:
+        rest_after = self._settings.rest_after_s
+        while True:
+            resting_possible = rest_after > 0 and self._audio_ok and not self._resting
+            try:
+                command = self._commands.get(timeout=rest_after if resting_possible else None)
+            except queue.Empty:
+                self._rest()
+                continue
+            if command is None:
+                break
             try:
                 self._handle(command)
             except AudioDeviceError as exc:
@@ -216,12 +233,27 @@ class Voice:
                 _log.exception("speech: output thread error on %r", command)
         self._audio.close()
 
+    def _rest(self) -> None:
+        """Silence for a while: close the output until the next sound."""
+        if self._route is Route.SILENT or time.monotonic() < self._quiet_from:
+            return  # nothing is open, or something still plays
+        self._audio.close()
+        self._resting = True
+        self.rested.set()
+        _log.debug("speech: output closed while all is quiet")
+
     def _handle(self, command: Command) -> None:
         if isinstance(command, Reroute):
             self._reroute(command.route)
-        elif not self._audio_ok or self._route is Route.SILENT:
+            return
+        if not self._audio_ok or self._route is Route.SILENT:
             return  # no sound: a no-op, already reported
-        elif isinstance(command, Say):
+        if self._resting:
+            if isinstance(command, Stop | Volume):
+                return  # nothing plays while resting; the volume applies to the next sound
+            if not self._wake():
+                return
+        if isinstance(command, Say):
             self._start_saying(command)
         elif isinstance(command, Made):
             if not self._is_current(command.request.generation):
@@ -236,6 +268,30 @@ class Voice:
             self._audio.set_volume(command.volume)
         else:
             self._audio.play_effect(command, self._volume)
+            self._quiet_until(EFFECT_S)
+
+    def _wake(self) -> bool:
+        """Open the resting output again for a sound; False (and a fault) if it will not."""
+        try:
+            self._audio.open(self._device_for(self._route))
+        except AudioDeviceError as exc:
+            self._awake()
+            self._fault(exc)
+            return False
+        self._awake()
+        return True
+
+    def _awake(self) -> None:
+        self._resting = False
+        self.rested.clear()
+
+    def _quiet_until(self, seconds: float) -> None:
+        self._quiet_from = max(self._quiet_from, time.monotonic() + seconds)
+
+    def _device_for(self, route: Route) -> str:
+        if route is Route.EARPHONE and self._settings.earphone_device:
+            return self._settings.earphone_device
+        return self._settings.speaker_device
 
     def _start_saying(self, request: Say) -> None:
         if not self._is_current(request.generation):
@@ -264,11 +320,13 @@ class Voice:
     def _play(self, request: Say, spoken: Spoken) -> None:
         duration = self._audio.play_speech(spoken.wav, self._volume)
         self._head_ends = time.monotonic() + duration
+        self._quiet_until(duration)
         self._report(SpeechStarted(request.text, request.lang, spoken.from_cache, duration))
 
     def _play_next(self, rest: Say, spoken: Spoken) -> None:
         length = self._audio.queue_speech(spoken.wav, self._volume)
         left = max(0.0, self._head_ends - time.monotonic())
+        self._quiet_until(left + length)
         self._report(SpeechStarted(rest.text, rest.lang, spoken.from_cache, left + length, True))
 
     def _reroute(self, route: Route) -> None:
@@ -282,11 +340,9 @@ class Voice:
             self._fault(AudioDeviceError(f"cannot switch the output to {route.value}: {exc}"))
             return
         if route is not Route.SILENT:
-            device = self._settings.speaker_device
-            if route is Route.EARPHONE and self._settings.earphone_device:
-                device = self._settings.earphone_device
-            self._audio.open(device)  # reopens only when the device changes
+            self._audio.open(self._device_for(route))  # reopens only when the device changes
             self._audio_ok = True
+            self._awake()
         _log.info("speech: output routed to %s", route.value)
         self._report(OutputRouted(route))
 

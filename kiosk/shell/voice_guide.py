@@ -91,6 +91,7 @@ class VoiceGuide:
         self.said: deque[Said] = deque(maxlen=KEEP_SAID)
         self.started: deque[SpeechStarted] = deque(maxlen=KEEP_SAID)
         self.problem: str | None = None
+        self.prerendered = threading.Event()  # a pre-render batch finished (the bench waits)
         self.problem_detail = ""
         self.earphone = False
         # When the phrase playing ends (monotonic, the kiosk's clock): listening is not
@@ -282,7 +283,9 @@ class VoiceGuide:
         elif isinstance(event, OutputRouted):
             if event.route is not Route.SILENT:
                 self._clear(DEVICE)  # the output opened again
-        elif not isinstance(event, SpeechReady | PrerenderDone):
+        elif isinstance(event, PrerenderDone):
+            self.prerendered.set()
+        elif not isinstance(event, SpeechReady):
             return False
         return True
 

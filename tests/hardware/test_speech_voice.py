@@ -385,3 +385,23 @@ def test_the_cache_can_be_emptied(tmp_path: Path) -> None:
     assert len(book.cache) == 1
     book.cache.clear()
     assert len(book.cache) == 0 and not list(tmp_path.glob("*.wav"))
+
+
+def test_after_a_silence_the_output_rests_and_wakes_for_the_next_sound(
+    make_rig: MakeRig,
+) -> None:
+    """An open mixer mixes silence all the time; after `rest_after_s` of quiet the output is
+    closed, and the next phrase or click opens it again."""
+    rig = make_rig(settings=SpeechSettings(rest_after_s=0.05))
+    rig.voice.say("하나", "ko")
+    rig.said("하나")
+    assert rig.voice.rested.wait(10)
+    assert not pygame.mixer.get_init()
+    rig.voice.say("둘", "ko")
+    assert rig.said("둘").duration_s > 0.2 and pygame.mixer.get_init()
+    assert not rig.voice.rested.is_set()
+    assert rig.voice.rested.wait(10)
+    rig.voice.click()  # a tap on a quiet kiosk is heard too
+    rig.voice.say("셋", "ko")
+    rig.said("셋")
+    assert Effect.CLICK in rig.audio.effects
