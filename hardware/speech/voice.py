@@ -33,12 +33,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 
 from hardware.speech.audio_out import AudioOut, Effect, PygameAudioOut
-from hardware.speech.cache import MAKERS, Phrase, Phrasebook, Spoken
+from hardware.speech.cache import Phrase, Phrasebook, Spoken
 from hardware.speech.engine import clamp_speed
-from hardware.speech.errors import AudioDeviceError, SpeechError, SynthesisFailed
+from hardware.speech.errors import AudioDeviceError, SpeechError
 from hardware.speech.events import (
     AudioFault,
     Emit,
@@ -49,6 +48,7 @@ from hardware.speech.events import (
     SpeechStarted,
     emit_safely,
 )
+from hardware.speech.maker import Maker, join
 from hardware.speech.requests import (
     SPEED_STEPS,
     VOLUME_STEPS,
@@ -62,11 +62,9 @@ from hardware.speech.requests import (
     step,
 )
 from hardware.speech.settings import SpeechSettings
-from hardware.speech.wav import join_wavs
 
 _log = logging.getLogger(__name__)
 
-POLL_S = 0.02  # how soon the synthesis thread notices a newer request while the rest is made
 EFFECT_S = 1.0  # the click and the chime are over within this
 
 
@@ -97,15 +95,13 @@ class Voice:
         self._route = route_for(False, self._settings.speaker)
         self._audio_ok = False  # set by the output thread once the device is open
         self._commands: queue.SimpleQueue[Command | None] = queue.SimpleQueue()
-        self._to_make: queue.SimpleQueue[Say | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._last_logged = ""
         self._head_ends = 0.0  # monotonic time the phrase playing ends (output thread only)
         self._quiet_from = 0.0  # monotonic time every sound started so far has ended
         self._resting = False  # the output is closed for silence, and opens for the next sound
         self.rested = threading.Event()  # set while resting (for the bench and the tests)
-        # Makes the rest of an utterance, several phrases at once, while its first one plays.
-        self._makers = ThreadPoolExecutor(max_workers=MAKERS, thread_name_prefix="speech-part")
+        self._maker = Maker(phrasebook, self._commands.put, self._is_current, self._failed)
 
     # --- life --------------------------------------------------------------------------------
 
@@ -117,7 +113,7 @@ class Voice:
         self._commands.put(Reroute(self._route))  # opens the output for the first route
         self._threads = [
             threading.Thread(target=self._output_loop, name="speech-out", daemon=True),
-            threading.Thread(target=self._make_loop, name="speech-make", daemon=True),
+            threading.Thread(target=self._maker.run, name="speech-make", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -127,11 +123,10 @@ class Voice:
         engine's timeout; the thread is a daemon, so the kiosk's exit never waits on it)."""
         self._next_generation()
         self._commands.put(None)
-        self._to_make.put(None)
+        self._maker.stop()
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads = []
-        self._makers.shutdown(wait=False, cancel_futures=True)
 
     # --- what the kiosk calls (any thread; each returns at once) -----------------------------
 
@@ -301,19 +296,19 @@ class Voice:
             text, lang = request.phrases[0]
             first = self._book.cached(text, lang, request.speed)
             if first is None:
-                self._to_make.put(request)
+                self._maker.put(request)
                 return
             # The first phrase plays at once; the others are read from the cache (or made)
             # while it plays, and follow it without a gap.
-            self._play(request, Spoken(self._join(request, [first]), from_cache=True))
+            self._play(request, Spoken(join(request, [first]), from_cache=True))
             if len(request.phrases) == 1:
                 return
             rest = Say(request.generation, request.phrases[1:], request.speed, tail=True)
             cached = self._book.cached_all(rest.phrases, rest.speed)
             if cached is None:
-                self._to_make.put(rest)
+                self._maker.put(rest)
             else:
-                self._play_next(rest, Spoken(self._join(rest, cached), from_cache=True))
+                self._play_next(rest, Spoken(join(rest, cached), from_cache=True))
         except SpeechError as exc:  # no voice for this language
             self._failed(request, exc)
 
@@ -351,81 +346,7 @@ class Voice:
         _log.error("speech: audio output is dead, the voice is off: %s", error)
         self._report(AudioFault(error))
 
-    # --- the synthesis thread ----------------------------------------------------------------
-
-    def _make_loop(self) -> None:
-        while (request := self._to_make.get()) is not None:
-            newest = self._newest(request)
-            if newest is None:
-                return
-            if not self._is_current(newest.generation):
-                continue
-            try:
-                self._make(newest)
-            except SpeechError as exc:
-                self._failed(newest, exc)
-            except Exception:
-                _log.exception("speech: synthesis thread error on %r", newest)
-
-    def _make(self, request: Say) -> None:
-        """Make the phrases that are missing. Several phrases: the first alone first, and it
-        plays as soon as it is made (a screen's title: the visitor hears the screen at once);
-        the rest is made meanwhile, several at once, and follows it without a gap."""
-        if request.tail or len(request.phrases) == 1:
-            wavs, from_cache = self._book.render_all(request.phrases, request.speed)
-            spoken = Spoken(self._join(request, wavs), from_cache)
-            self._commands.put(Made(request, spoken, "tail" if request.tail else "whole"))
-            return
-        text, lang = request.phrases[0]
-        head = self._book.render(text, lang, request.speed)
-        spoken = Spoken(self._join(request, [head.wav]), head.from_cache)
-        self._commands.put(Made(request, spoken, "head"))
-        if not self._is_current(request.generation):
-            return
-        rest = Say(request.generation, request.phrases[1:], request.speed, tail=True)
-        made = [
-            self._makers.submit(self._book.render, text, lang, rest.speed)
-            for text, lang in rest.phrases
-        ]
-        if not self._wait_while_current(rest, made):
-            return  # a newer request waits: the phrases being made are cached for next time
-        done = [future.result() for future in made]  # raises the first SpeechError
-        wav = self._join(rest, [spoken.wav for spoken in done])
-        self._commands.put(Made(rest, Spoken(wav, all(d.from_cache for d in done)), "tail"))
-
-    def _wait_while_current(self, request: Say, made: list[Future[Spoken]]) -> bool:
-        """Until every phrase is made (True), or a newer request came (False: what has not
-        started is dropped, so the newer one is not kept waiting behind it)."""
-        while True:
-            _, pending = wait(made, timeout=POLL_S, return_when=FIRST_EXCEPTION)
-            if not pending or any(f.done() and f.exception() for f in made):
-                return True
-            if not self._is_current(request.generation):
-                for future in pending:
-                    future.cancel()
-                return False
-
-    def _newest(self, request: Say) -> Say | None:
-        """Skip requests that already have a successor waiting in the queue."""
-        while True:
-            try:
-                later = self._to_make.get_nowait()
-            except queue.Empty:
-                return request
-            if later is None:
-                return None
-            request = later
-
     # --- shared ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _join(request: Say, wavs: list[bytes]) -> bytes:
-        if len(wavs) == 1 and not request.lead_s:
-            return wavs[0]
-        try:
-            return join_wavs(wavs, lead_s=request.lead_s)
-        except ValueError as exc:  # an engine whose phrases differ in rate: a setup mistake
-            raise SynthesisFailed(f"phrases cannot be joined: {exc}") from exc
 
     def _next_generation(self) -> None:
         with self._lock:
