@@ -62,6 +62,8 @@ LATER = (
     "kiosk.staff.mode",
     "kiosk.cabinet.ledger",
     "ssl",
+    "hardware.speech.voice",  # the sound joins after the first frame, like the cabinet
+    "hardware.speech.engine",
 )
 
 

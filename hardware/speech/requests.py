@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from hardware.speech.audio_out import Effect
 from hardware.speech.cache import Phrase, Spoken
 from hardware.speech.events import Route
+from hardware.speech.settings import SPEED_STEPS, VOLUME_STEPS
 
-VOLUME_STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
-SPEED_STEPS = (0.75, 1.0, 1.25, 1.5)
+__all__ = ["SPEED_STEPS", "VOLUME_STEPS", "route_for", "step"]
 
 
 def route_for(earphone_present: bool, speaker_enabled: bool) -> Route:

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from hardware.speech.engine import settings_problems
-from hardware.speech.settings import SpeechSettings
+from hardware.speech.settings import SpeechSettings, settings_problems
 from kiosk.shell.config_file import read_config_text
 from kiosk.shell.errors import ConfigError
 

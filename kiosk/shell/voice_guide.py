@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from hardware.speech.cache import Phrase
 from hardware.speech.errors import EngineMissing
 from hardware.speech.events import (
     AudioFault,
@@ -35,14 +34,14 @@ from hardware.speech.events import (
     SpeechReady,
     SpeechStarted,
 )
-from hardware.speech.voice import SPEED_STEPS, VOLUME_STEPS
+from hardware.speech.settings import SPEED_STEPS, VOLUME_STEPS
 from kiosk.shell.config import KioskConfig
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.visit.flow import FlowState, Mode
 from kiosk.visit.screens.base import Named, Page, View
 from kiosk.visit.voice import script
 from kiosk.visit.voice.phrases import all_phrases
-from kiosk.visit.voice.script import Utterance
+from kiosk.visit.voice.script import Phrase, Utterance
 from prescriptions.model import Content
 
 log = logging.getLogger(__name__)
