@@ -84,10 +84,13 @@ class Maker:
         if not self._is_current(request.generation):
             return
         rest = Say(request.generation, request.phrases[1:], request.speed, tail=True)
-        made = [
-            self._pool.submit(self._book.render, text, lang, rest.speed)
-            for text, lang in rest.phrases
-        ]
+        try:
+            made = [
+                self._pool.submit(self._book.render, text, lang, rest.speed)
+                for text, lang in rest.phrases
+            ]
+        except RuntimeError:  # the pool was shut down meanwhile: the voice is closing
+            return
         if not self._wait_while_current(rest, made):
             return  # a newer request waits: the phrases being made are cached for next time
         done = [future.result() for future in made]  # raises the first SpeechError
@@ -99,6 +102,8 @@ class Maker:
         started is dropped, so the newer one is not kept waiting behind it)."""
         while True:
             _, pending = wait(made, timeout=POLL_S, return_when=FIRST_EXCEPTION)
+            if any(f.cancelled() for f in made):
+                return False  # the voice is closing
             if not pending or any(f.done() and f.exception() for f in made):
                 return True
             if not self._is_current(request.generation):

@@ -405,3 +405,18 @@ def test_after_a_silence_the_output_rests_and_wakes_for_the_next_sound(
     rig.voice.say("셋", "ko")
     rig.said("셋")
     assert Effect.CLICK in rig.audio.effects
+
+
+def test_closing_while_the_rest_is_made_ends_quietly(
+    make_rig: MakeRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = HeldEngine(held="천천히 만들어지는 긴 문장")
+    rig = make_rig(engine)
+    rig.voice.say_all([("제목", "ko"), ("천천히 만들어지는 긴 문장", "ko"), ("끝", "ko")])
+    rig.said("제목 천천히 만들어지는 긴 문장 끝")
+    assert engine.entered.wait(10)
+    with caplog.at_level(logging.ERROR, logger="hardware.speech"):
+        rig.voice.close(timeout_s=0.5)  # the slow phrase is still being made
+        engine.release.set()
+        rig.voice.close()  # the threads have ended: a second close is harmless
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
