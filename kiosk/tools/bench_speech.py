@@ -102,7 +102,7 @@ def bench_visit_speech(
                 raise RuntimeError(f"the visit did not reach the card ({session.state.screen})")
             results = []
             for cached in (True, False):
-                results.append(run("focus move", None, Nav.NEXT, None, cached))
+                results.append(run("focus move", None, Nav.NEXT, Nav.PREVIOUS, cached))
                 results.append(run("card screen", Nav.HELP, Nav.BACK, None, cached))
                 results.append(run("help screen", None, Nav.HELP, Nav.BACK, cached))
         finally:
