@@ -71,6 +71,7 @@ _FIXED = (
     "voice.do.next",
     "voice.do.take_item",
     "voice.do.info",
+    "voice.do.info_places",
     "voice.do.goodbye",
     "voice.do.help",
     "voice.do.more_time",

@@ -198,7 +198,8 @@ def _info(v: View, page: Page, w: Words) -> None:
                 name=place.name.get(lang),
                 phone=place.phone,
             )
-    w.key("voice.do.info")
+    more = any(b.name == "places" for b in page.buttons)  # a short screen: places come next
+    w.key("voice.do.info_places" if more else "voice.do.info")
 
 
 def _goodbye(v: View, page: Page, w: Words) -> None:
