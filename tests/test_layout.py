@@ -66,6 +66,8 @@ LATER = (
     "escpos",
     "hardware.printer",
     "kiosk.visit.printing.service",
+    "hardware.speech.voice",  # the sound joins after the first frame, like the cabinet
+    "hardware.speech.engine",
 )
 
 

@@ -10,12 +10,14 @@ next step that names the part to look at.
 - `person`: the person at the cabinet, reached only through a `Prompter`;
 - `configuration`: the configuration and the serial port;
 - `gpio_checks`: the GPIO parts, with the technician;
+- `audio_checks`: the voice: espeak-ng, the speaker and the earphone jack, with the technician;
 - `board_checks`: HELLO, the serial link, STATUS, the supply and the home switches;
 - `slot_checks`: each slot turned once, as a test vend through the kiosk's own vend path;
 - `printer_checks`: the receipt printer: present, its status, a test slip, read by a person;
 - `verdicts`: pure functions from the board's answers to a verdict.
 """
 
+from hardware.diagnostics.audio_checks import audio_checks
 from hardware.diagnostics.board_checks import BoardSession, board_checks
 from hardware.diagnostics.checks import (
     GROUPS,
@@ -95,6 +97,7 @@ __all__ = [
     "Sleep",
     "Status",
     "TerminalPrompter",
+    "audio_checks",
     "board_checks",
     "configuration_check",
     "configuration_problems",

@@ -25,7 +25,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 Details = Mapping[str, Any]  # JSON-safe values only: they go into the report as they are
 
-GROUPS = ("config", "board", "slots", "gpio", "display", "printer")
+GROUPS = ("config", "board", "slots", "gpio", "audio", "display", "printer")
 
 
 class Status(enum.Enum):

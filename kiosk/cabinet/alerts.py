@@ -25,6 +25,7 @@ class AlertKind(enum.Enum):
 
     STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
+    AUDIO = "audio"  # voice guidance cannot speak (detail: engine_missing, device)
     STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
     MOTOR_FAULT = "motor_fault"
     SUSPECTED_EMPTY = "suspected_empty"
@@ -56,6 +57,8 @@ class Alert:
             return f"fleet reporting: {self.detail}"
         if self.kind.value.startswith(("printer", "paper")):
             return f"printer: {self.kind.value.replace('_', ' ')} ({self.detail})"
+        if self.kind is AlertKind.AUDIO:
+            return f"voice guidance: {self.detail}"
         if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
@@ -98,12 +101,12 @@ def alerts_for(
         found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
     if fleet_problem is not None:
         found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
-    return _worst_first(found)
+    return worst_first(found)
 
 
-def _worst_first(found: Sequence[Alert]) -> list[Alert]:
+def worst_first(alerts: Sequence[Alert]) -> list[Alert]:
     order = list(AlertKind)
-    return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
+    return sorted(alerts, key=lambda a: (order.index(a.kind), a.slot or 0))
 
 
 @dataclass
@@ -122,6 +125,9 @@ class AlertMonitor:
     # the fleet agent.
     record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
+    # Alerts the kiosk raises itself, not read from the ledger (the voice cannot speak), by
+    # who raised them; `hold` sets or clears one.
+    held: dict[str, Alert] = field(default_factory=dict)
     _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
     # Other parts that raise alerts of their own (the receipt printer): read with `read`.
     sources: list[Callable[[], Sequence[Alert]]] = field(default_factory=list)
@@ -132,9 +138,8 @@ class AlertMonitor:
         """Read the alerts now; the LED, the log and the inbox follow any change."""
         with self._lock:
             try:
-                found = self.read()
-                if self.sources:
-                    found = _worst_first([*found, *(a for read in self.sources for a in read())])
+                found = [*self.read(), *(a for read in self.sources for a in read())]
+                found = worst_first([*found, *self.held.values()])
             except Exception:  # a broken ledger must not stop the caller; it is logged
                 log.exception("alerts: cannot read the machine's state")
                 return list(self.current)
@@ -146,6 +151,16 @@ class AlertMonitor:
         if changed:
             self.post(AlertsChanged(tuple(found)))
         return found
+
+    def hold(self, source: str, alert: Alert | None) -> list[Alert]:
+        """Raise (or with None clear) an alert the kiosk itself knows of, then check: the LED,
+        the log, the ledger and the staff screens follow it like any other. Any thread."""
+        with self._lock:
+            if alert is None:
+                self.held.pop(source, None)
+            else:
+                self.held[source] = alert
+        return self.check()
 
     def _record(self, found: list[Alert]) -> None:
         identities = frozenset(_identity(a) for a in found)

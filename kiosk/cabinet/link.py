@@ -26,7 +26,12 @@ from kiosk.cabinet.fleet_status import FLEET_STATUS, fleet_problem
 from kiosk.cabinet.ledger import AlertRow, LedgerError
 from kiosk.reports.held_stats import HeldStats, OffThreadStats
 from kiosk.shell.config import KioskConfig
-from kiosk.shell.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
+from kiosk.shell.inbox import (
+    DispensingStatus,
+    EarphoneChanged,
+    KeypadPressed,
+    ServiceButtonPressed,
+)
 from kiosk.shell.input import Nav
 from kiosk.shell.writer import InlineWriter, Writer
 from kiosk.visit.session import NoStats, Stats, Stock
@@ -161,6 +166,11 @@ def cabinet_link(
     if cabinet.io is not None:  # the cabinet's buttons report into the inbox like the rest
         cabinet.io.keypad.on_key(lambda key: handle.post(KeypadPressed(KEYPAD_NAV[key])))
         cabinet.io.service_button.on_press(lambda: handle.post(ServiceButtonPressed()))
+        jack = cabinet.io.earphone_jack
+        if jack is not None:  # the front earphone jack: voice guidance and the speaker rule
+            jack.on_change(lambda present: handle.post(EarphoneChanged(present)))
+            if jack.present:  # plugged in before the kiosk started
+                handle.post(EarphoneChanged(True))
     handle.publish()
     return handle
 

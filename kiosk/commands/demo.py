@@ -49,6 +49,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="print each visit's slip on a simulated receipt printer; write every slip's "
         "bytes (slip-NN.bin) and its decoded picture (slip-NN.png) to DIR",
     )
+    parser.add_argument(
+        "--access",
+        metavar="MODES",
+        default="",
+        help="barrier-free modes every visit starts with, comma-separated: large, contrast, "
+        "low, voice (with voice, each PNG gets a .txt and a .wav of what is said there)",
+    )
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -62,6 +69,16 @@ def parse_resolution(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from kiosk.shell.config import config_for_command
     from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
+    from kiosk.visit.flow import Access
+
+    try:
+        access = Access.parse(args.access)
+    except ValueError:
+        print(
+            f"demo: --access takes large, contrast, low, voice, not {args.access!r}",
+            file=sys.stderr,
+        )
+        return 2
 
     config = config_for_command(args.config)
     if config is None:
@@ -96,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 visits=max(1, args.visits),
                 cabinet=cabinet,
                 printer=printer,
+                access=access,
             )
             total += len(shots)
     except DemoBlocked as exc:

@@ -5,16 +5,20 @@ The screen comes first. The content is loaded with the quick structural checks, 
 ready, and the first frame can be drawn at once; the cabinet's hardware (the board answers
 after about a second, a missing port takes longer) joins from a background thread through the
 inbox (`Attach`), and until then the kiosk simply cannot dispense. Staff mode joins with the
-cabinet, since it works on its ledger.
+cabinet, since it works on its ledger. The sound (voice guidance, the tap tick, the chime) joins
+the same way from its own thread: the mixer opens and the voice's threads start, then the voice
+guide gets its speaker; until then the kiosk is silent. Once content is checked, every phrase it
+can say is made into the phrase cache in the background. A voice that cannot speak (no
+espeak-ng, no sound device) is a staff alert (`AlertKind.AUDIO`) and a log line; visits go on.
 
 The receipt printer joins the same way on a thread of its own (`PrintService`): until it has
 answered, no printed slip is offered; its alerts join the cabinet's alert monitor, and its
 slips and paper are counted in the cabinet's ledger once that is open.
 
 Stop order (`ShutdownCoordinator` runs the steps in reverse order of registration):
-systemd is told, the content watcher stops, a vend under way finishes, staff jobs end, the
-printer finishes its slip and closes, the cabinet closes (lights off, port closed, ledger
-closed), the display closes last.
+systemd is told, the content watcher stops, the voice stops (and the pre-renderer with it), a
+vend under way finishes, staff jobs end, the printer finishes its slip and closes, the cabinet
+closes (lights off, port closed, ledger closed), the display closes last.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from prescriptions.history import MemoryHistory
 from prescriptions.model import Content
 
 if TYPE_CHECKING:
+    from hardware.speech import Speech
     from kiosk.cabinet.ledger import Ledger
     from kiosk.cabinet.link import CabinetLink
     from kiosk.staff.mode import StaffMode
@@ -64,7 +69,9 @@ class Kiosk:
     staff: StaffMode | None = None
     printing: PrintService | None = None  # the receipt printer, when one is configured
     clock: Callable[[], float] = time.monotonic
+    speech: Speech | None = None  # the voice, once its thread has built it
     _opening: threading.Thread | None = field(default=None, repr=False)
+    _sounding: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, port: str | None, opener: CabinetOpener | None = None) -> None:
         """Content checks and the cabinet's hardware, in the background."""
@@ -79,6 +86,52 @@ class Kiosk:
             target=self._open_cabinet, args=(port, opener), name="cabinet", daemon=True
         )
         self._opening.start()
+        self._sounding = threading.Thread(target=self._open_audio, name="audio", daemon=True)
+        self._sounding.start()
+
+    def wait_for_audio(self, timeout: float | None = None) -> None:
+        """Until the background start of the sound is over (tests, shutdown)."""
+        if self._sounding is not None:
+            self._sounding.join(timeout)
+
+    def _open_audio(self) -> None:
+        """Off the UI thread: the mixer opens (SDL, ALSA) and the voice's threads start; a dead
+        device or a missing espeak-ng come back later as events, not as exceptions here."""
+        from hardware.speech import build_speech
+        from hardware.speech.errors import AudioDeviceError
+        from hardware.speech.events import AudioFault
+
+        inbox = self.runtime.inbox
+        try:
+            speech = build_speech(self.config.speech, self.config.data_dir, emit=inbox.post)
+            speech.start()
+        except Exception as exc:  # the settings were checked at load; a bug must not stop it
+            log.exception("the voice could not be started; the kiosk stays silent")
+            inbox.post(AudioFault(AudioDeviceError(f"the voice could not be started: {exc}")))
+            return
+        self.speech = speech
+        guide = self.runtime.app.voice
+        inbox.post(Attach("audio", lambda: guide.attach(speech.voice, speech.prerender)))
+
+    def _close_audio(self) -> None:
+        self.wait_for_audio(5.0)
+        if self.speech is not None:
+            self.speech.close()
+
+    def _audio_problem(self, code: str | None, detail: str) -> None:
+        """The voice cannot speak (or can again): the staff alert follows, written off the UI
+        thread like every ledger write. Before the cabinet joins it waits for the cabinet."""
+        from kiosk.cabinet.alerts import Alert, AlertKind
+
+        monitor = self.cabinet.monitor if self.cabinet is not None else None
+        if monitor is None:
+            return  # `_attach` raises what is standing once the cabinet is there
+        alert = None if code is None else Alert(AlertKind.AUDIO, detail=code)
+
+        def hold() -> None:
+            monitor.hold("audio", alert)
+
+        self.writer.submit(hold)
 
     def _start_printer(self) -> None:
         from kiosk.visit.printing.service import PrintService  # after the first frame
@@ -137,6 +190,8 @@ class Kiosk:
         if handle.cabinet is not None:
             self._note_content_version(handle.cabinet.ledger)
         handle.attach(rt.inbox.post)  # the dispensing status and alerts as of now
+        if rt.app.voice.problem is not None:  # the voice failed before the cabinet was here
+            self._audio_problem(rt.app.voice.problem, rt.app.voice.problem_detail)
         kind = "simulation" if rt.app.simulated else "hardware"
         log.info("the cabinet joined: %s", kind)
         self.notifier.status(f"serving visitors; the cabinet joined ({kind})")
@@ -212,12 +267,14 @@ def assemble(
     runtime.session.set_dispensing(False, clock())  # until the cabinet joins
     runtime.app.card_drawn = feed.drawn
     kiosk = Kiosk(config, runtime, feed, shutdown, notifier, waker, BackgroundWriter(), clock=clock)
+    runtime.app.voice.on_problem = kiosk._audio_problem
     shutdown.on_shutdown("display", close_display)
     shutdown.on_shutdown("cabinet", kiosk._close_cabinet)
     shutdown.on_shutdown("printer", kiosk._close_printer)  # its last slip written before
     shutdown.on_shutdown("disk writes", kiosk.writer.close)  # all written before the ledger
     shutdown.on_shutdown("staff", kiosk._close_staff)  # its jobs end before the ledger closes
     shutdown.on_shutdown("vends", lambda: runtime.worker.join(timeout=5))
+    shutdown.on_shutdown("audio", kiosk._close_audio)
     shutdown.on_shutdown("content watcher", feed.close)
     shutdown.on_shutdown("systemd", notifier.stopping)
     return kiosk

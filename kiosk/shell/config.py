@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from hardware.speech.settings import SpeechSettings, settings_problems
 from kiosk.shell.config_file import read_config_text
 from kiosk.shell.errors import ConfigError
 
@@ -66,6 +67,7 @@ class GpioPins:
     key_help: int = 26
     chute_light: int = 12
     attention_led: int = 16
+    earphone_jack: int = 23  # the front jack's detect switch (LOW = plugged in)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ class KioskConfig:
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)  # [speech]: the voice
     language: str = "ko"
     languages: tuple[str, ...] = ("ko", "en")
     content_dir: Path = BUNDLED_CONTENT
@@ -248,6 +251,13 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
     hardware = _section(HardwareConfig, hw_raw, f"{where} [hardware]")
     hardware = replace(hardware, pins=pins, slots=slots)
     printer = _section(PrinterConfig, raw.pop("printer", {}), f"{where} [printer]")
+    speech_raw = dict(raw.pop("speech", {}))
+    if isinstance(speech_raw.get("voices"), list):
+        speech_raw["voices"] = tuple(speech_raw["voices"])
+    speech = _section(SpeechSettings, speech_raw, f"{where} [speech]")
+    problems = settings_problems(speech)
+    if problems:
+        raise ConfigError(f"{where} [speech]: {'; '.join(problems)}")
 
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -263,6 +273,7 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
         "hardware",
         "staff",
         "printer",
+        "speech",
     }
     unknown = set(top) - known
     if unknown:
@@ -273,7 +284,13 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
         top["data_dir"] = DEVICE_DATA_DIR if path == DEVICE_CONFIG else default_data_dir(environ)
     top["source"] = f"{where}" + (" (simulation)" if hardware.simulated else "")
     config = KioskConfig(
-        display=display, timeouts=timeouts, hardware=hardware, staff=staff, printer=printer, **top
+        display=display,
+        timeouts=timeouts,
+        hardware=hardware,
+        staff=staff,
+        printer=printer,
+        speech=speech,
+        **top,
     )
     _validate(config, where)
     return config

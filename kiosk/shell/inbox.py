@@ -75,6 +75,14 @@ class ServiceButtonPressed:
 
 
 @dataclass(frozen=True)
+class EarphoneChanged:
+    """The front earphone jack's detect switch: an earphone was plugged in (or pulled out).
+    The speaker goes quiet while one is in, and voice guidance starts."""
+
+    present: bool
+
+
+@dataclass(frozen=True)
 class Attach:
     """A part that started in the background (the cabinet's hardware) is ready; `attach`
     joins it to the running kiosk, on the UI thread."""

@@ -89,9 +89,11 @@ def slip_bench(dots: int, repeats: int = 5) -> SlipTimes:
 
 
 def speech_lines() -> list[str]:
-    from hardware.speech.bench import bench_tap_to_speech, format_tap_to_speech
+    """Tap to speech through the visit's own path (kiosk.tools.bench_speech): a key press in
+    the app, the voice guide, the real voice."""
+    from kiosk.tools.bench_speech import bench_visit_speech, format_visit_speech
 
     try:
-        return format_tap_to_speech(bench_tap_to_speech()).splitlines()
+        return format_visit_speech(bench_visit_speech())
     except (RuntimeError, OSError) as exc:
         return [f"tap to speech: not measured here ({exc})"]

@@ -97,6 +97,13 @@ class ToggleMode:
 
 
 @dataclass(frozen=True)
+class Listening:
+    """Voice guidance finished reading to the visitor: time spent listening is not
+    inactivity, so the timers count from here, as after a touch. Does nothing else (the
+    "more time?" prompt stays until the visitor answers it)."""
+
+
+@dataclass(frozen=True)
 class DispensingChanged:
     """Items can (True) or cannot (False) be dispensed; visits go on either way."""
 
@@ -137,6 +144,7 @@ Event = (
     | ToggleMode
     | PrinterChanged
     | SlipDone
+    | Listening
 )
 
 # Events that are not a person touching the kiosk: they never count as activity.

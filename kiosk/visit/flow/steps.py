@@ -33,6 +33,7 @@ from kiosk.visit.flow.events import (
     DispensingChanged,
     Event,
     GoHome,
+    Listening,
     MoodAnswer,
     OpenHelp,
     PrescriptionChosen,
@@ -106,8 +107,8 @@ def next_deadline(state: FlowState, t: Timeouts) -> float | None:
             return state.last_activity + t.inactivity
         return None
     due: list[float] = []
-    if screen is Screen.GOODBYE:
-        due.append(state.entered_at + t.goodbye)
+    if screen is Screen.GOODBYE:  # after the last touch or words heard on it
+        due.append(max(state.entered_at, state.last_activity) + t.goodbye)
     if screen is Screen.DISPENSING:
         due.append(state.entered_at + t.dispense_deadline)
     if screen is Screen.TAKE_ITEM:
@@ -141,6 +142,8 @@ def _step(
         return _prescription_chosen(state, event, now)
     if not isinstance(event, PASSIVE):
         state = replace(state, last_activity=now)
+    if isinstance(event, Listening):
+        return state, []
     if state.prompting:
         if isinstance(event, GoHome):
             return _to_attract(state, now)
@@ -311,7 +314,7 @@ def _tick(state: FlowState, now: float, t: Timeouts) -> Result:
         if changed and now >= last + t.inactivity:
             return replace(state, language=state.default_language, access=state.default_access), []
         return state, []
-    if screen is Screen.GOODBYE and now >= state.entered_at + t.goodbye:
+    if screen is Screen.GOODBYE and now >= max(state.entered_at, last) + t.goodbye:
         return _to_attract(state, now)
     if screen is Screen.DISPENSING and now >= state.entered_at + t.dispense_deadline:
         return _vend_finished(state, VendOutcome.UNVERIFIED, now)
