@@ -1,7 +1,9 @@
 """`python main.py fleet-agent`: report this kiosk to the central server (docs/fleet.md).
 
 Its own process and systemd unit (deploy/maeum-fleet.service): the kiosk's own unit has no
-network at all. It reads the ledger read-only and publishes over MQTT/TLS.
+network at all. It reads the ledger read-only and publishes over MQTT/TLS; content the
+centre publishes it checks (with the kiosk's own card check) and puts into the kiosk's
+content folder (fleet/delivery.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prescriptions.checks import FitCheck
+    from prescriptions.model import Content
 
 NAME = "fleet-agent"
 HELP = "report anonymous counts, alerts, stock and content version to the central server"
@@ -41,14 +48,15 @@ def run(args: argparse.Namespace) -> int:
     except FleetConfigError as exc:
         print(f"fleet agent: {exc}", file=sys.stderr)
         return 2
-    ledger = config.agent.ledger
-    if ledger is None:
+    ledger, content_dir = config.agent.ledger, config.agent.content_dir
+    if ledger is None or content_dir is None:
         kiosk = config_for_command(args.config)
         if kiosk is None:
             return 2
-        ledger = kiosk.data_dir / LEDGER_FILE
+        ledger = ledger or kiosk.data_dir / LEDGER_FILE
+        content_dir = content_dir or kiosk.content_dir
     try:
-        agent = Agent(config, ledger)
+        agent = Agent(config, ledger, content_dir=content_dir, fits_for=_fit_check)
     except CursorError as exc:
         print(f"fleet agent: its state cannot be kept: {exc}", file=sys.stderr)
         return 1
@@ -61,3 +69,13 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     return agent.run(stop)
+
+
+def _fit_check(content: Content) -> FitCheck:
+    """The kiosk's own card check for published content, loaded (with pygame and the fonts)
+    only when a bundle arrives."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from kiosk.ui.card import make_fit_check
+
+    return make_fit_check(content)
