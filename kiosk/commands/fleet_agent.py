@@ -12,11 +12,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from prescriptions.checks import FitCheck
-    from prescriptions.model import Content
 
 NAME = "fleet-agent"
 HELP = "report anonymous counts, alerts, stock and content version to the central server"
@@ -40,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from fleet.agent import Agent
     from fleet.config import AGENT_CONFIG, FleetConfigError, load_agent_config
     from fleet.cursor import CursorError
+    from fleet.kiosk_checks import card_check
     from kiosk.config import config_for_command
 
     path = Path(args.agent_config or os.environ.get("MAEUM_FLEET_AGENT") or AGENT_CONFIG)
@@ -56,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         ledger = ledger or kiosk.data_dir / LEDGER_FILE
         content_dir = content_dir or kiosk.content_dir
     try:
-        agent = Agent(config, ledger, content_dir=content_dir, fits_for=_fit_check)
+        agent = Agent(config, ledger, content_dir=content_dir, fits_for=card_check())
     except CursorError as exc:
         print(f"fleet agent: its state cannot be kept: {exc}", file=sys.stderr)
         return 1
@@ -70,12 +66,3 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     return agent.run(stop)
 
-
-def _fit_check(content: Content) -> FitCheck:
-    """The kiosk's own card check for published content, loaded (with pygame and the fonts)
-    only when a bundle arrives."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from kiosk.ui.card import make_fit_check
-
-    return make_fit_check(content)
