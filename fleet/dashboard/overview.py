@@ -53,6 +53,7 @@ class ContentLine:
     published: Publication | None
     reason: str = ""
     issues: tuple[str, ...] = ()
+    refused_id: int = 0  # the publication refused (0: a bundle that named none)
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,21 @@ class Card:
 def content_line(view: Mapping[str, Any], published: Publication | None) -> ContentLine:
     serving = str(view.get("content_version") or "-")
     delivery = view.get("delivery") or {}
-    if published is None:
-        return ContentLine("none", serving, None)
-    answered = delivery.get("publication") == published.id
-    if answered and delivery.get("state") == "refused":
+    answered = published is not None and delivery.get("publication") == published.id
+    # A refusal of this publication, or of anything that arrived after it (a bundle that
+    # was not signed or not readable names no publication).
+    later = published is None or str(delivery.get("at", "")) >= published.issued
+    if delivery.get("state") == "refused" and (answered or later):
         return ContentLine(
             "refused",
             serving,
             published,
             str(delivery.get("reason", "")),
             tuple(str(i) for i in delivery.get("issues", ())),
+            int(delivery.get("publication") or 0),
         )
+    if published is None:
+        return ContentLine("none", serving, None)
     if serving == published.version:
         return ContentLine("same", serving, published)
     if answered:

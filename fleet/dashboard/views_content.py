@@ -28,7 +28,9 @@ def register(app: Flask, dash: Dashboard) -> None:
         user = current_user()
         scope = None if user.programme else user.site
         latest = dash.records.latest_per_site()
-        sites = [s for s in dash.reader.sites() if user.may_see(str(s["site"]))]
+        sites = [
+            s for s in dash.reader.sites(all_time_visits=False) if user.may_see(str(s["site"]))
+        ]
         published = [
             p for p in dash.records.publications() if user.programme or user.site in p.sites
         ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Flask, Response, abort, render_template
+from flask import Flask, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from fleet.dashboard.figures import figures, hour_bounds
 from fleet.dashboard.report import SiteMonth, build_report, month_title
@@ -65,6 +66,17 @@ def register(app: Flask, dash: Dashboard) -> None:
             months=[(m.strftime("%Y-%m"), month_title(m)) for m in months],
             sites=user.visible(dash.analytics.site_names()),
         )
+
+    @app.get("/reports/download")
+    @login_required
+    def report_download() -> Response:
+        """The form's choice, as the download's own address."""
+        month = request.args.get("month", "")
+        parse_month(month)
+        site = request.args.get("site", "")
+        if not site:
+            return redirect(url_for("report_all", month=month))
+        return redirect(url_for("report_site", month=month, site=site_or_404(site)))
 
     @app.get("/reports/<month>.xlsx")
     @login_required

@@ -42,11 +42,15 @@ def register(app: Flask, dash: Dashboard) -> None:
         now = dash.wall()
         today = dash.now_local().date()
         first, end = hour_bounds(today, today)
-        sites = [s for s in dash.reader.sites() if user.may_see(str(s["site"]))]
+        sites = [
+            s for s in dash.reader.sites(all_time_visits=False) if user.may_see(str(s["site"]))
+        ]
         visits = dash.analytics.event_by_site(VISITS, first, end)
         found = cards(sites, visits, dash.records.latest_per_site(), now, dash.zone)
+        _, items = dash.stager.names()
         return render_template(
             "overview.html",
+            items=items,
             cards=found,
             online=sum(1 for c in found if c.online),
             alerts=sum(len(c.alerts) for c in found),
@@ -67,7 +71,7 @@ def register(app: Flask, dash: Dashboard) -> None:
         symptom_names, _ = dash.stager.names()
         utc = (_utc(first, dash), _utc(last + timedelta(days=1), dash))
         alerts = dash.analytics.alerts(site, *utc)
-        view = next((s for s in dash.reader.sites() if s["site"] == site), {})
+        view = next((s for s in dash.reader.sites(all_time_visits=False) if s["site"] == site), {})
         daily = [(d.strftime("%m/%d"), n) for d, n in found.series("visits")]
         total = found.total
         return render_template(
@@ -85,7 +89,7 @@ def register(app: Flask, dash: Dashboard) -> None:
             alerts=[(labels.local(a.at, dash.zone), labels.alert(a.kind), a) for a in alerts],
             quick=_quick_periods(today),
             charts={
-                "daily": charts.bar_chart(daily, "날마다 방문"),
+                "daily": charts.bar_chart(daily, "날마다 방문", width=1200),
                 "hours": charts.bar_chart(
                     [(f"{h}시", n) for h, n in enumerate(found.hours)], "시간대별 방문", every=3
                 ),

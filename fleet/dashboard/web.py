@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
+from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 
 from fleet.config import ServerSettings
@@ -103,6 +104,7 @@ def create_app(dash: Dashboard) -> Flask:
     from fleet.dashboard import views_auth, views_content, views_reports, views_sites
 
     app = Flask(__name__)
+    app.jinja_env.undefined = StrictUndefined  # a name a template lacks is a bug, not blank
     app.config.update(
         MAX_CONTENT_LENGTH=int(dash.settings.upload_max_mb * 1024 * 1024),
         TEMPLATES_AUTO_RELOAD=False,

@@ -1,0 +1,116 @@
+"""`python main.py demo --dashboard DIR`: every page of the dashboard, clicked through in
+headless Chromium as staff would, saved at a desktop's and a phone's width.
+
+    01-login  02-overview  03-site  04-reports  05-content  06-upload-problems
+    07-upload-clean  08-content-published  09-overview-published  10-site-staff
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fleet.dashboard.browser import DESKTOP, PHONE, open_browser, screenshot
+from fleet.dashboard.showcase import PROGRAMME_USER, SITE_USER, showcase
+from fleet.dashboard.staging import BUNDLED
+from prescriptions.csvio import entries_in, entries_to_csv
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
+
+
+def sample_csvs(folder: Path) -> tuple[Path, Path]:
+    """(a CSV with two mistakes, a clean CSV with one phrase changed), from the bundled
+    prescriptions as `content export` writes them."""
+    text = entries_to_csv(entries_in(BUNDLED)).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    good = [list(r) for r in rows]
+    good[1][header.index("phrase_ko")] = "오늘은 창문을 열고 바깥 공기를 세 번 들이마셔 보세요."
+    bad = [list(r) for r in rows]
+    bad[3][header.index("categories")] = "no-such-category"
+    bad[5][header.index("medicine_ko")] = ""
+    paths = []
+    for name, table in (("처방-틀림.csv", bad), ("처방-고침.csv", good)):
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerows(table)
+        path = folder / name
+        path.write_bytes(out.getvalue().encode("utf-8-sig"))
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def log_in(chrome: Chrome, url: str, name: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    chrome.get(f"{url}/login")
+    chrome.find_element(By.ID, "name").send_keys(name)
+    chrome.find_element(By.ID, "password").send_keys(password)
+    chrome.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+def upload(chrome: Chrome, url: str, path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    chrome.get(f"{url}/content")
+    chrome.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
+    chrome.find_element(By.CSS_SELECTOR, "form.upload button").click()
+
+
+def dashboard_screenshots(out: Path) -> list[Path]:
+    from selenium.webdriver.common.by import By
+
+    shots: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="maeum-dashboard-demo-") as tmp:
+        work = Path(tmp)
+        bad, good = sample_csvs(work)
+        with showcase(work / "centre") as show:
+            chrome = open_browser()
+            url = show.url
+
+            def shoot(name: str) -> None:
+                for width, phone in ((DESKTOP[0], False), (PHONE[0], True)):
+                    kind = "phone" if phone else "desktop"
+                    shots.append(screenshot(chrome, out / f"{name}.{kind}.png", width, phone))
+
+            try:
+                chrome.get(f"{url}/login")
+                shoot("01-login")
+                log_in(chrome, url, *PROGRAMME_USER)
+                shoot("02-overview")
+                chrome.get(f"{url}/sites/gwanak")
+                shoot("03-site")
+                chrome.get(f"{url}/reports")
+                shoot("04-reports")
+                chrome.get(f"{url}/content")
+                shoot("05-content")
+                upload(chrome, url, bad)
+                shoot("06-upload-problems")
+                upload(chrome, url, good)
+                shoot("07-upload-clean")
+                chrome.find_element(By.CSS_SELECTOR, "button[value=all]").click()
+                number = show.dashboard.records.latest()
+                assert number is not None
+                for site in ("gangnam", "gwanak", "mapo", "jongno", "songpa", "eunpyeong"):
+                    show.answer(site, number.id, True, "받았습니다.")
+                show.answer(
+                    "seongdong",
+                    number.id,
+                    False,
+                    "키오스크의 내용 검사에서 문제 1개가 나왔습니다. 지금 내용을 그대로 씁니다.",
+                    ("prescriptions/daily.toml:12: 처방전이 화면에 다 들어가지 않아요 "
+                     "[card-overflow]",),
+                )  # fmt: skip
+                chrome.get(f"{url}/content")
+                shoot("08-content-published")
+                chrome.get(f"{url}/")
+                shoot("09-overview-published")
+                chrome.find_element(By.CSS_SELECTOR, "form.logout button").click()
+                log_in(chrome, url, *SITE_USER)
+                shoot("10-site-staff")
+            finally:
+                chrome.quit()
+    return shots
