@@ -133,7 +133,7 @@ def load_server_config(path: Path) -> ServerConfig:
         accounts=base / server.accounts if server.accounts != Path("") else Path(""),
         content_dir=base / server.content_dir if server.content_dir != Path("") else Path(""),
         signing_key=base / server.signing_key,
-    ).resolved()
+    )  # the empty paths are filled in (beside the store) when the server is built
     _no_more(raw, path)
     if broker.username != CENTRE:
         raise FleetConfigError(f"{path}: [broker] username must be {CENTRE!r}")

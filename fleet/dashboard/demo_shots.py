@@ -43,13 +43,32 @@ def sample_csvs(folder: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
+WAIT_S = 30.0  # a page that needs a content check: a second or two, more on a busy machine
+
+
+def submit_and_wait(chrome: Chrome, button: str, lands: str) -> None:
+    """Click a form's button and wait (bounded) for the page it leads to, whose address
+    has `lands` in it: a click may return before the browser has the next page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = chrome.current_url
+    chrome.find_element(By.CSS_SELECTOR, button).click()
+    WebDriverWait(chrome, WAIT_S, poll_frequency=0.05).until(
+        lambda d: d.current_url != before and lands in d.current_url
+    )
+    WebDriverWait(chrome, WAIT_S, poll_frequency=0.05).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def log_in(chrome: Chrome, url: str, name: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
     chrome.get(f"{url}/login")
     chrome.find_element(By.ID, "name").send_keys(name)
     chrome.find_element(By.ID, "password").send_keys(password)
-    chrome.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit_and_wait(chrome, "form button[type=submit]", url)
 
 
 def upload(chrome: Chrome, url: str, path: Path) -> None:
@@ -57,12 +76,10 @@ def upload(chrome: Chrome, url: str, path: Path) -> None:
 
     chrome.get(f"{url}/content")
     chrome.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
-    chrome.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    submit_and_wait(chrome, "form.upload button", "/content/uploads/")
 
 
 def dashboard_screenshots(out: Path) -> list[Path]:
-    from selenium.webdriver.common.by import By
-
     shots: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="maeum-dashboard-demo-") as tmp:
         work = Path(tmp)
@@ -91,7 +108,7 @@ def dashboard_screenshots(out: Path) -> list[Path]:
                 shoot("06-upload-problems")
                 upload(chrome, url, good)
                 shoot("07-upload-clean")
-                chrome.find_element(By.CSS_SELECTOR, "button[value=all]").click()
+                submit_and_wait(chrome, "button[value=all]", "published=")
                 number = show.dashboard.records.latest()
                 assert number is not None
                 for site in ("gangnam", "gwanak", "mapo", "jongno", "songpa", "eunpyeong"):
@@ -108,7 +125,7 @@ def dashboard_screenshots(out: Path) -> list[Path]:
                 shoot("08-content-published")
                 chrome.get(f"{url}/")
                 shoot("09-overview-published")
-                chrome.find_element(By.CSS_SELECTOR, "form.logout button").click()
+                submit_and_wait(chrome, "form.logout button", "/login")
                 log_in(chrome, url, *SITE_USER)
                 shoot("10-site-staff")
             finally:

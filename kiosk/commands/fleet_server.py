@@ -87,7 +87,7 @@ def _add_user(args: argparse.Namespace) -> int:
     from fleet.dashboard.db import DashboardDb
 
     try:
-        settings = load_server_config(_server_config_path(args)).server
+        settings = load_server_config(_server_config_path(args)).server.resolved()
     except FleetConfigError as exc:
         print(f"fleet-server add-user: {exc}", file=sys.stderr)
         return 2
