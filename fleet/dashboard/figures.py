@@ -15,11 +15,10 @@ The kiosk's counters (kiosk/stats.py) used here:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from fleet.server.queries import CountRow
+from fleet.server.queries import SiteCounts
 
 VISITS = "visit_started"
 COMPLETED = "visit_completed"
@@ -79,38 +78,38 @@ def hour_bounds(first: date, last: date) -> tuple[str, str]:
     return f"{first.isoformat()}T00:00", f"{(last + timedelta(days=1)).isoformat()}T00:00"
 
 
-def figures(rows: Iterable[CountRow], first: date, last: date) -> Figures:
+def figures(counts: SiteCounts, first: date, last: date) -> Figures:
     found = Figures(first, last, {d: Day() for d in day_range(first, last)})
-    for row in rows:
+    for day_text, event, key, n in counts.days:
         try:
-            day = date.fromisoformat(row.hour[:10])
-            hour = int(row.hour[11:13])
+            target = found.days.get(date.fromisoformat(day_text))
         except ValueError:
             continue  # the centre checked the shape; a bad one is skipped, not fatal
-        target = found.days.get(day)
         if target is None:
             continue
-        n = row.count
-        if row.event == VISITS:
+        if event == VISITS:
             target.visits += n
-            found.hours[hour] += n
-        elif row.event == COMPLETED:
+        elif event == COMPLETED:
             target.completed += n
-        elif row.event == HELP:
+        elif event == HELP:
             target.help += n
-        elif row.event == PRESCRIPTION:
+        elif event == PRESCRIPTION:
             target.prescriptions += n
-        elif row.event == SLIP:
+        elif event == SLIP:
             target.slips += n
-        elif row.event == SYMPTOM:
-            found.symptoms[row.key] += n
-        elif row.event == "language":
-            found.languages[row.key] += n
-        elif row.event == OUTCOME:
-            outcome = row.key.split(":", 1)[-1]
+        elif event == OUTCOME:
+            outcome = key.split(":", 1)[-1]
             found.outcomes[outcome] += n
             if outcome == DISPENSED:
                 target.dispensed += n
             else:
                 target.not_given += n
+    for event, key, n in counts.keys:
+        if event == SYMPTOM:
+            found.symptoms[key] += n
+        elif event == "language":
+            found.languages[key] += n
+    for hour, n in counts.hours:
+        if 0 <= hour < 24:
+            found.hours[hour] += n
     return found

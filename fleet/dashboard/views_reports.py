@@ -43,7 +43,7 @@ def register(app: Flask, dash: Dashboard) -> None:
         raised = dash.analytics.raised_by_site(*utc)
         months = [
             SiteMonth(
-                s, figures(dash.analytics.counts(s, start, end), month, last), raised.get(s, 0)
+                s, figures(dash.analytics.site_counts(s, start, end), month, last), raised.get(s, 0)
             )
             for s in sites
         ]

@@ -67,7 +67,7 @@ def register(app: Flask, dash: Dashboard) -> None:
         today = dash.now_local().date()
         first, last, note = parse_period(request.args.get("from"), request.args.get("to"), today)
         start, end = hour_bounds(first, last)
-        found = figures(dash.analytics.counts(site, start, end), first, last)
+        found = figures(dash.analytics.site_counts(site, start, end), first, last)
         symptom_names, _ = dash.stager.names()
         utc = (_utc(first, dash), _utc(last + timedelta(days=1), dash))
         alerts = dash.analytics.alerts(site, *utc)
