@@ -75,9 +75,7 @@ def test_importing_an_unedited_export_changes_no_file(tmp_path: Path) -> None:
     content = copy_of(GOOD, tmp_path)
     before = _files(content)
     export_workbook(content, tmp_path / "content.xlsx")
-    result = import_workbook(
-        tmp_path / "content.xlsx", content, fake_fits, GOOD_MINIMUMS
-    )
+    result = import_workbook(tmp_path / "content.xlsx", content, fake_fits, GOOD_MINIMUMS)
     assert result.written == () and result.removed == ()
     assert _files(content) == before  # comments and all
 
@@ -183,7 +181,8 @@ def test_what_excel_makes_of_a_cell_is_refused_by_sheet_row_and_column(tmp_path:
     ws.cell(5, _column(ws, "복용법 (한국어)")).value = __import__("datetime").date(2025, 3, 1)
     messages = _refused(_saved(book), content)
     assert any(m.startswith("edited.xlsx:장소:2: '전화번호'") for m in messages)
-    assert any(m.startswith("edited.xlsx:처방:3: '약 이름 (영어)'") and "수식" in m for m in messages)
+    formula = "edited.xlsx:처방:3: '약 이름 (영어)'"
+    assert any(m.startswith(formula) and "수식" in m for m in messages)
     assert any(m.startswith("edited.xlsx:처방:4: '비중'") for m in messages)
     assert any(m.startswith("edited.xlsx:처방:5: '복용법 (한국어)'") for m in messages)
 
@@ -238,7 +237,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * MAX_WORKBOOK_BYTES + 1))
     assert len(packed.getvalue()) < 1 << 20
-    with pytest.raises(ContentError, match="unpacks|내용이 너무"):
+    with pytest.raises(ContentError, match=r"unpacks|내용이 너무"):
         read_workbook(packed.getvalue())
 
 
@@ -265,7 +264,9 @@ _TEXT = st.text(
         _TEXT,
         st.sampled_from(["=1+1", "+82", "-5분 산책", "@home", "'인용'", "02-120", "1.50", "TRUE"]),
         st.tuples(st.sampled_from("=+-@'"), _TEXT).map("".join),
-    ).map(normalize_text).filter(bool)
+    )
+    .map(normalize_text)
+    .filter(bool)
 )
 def test_any_text_survives_a_workbook_cell(text: str) -> None:
     from prescriptions.charset import unsafe_character
