@@ -17,9 +17,13 @@ from fleet.dashboard.browser import DESKTOP, PHONE, open_browser, screenshot
 from fleet.dashboard.showcase import PROGRAMME_USER, SITE_USER, showcase
 from fleet.dashboard.staging import BUNDLED
 from prescriptions.csvio import entries_in, entries_to_csv
+from prescriptions.loader import snapshot_of
+from prescriptions.workbook import workbook_bytes
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
+
+NEW_PHRASE = "오늘은 창문을 열고 바깥 공기를 세 번 들이마셔 보세요."
 
 
 def sample_csvs(folder: Path) -> tuple[Path, Path]:
@@ -29,7 +33,7 @@ def sample_csvs(folder: Path) -> tuple[Path, Path]:
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
     good = [list(r) for r in rows]
-    good[1][header.index("phrase_ko")] = "오늘은 창문을 열고 바깥 공기를 세 번 들이마셔 보세요."
+    good[1][header.index("phrase_ko")] = NEW_PHRASE
     bad = [list(r) for r in rows]
     bad[3][header.index("categories")] = "no-such-category"
     bad[5][header.index("medicine_ko")] = ""
@@ -62,6 +66,28 @@ def submit_and_wait(chrome: Chrome, button: str, lands: str) -> None:
     )
 
 
+def sample_workbooks(folder: Path) -> tuple[Path, Path]:
+    """(a workbook with two mistakes on the 처방 sheet, a clean one with one phrase changed),
+    from the bundled content as `content export FILE.xlsx` writes it."""
+    from openpyxl import load_workbook
+
+    exported = workbook_bytes(snapshot_of(BUNDLED))
+    paths = []
+    for name, broken in (("content-mistakes.xlsx", True), ("content-new-phrase.xlsx", False)):
+        book = load_workbook(io.BytesIO(exported))
+        sheet = book["처방"]
+        header = [c.value for c in sheet[1]]
+        if broken:
+            sheet.cell(row=4, column=header.index("분류") + 1, value="no-such-category")
+            sheet.cell(row=6, column=header.index("약 이름 (한국어)") + 1, value="")
+        else:
+            sheet.cell(row=2, column=header.index("문구 (한국어)") + 1, value=NEW_PHRASE)
+        path = folder / name
+        book.save(path)
+        paths.append(path)
+    return paths[0], paths[1]
+
+
 def log_in(chrome: Chrome, url: str, name: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -83,7 +109,8 @@ def dashboard_screenshots(out: Path) -> list[Path]:
     shots: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="maeum-dashboard-demo-") as tmp:
         work = Path(tmp)
-        bad, good = sample_csvs(work)
+        bad, _ = sample_workbooks(work)
+        _, good = sample_csvs(work)
         with showcase(work / "centre") as show:
             chrome = open_browser()
             url = show.url

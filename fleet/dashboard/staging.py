@@ -3,12 +3,13 @@
     .csv    the prescriptions as `content export` writes them (prescriptions.csvio): they
             replace the prescriptions of the content last published; every other content
             file comes from that
-    .xlsx   the whole content, one sheet per kind (prescriptions.workbook, when present)
+    .xlsx   the whole content, one sheet per kind (prescriptions.workbook, as `content
+            export` writes it); a sheet left out keeps that kind as it is
 
-The upload is put together with the base content in a temporary folder, by the same import
-`content import` uses, and checked there with the same checks (the kiosk's card check
-included); nothing outside that folder changes. The result is the problems, each with its
-sheet (or file) and row, or the clean files and their version.
+The upload is put together with the base content by the same import `content import` uses
+and checked with the same checks (the kiosk's card check included); nothing outside a
+temporary folder changes. The result is the problems, each with its sheet (or file) and
+row, or the clean files and their version.
 
 Uploads are parsed as data, never run: the CSV import reads text; a workbook is refused
 before parsing when it is not a plain zip of bounded size, or when any of its XML parts
@@ -18,7 +19,6 @@ defusedxml, values only.
 
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import tempfile
@@ -33,9 +33,10 @@ from fleet.dashboard.records import Problem
 from prescriptions.checks import FitCheckFor
 from prescriptions.csvio import import_csv
 from prescriptions.errors import ContentError, ContentIssue
-from prescriptions.files import Signature, signature
+from prescriptions.files import FolderSnapshot, Signature, signature
 from prescriptions.loader import read_content, snapshot_of
 from prescriptions.model import Content
+from prescriptions.workbook import check_workbook
 
 BUNDLED = Path(__file__).resolve().parents[2] / "prescriptions" / "content"
 MAX_XLSX_UNPACKED = 64 << 20  # what a workbook may unpack to (a zip bomb stops here)
@@ -113,44 +114,46 @@ class ContentStager:
             )
         if kind == "xlsx":
             precheck_workbook(data)
+            with self._one_at_a_time:
+                return self._workbook(name, data)
         with self._one_at_a_time, tempfile.TemporaryDirectory(prefix="maeum-upload-") as tmp:
             work = Path(tmp) / "content"
             shutil.copytree(self.base(), work)
             source = Path(tmp) / name
             source.write_bytes(data)
             try:
-                if kind == "csv":
-                    import_csv(source, work, fits_for=self.fits_for)
-                else:
-                    import_workbook(source, work, self.fits_for)
+                import_csv(source, work, fits_for=self.fits_for)
             except ContentError as exc:
-                return Staged(tuple(_problem(i) for i in exc.issues), None, "-")
-            snapshot = snapshot_of(work)
-            content = read_content(work, snapshot).content
-            summary = {
-                "categories": len(content.categories),
-                "symptoms": len(content.symptoms),
-                "prescriptions": len(content.prescriptions),
-            }
-            return Staged((), dict(snapshot.files), self.version_of(content), summary)
+                return Staged(tuple(_problem(i, name) for i in exc.issues), None, "-")
+            return self._clean(snapshot_of(work))
+
+    def _workbook(self, name: str, data: bytes) -> Staged:
+        """A whole-content workbook: `prescriptions.workbook.check_workbook`, the one entry
+        point for a workbook received (what `content import FILE.xlsx` runs, unwritten)."""
+        try:
+            _, staged = check_workbook(
+                data, snapshot_of(self.base()), fits_for=self.fits_for, source=name
+            )
+        except ContentError as exc:
+            return Staged(tuple(_problem(i, name) for i in exc.issues), None, "-")
+        return self._clean(staged)
+
+    def _clean(self, snapshot: FolderSnapshot) -> Staged:
+        content = read_content(Path(), snapshot).content
+        summary = {
+            "categories": len(content.categories),
+            "symptoms": len(content.symptoms),
+            "prescriptions": len(content.prescriptions),
+        }
+        return Staged((), dict(snapshot.files), self.version_of(content), summary)
 
 
-def _problem(issue: ContentIssue) -> Problem:
-    return Problem(issue.file, issue.line, issue.message_ko, issue.code)
-
-
-def import_workbook(source: Path, content_dir: Path, fits_for: FitCheckFor | None) -> None:
-    """The seam for the whole-content workbook (`prescriptions.workbook`, written beside
-    this): it replaces the content in `content_dir` with the workbook's, or raises
-    ContentError naming sheets and rows, exactly as `content import` does for a CSV."""
-    try:
-        workbook = importlib.import_module("prescriptions.workbook")
-    except ImportError:
-        raise UploadRefused(
-            "엑셀(.xlsx) 내용 가져오기는 아직 준비 중입니다. 처방을 CSV로 내려받아 고친 뒤 "
-            "'CSV UTF-8'로 저장해 올려 주세요."
-        ) from None
-    workbook.import_workbook(source, content_dir, fits_for=fits_for)
+def _problem(issue: ContentIssue, source: str) -> Problem:
+    """Where a workbook's problem is: its sheet ("content.xlsx:처방" → "처방")."""
+    where = issue.file
+    if where.startswith(f"{source}:"):
+        where = where.removeprefix(f"{source}:")
+    return Problem(where, issue.line, issue.message_ko, issue.code)
 
 
 def precheck_workbook(data: bytes) -> None:

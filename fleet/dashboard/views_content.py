@@ -16,9 +16,12 @@ from fleet.dashboard import labels
 from fleet.dashboard.overview import content_line
 from fleet.dashboard.records import Upload
 from fleet.dashboard.staging import UploadRefused
+from fleet.dashboard.views_reports import XLSX
 from fleet.dashboard.web import Dashboard, current_user, login_required
 from prescriptions.csvio import entries_in, entries_to_csv
 from prescriptions.errors import ContentError
+from prescriptions.loader import snapshot_of
+from prescriptions.workbook import workbook_bytes
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,15 @@ def register(app: Flask, dash: Dashboard) -> None:
             abort(500)
         response = Response(data, mimetype="text/csv")
         response.headers["Content-Disposition"] = 'attachment; filename="prescriptions.csv"'
+        return response
+
+    @app.get("/content/content.xlsx")
+    @login_required
+    def content_xlsx() -> Response:
+        """The content last published, as the workbook staff edit (content export)."""
+        data = workbook_bytes(snapshot_of(dash.stager.base()))
+        response = Response(data, mimetype=XLSX)
+        response.headers["Content-Disposition"] = 'attachment; filename="content.xlsx"'
         return response
 
     @app.post("/content/upload")

@@ -23,7 +23,7 @@ import pytest
 
 from fleet.dashboard.accounts import PROGRAMME
 from fleet.dashboard.browser import BrowserMissing, chromium_paths, open_browser
-from fleet.dashboard.demo_shots import log_in, sample_csvs, submit_and_wait, upload
+from fleet.dashboard.demo_shots import NEW_PHRASE, log_in, sample_workbooks, submit_and_wait, upload
 from fleet.dashboard.sample import fill
 from fleet.dashboard.staging import BUNDLED
 from fleet.kiosk_checks import card_check, content_version
@@ -56,7 +56,6 @@ SEOUL = ZoneInfo("Asia/Seoul")
 SITE = "site-01"
 VISITS = 7
 USER = ("seoul-programme", "programme-password-1")
-NEW_PHRASE = "오늘은 창문을 열고 바깥 공기를 세 번 들이마셔 보세요."
 
 
 @dataclass
@@ -180,11 +179,11 @@ def test_the_monthly_report_downloads_and_opens(
 
 
 def test_a_bad_sheet_shows_its_row_and_goes_nowhere(chrome: Chrome, centre: Centre) -> None:
-    bad, _ = sample_csvs(centre.work)
+    bad, _ = sample_workbooks(centre.work)
     upload(chrome, centre.url, bad)
     problems = text(chrome, "table.problems tbody")
-    assert "4 없는 분류입니다: 'no-such-category'" in problems
-    assert "6 빠진 항목이 있습니다: 'medicine'" in problems
+    assert "처방 4 없는 분류입니다: 'no-such-category'" in problems, "sheet, row, what to do"
+    assert "처방 6 빠진 항목이 있습니다: 'medicine'" in problems
     assert "고친 뒤 다시 올려 주세요" in text(chrome, "main")
     assert not text(chrome, "form.publish")
 
@@ -192,7 +191,7 @@ def test_a_bad_sheet_shows_its_row_and_goes_nowhere(chrome: Chrome, centre: Cent
 def test_a_good_sheet_published_reaches_the_kiosk(chrome: Chrome, centre: Centre) -> None:
     from selenium.webdriver.common.by import By
 
-    _, good = sample_csvs(centre.work)
+    _, good = sample_workbooks(centre.work)
     upload(chrome, centre.url, good)
     assert "문제가 없습니다" in text(chrome, "main")
     version = chrome.find_element(By.CSS_SELECTOR, ".pass code.version").text

@@ -306,3 +306,43 @@ def test_workbooks_are_read_without_entity_expansion() -> None:
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+def test_a_whole_content_workbook_is_checked_sheet_by_sheet(
+    app: Flask, show: Showcase, tmp_path: Path
+) -> None:
+    from fleet.dashboard.demo_shots import NEW_PHRASE, sample_workbooks
+
+    client, csrf = programme(app)
+    exported = client.get("/content/content.xlsx")
+    assert exported.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(exported.get_data())).sheetnames[:5] == [
+        "안내", "분류", "증상", "물품", "처방"
+    ]  # fmt: skip
+    bad, good = sample_workbooks(tmp_path)
+    answer = client.post("/content/upload", data={"csrf": csrf,
+                         "file": (io.BytesIO(bad.read_bytes()), bad.name)})  # fmt: skip
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert '<td>처방</td><td class="num">4</td>' in page
+    assert '<td>처방</td><td class="num">6</td>' in page
+    answer = client.post("/content/upload", data={"csrf": csrf,
+                         "file": (io.BytesIO(good.read_bytes()), good.name)})  # fmt: skip
+    upload_id = answer.headers["Location"].rsplit("/", 1)[-1]
+    files = show.dashboard.records.upload_files(upload_id)
+    assert files is not None
+    content = read_content(Path(), FolderSnapshot(files)).content
+    assert NEW_PHRASE in [p.phrase.get("ko") for p in content.prescriptions]
+
+
+def test_a_formula_in_a_workbook_is_refused_by_name(app: Flask, tmp_path: Path) -> None:
+    from fleet.dashboard.demo_shots import sample_workbooks
+
+    _, good = sample_workbooks(tmp_path)
+    book = openpyxl.load_workbook(good)
+    book["처방"]["I2"] = "=1+1"  # a formula, not text anyone wrote
+    book.save(good)
+    client, csrf = programme(app)
+    answer = client.post("/content/upload", data={"csrf": csrf,
+                         "file": (io.BytesIO(good.read_bytes()), good.name)})  # fmt: skip
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert '<td>처방</td><td class="num">2</td>' in page and "수식" in page
