@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fleet.config import AgentConfig
 from fleet.credentials import cert_dates
@@ -48,7 +49,9 @@ from fleet.link import (
 from fleet.payloads import decode_receipt, encode
 from fleet.status import ADVICE, Health, Problem, classify, write_status
 from fleet.topics import CENTRE_STATUS, BadMessage, Kind, topic
-from prescriptions.checks import FitCheckFor
+
+if TYPE_CHECKING:
+    from prescriptions.checks import FitCheckFor
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ agent checks them again before anything is written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zlib
@@ -220,8 +219,3 @@ def _bundle(body: dict[str, Any]) -> Bundle:
         )
     encoded = {str(n): t.encode("utf-8") for n, t in files.items()}
     return Bundle(str(body["site"]), publication, issued, version, encoded)
-
-
-def payload_id(payload: bytes) -> str:
-    """A short name for a payload, to recognise the same one arriving again (retained)."""
-    return hashlib.sha256(payload).hexdigest()[:32]

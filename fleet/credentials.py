@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fleet.bundle import make_signing_key
 from fleet.topics import CENTRE, acl_text, valid_site
 from prescriptions import atomic
 
@@ -236,7 +235,7 @@ def init_centre(
     write_atomically(
         fleet.broker / "mosquitto.conf", broker_config(fleet.broker, persistence_dir, port, bind)
     )
-    make_signing_key(fleet.centre / SIGNING_KEY, fleet.centre / SIGNING_PUBLIC)
+    _signing_key(fleet)
     password = secrets.token_urlsafe(24)
     issue_cert(fleet, fleet.centre / "client", CENTRE)
     _copy(fleet.ca / "ca.crt", fleet.centre / "ca.crt")
@@ -264,7 +263,7 @@ def enroll_kiosks(fleet: FleetDir, sites: list[str], host: str, port: int = 8883
         raise CredentialsError(f"no CA in {fleet.ca}: run `fleet-server init` first")
     # A centre made before content publishing gets its key now (kiosks enrolled before it
     # must be enrolled again to receive content).
-    make_signing_key(fleet.centre / SIGNING_KEY, fleet.centre / SIGNING_PUBLIC)
+    _signing_key(fleet)
     with ThreadPoolExecutor(max_workers=4) as pool:
         made = list(pool.map(lambda site: _kiosk_files(fleet, site, host, port), sites))
     set_hashes(fleet.passwd, {site: h for site, h in made})
@@ -296,6 +295,14 @@ def revoke_kiosk(fleet: FleetDir, site: str) -> bool:
         return False
     set_password(fleet.passwd, site, None)
     return True
+
+
+def _signing_key(fleet: FleetDir) -> None:
+    """The centre's content key pair (kept if it exists). Imported here: the agent, which
+    reads its certificate's dates from this module, needs no signing library at start."""
+    from fleet.bundle import make_signing_key
+
+    make_signing_key(fleet.centre / SIGNING_KEY, fleet.centre / SIGNING_PUBLIC)
 
 
 def _broker_toml(host: str, port: int, user: str, password: str) -> str:

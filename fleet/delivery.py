@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import logging
 import os
 import shutil
@@ -30,15 +31,16 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fleet.bundle import Bundle, BundleError, load_public_key, open_bundle, payload_id
 from fleet.cursor import Cursor
 from fleet.payloads import MAX_ISSUE_TEXT, MAX_ISSUES
 from prescriptions.atomic import fsync_directory
-from prescriptions.checks import FitCheckFor, check_directory
-from prescriptions.files import FolderSnapshot
 from prescriptions.schema import PRESCRIPTIONS_DIR
+
+if TYPE_CHECKING:
+    from fleet.bundle import Bundle
+    from prescriptions.checks import FitCheckFor
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ class ContentDelivery:
         """A bundle from the broker, handled and its report queued for the centre; None
         when this very payload was handled before (the retained copy comes again with every
         connection)."""
-        received = payload_id(payload)
+        received = hashlib.sha256(payload).hexdigest()[:32]
         seen, taken = cursor.bundle_seen()
         if received == seen:
             return None
@@ -98,6 +100,9 @@ class ContentDelivery:
 
     def take(self, payload: bytes, taken: int) -> DeliveryReport:
         """Handle one bundle; `taken` is the highest publication taken before."""
+        # Loaded with the first bundle: the agent's everyday memory stays small.
+        from fleet.bundle import BundleError, load_public_key, open_bundle
+
         try:
             key = load_public_key(self.public_key)
         except (OSError, ValueError) as exc:
@@ -126,6 +131,9 @@ class ContentDelivery:
         return self._check_and_write(bundle)
 
     def _check_and_write(self, bundle: Bundle) -> DeliveryReport:
+        from prescriptions.checks import check_directory
+        from prescriptions.files import FolderSnapshot
+
         def refused(code: str, reason: str, issues: tuple[str, ...] = ()) -> DeliveryReport:
             return DeliveryReport(bundle.publication, bundle.version, False, code, reason, issues)
 

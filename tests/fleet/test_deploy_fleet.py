@@ -33,6 +33,9 @@ def test_the_agent_is_its_own_unit_with_the_network_the_kiosk_has_not() -> None:
     families = set(service["RestrictAddressFamilies"][0].split())
     assert {"AF_INET", "AF_INET6"} <= families and "IPAddressDeny" not in service
     assert service["ProtectSystem"] == ["strict"], "the ledger is read-only to the agent"
+    # Published content is swapped into the kiosk's data folder; its ledger stays read-only.
+    assert service["ReadWritePaths"] == ["/var/lib/maeum-kiosk"]
+    assert service["ReadOnlyPaths"] == ["-/var/lib/maeum-kiosk/ledger.sqlite3"]
     assert service["RuntimeDirectory"] == ["maeum-fleet"]
     assert service["RuntimeDirectoryPreserve"] == ["yes"], "a dead agent's status goes stale"
     kiosk = unit_settings(KIOSK_UNIT.read_text())["Service"]
