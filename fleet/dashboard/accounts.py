@@ -112,7 +112,7 @@ class Accounts:
         self.idle = idle
         # One password check at a time: 32 MiB each, and guessing gets no faster in parallel.
         self._hashing = threading.Lock()
-        self._dummy = hash_password(secrets.token_urlsafe(16))
+        self._dummy = ""  # a hash to check unknown names against, made at the first login
 
     # --- accounts ---------------------------------------------------------------------------
 
@@ -164,6 +164,8 @@ class Accounts:
         if row is not None and row[3] and datetime.fromisoformat(row[3]) > now:
             return LoginResult(None, datetime.fromisoformat(row[3]))
         with self._hashing:  # an unknown name costs the same time as a known one
+            if not self._dummy:
+                self._dummy = hash_password(secrets.token_urlsafe(16))
             good = verify_password(password[:MAX_PASSWORD], row[0] if row else self._dummy)
         if row is None:
             return LoginResult(None)

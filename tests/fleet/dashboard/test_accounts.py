@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -138,3 +140,29 @@ def test_a_bad_account_is_refused_with_a_reason(
 ) -> None:
     with pytest.raises(AccountError, match=says):
         accounts.add(name, role, site, password, replace=False)
+
+
+def test_fleet_server_add_user_makes_an_account_that_logs_in(tmp_path: Path) -> None:
+    """The technician's command (docs/dashboard.md): the password from standard input."""
+    root = Path(__file__).resolve().parents[3]
+    config = tmp_path / "server.toml"
+    config.write_text(
+        '[broker]\nusername = "_centre"\npassword = "x"\n'
+        f'[server]\nstore = "{tmp_path / "fleet.sqlite3"}"\n'
+    )
+    command = [sys.executable, str(root / "main.py"), "fleet-server", "--server-config",
+               str(config), "add-user", "gwanak-staff", "--role", "site", "--site", "gwanak",
+               "--password-stdin"]  # fmt: skip
+    made = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "gwanak-staff" in made.stdout
+    again = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True)
+    assert again.returncode == 1 and "이미 있는 계정" in again.stderr
+    short = subprocess.run([*command, "--replace"], input="short\n", capture_output=True,
+                           text=True)  # fmt: skip
+    assert short.returncode == 1 and "10자" in short.stderr
+    accounts = Accounts(DashboardDb(tmp_path / "dashboard.sqlite3"), Wall(), timedelta(hours=1))
+    token = accounts.login("gwanak-staff", PASSWORD).session_token
+    assert token is not None
+    session = accounts.session(token)
+    assert session is not None and session.user.site == "gwanak"
