@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +47,7 @@ from fleet.link import (
     Will,
 )
 from fleet.payloads import decode_receipt, encode
-from fleet.status import ADVICE, Health, Problem, classify, write_status
+from fleet.status import ADVICE, Health, Problem, certificate_checks, classify, write_status
 from fleet.topics import CENTRE_STATUS, BadMessage, Kind, topic
 
 if TYPE_CHECKING:
@@ -90,12 +90,7 @@ class Agent:
         self.health = Health(config.agent.unreachable_alert_s)
         self.conn = self.cursor.next_conn()
         offline = {"state": "offline", "epoch": self.cursor.epoch, "conn": self.conn}
-        target = content_dir or config.agent.content_dir
-        self.delivery = (
-            None
-            if target is None
-            else ContentDelivery(self.site, config.agent.content_key, target, fits_for)
-        )
+        self.delivery = ContentDelivery.for_agent(config, content_dir, fits_for)
         self._bundle_topic = topic(self.site, Kind.BUNDLE)
         reads = (topic(self.site, Kind.RECEIPT), CENTRE_STATUS)
         self.link = Link(
@@ -103,7 +98,7 @@ class Agent:
             f"kiosk-{self.site}",
             self.inbox.put,
             will=Will(topic(self.site, Kind.STATUS), encode(offline)),
-            subscriptions=reads if self.delivery is None else (*reads, self._bundle_topic),
+            subscriptions=(*reads, self._bundle_topic) if self.delivery else reads,
         )
         self._started = clock()
         self._sent: dict[int, float] = {}  # seq → when handed to the broker
@@ -371,17 +366,7 @@ class Agent:
         if dates is None:
             log.warning("cannot read this kiosk's certificate %s", self.config.broker.cert)
             return
-        start, end = dates
-        today = self._wall()
-        checks = (
-            (Problem.CLOCK, today < start, f"the clock says {today:%Y-%m-%d %H:%M}"),
-            (Problem.CERT_EXPIRED, today > end, f"ended {end:%Y-%m-%d}"),
-            (
-                Problem.CERT_EXPIRING,
-                today <= end < today + timedelta(days=self.settings.cert_warn_days),
-                f"ends {end:%Y-%m-%d}",
-            ),
-        )
+        checks = certificate_checks(*dates, self._wall(), self.settings.cert_warn_days)
         for problem, found, detail in checks:
             if found and self.health.raise_(problem, detail, now):
                 self._problem_logged(problem)

@@ -40,6 +40,7 @@ from prescriptions.schema import PRESCRIPTIONS_DIR
 
 if TYPE_CHECKING:
     from fleet.bundle import Bundle
+    from fleet.config import AgentConfig
     from prescriptions.checks import FitCheckFor
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,16 @@ class ContentDelivery:
         self.public_key = public_key
         self.content_dir = content_dir
         self.fits_for = fits_for
+
+    @classmethod
+    def for_agent(
+        cls, config: AgentConfig, content_dir: Path | None, fits_for: FitCheckFor | None
+    ) -> ContentDelivery | None:
+        """The agent's: into `content_dir`, else agent.toml's; None when neither says."""
+        target = content_dir or config.agent.content_dir
+        if target is None:
+            return None
+        return cls(config.site, config.agent.content_key, target, fits_for)
 
     def receive(self, payload: bytes, cursor: Cursor) -> DeliveryReport | None:
         """A bundle from the broker, handled and its report queued for the centre; None
