@@ -21,7 +21,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fleet.dashboard.db import DashboardDb
 from fleet.topics import valid_site
@@ -73,6 +73,11 @@ class Session:
 class LoginResult:
     session_token: str | None  # set when the login succeeded
     locked_until: datetime | None = None  # set when the account is locked
+
+
+def utc_now() -> datetime:
+    """The wall clock, for the times accounts and sessions keep (a test passes its own)."""
+    return datetime.now(UTC)
 
 
 def hash_password(password: str) -> str:

@@ -80,10 +80,9 @@ def _server_config_path(args: argparse.Namespace) -> Path:
 
 def _add_user(args: argparse.Namespace) -> int:
     import getpass
-    from datetime import UTC, datetime
 
     from fleet.config import FleetConfigError, load_server_config
-    from fleet.dashboard.accounts import AccountError, Accounts
+    from fleet.dashboard.accounts import AccountError, Accounts, utc_now
     from fleet.dashboard.db import DashboardDb
 
     try:
@@ -100,7 +99,7 @@ def _add_user(args: argparse.Namespace) -> int:
             return 1
     db = DashboardDb(settings.accounts)
     try:
-        Accounts(db, lambda: datetime.now(UTC)).add(
+        Accounts(db, utc_now).add(
             args.name, args.role, args.site, password, args.replace
         )
     except AccountError as exc:
