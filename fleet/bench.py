@@ -125,7 +125,12 @@ def _server(fleet: FleetDir, port: int, work: Path, stored: Stored) -> Server:
     config = replace(
         config,
         broker=replace(config.broker, port=port),
-        server=replace(ServerSettings(), store=work / "centre.sqlite3", http_port=0),
+        server=replace(
+            ServerSettings(),
+            store=work / "centre.sqlite3",
+            http_port=0,
+            signing_key=fleet.centre / "content-signing.key",
+        ),
     )
     return Server.build(config, on_stored=stored)
 

@@ -60,7 +60,8 @@ def register(app: Flask, dash: Dashboard) -> None:
     @login_required
     def content() -> tuple[str, int]:
         number = request.args.get("published", "")
-        return page(f"게시 #{number}을(를) 보냈습니다." if number.isdigit() else "")
+        sent = f"게시 #{number}: 보냈습니다. 키오스크의 답은 '현장별 내용'에 나옵니다."
+        return page(sent if number.isdigit() else "")
 
     @app.get("/content/prescriptions.csv")
     @login_required

@@ -197,7 +197,7 @@ def test_a_good_sheet_published_reaches_the_kiosk(chrome: Chrome, centre: Centre
     version = chrome.find_element(By.CSS_SELECTOR, ".pass code.version").text
     chrome.find_element(By.CSS_SELECTOR, f"input[name=site][value={SITE}]").click()
     submit_and_wait(chrome, "button[value=chosen]", "published=")
-    assert "게시 #1을(를) 보냈습니다" in text(chrome, ".message")
+    assert "게시 #1: 보냈습니다" in text(chrome, ".message")
 
     def delivered() -> bool:
         view = site_view(centre.server, SITE) or {}
@@ -223,7 +223,7 @@ def test_a_good_sheet_published_reaches_the_kiosk(chrome: Chrome, centre: Centre
 
     assert centre.watch.wait_for(serving, 30)
     chrome.get(centre.url + "/")
-    assert f"제공 중 {version} 게시 #1와 같음" in text(chrome, f"#site-{SITE} .content-state")
+    assert f"제공 중 {version} 게시 #1 적용됨" in text(chrome, f"#site-{SITE} .content-state")
 
 
 def test_an_unsigned_bundle_is_refused_and_the_kiosk_keeps_its_content(
