@@ -97,7 +97,9 @@ def test_the_installer_lays_down_the_agent_unit_and_leaves_it_off_until_enrolled
     assert "systemctl enable maeum-fleet.service" in again.stdout
 
 
-def test_a_fresh_ci_machine_installs_the_broker_and_openssl() -> None:
+def test_a_fresh_ci_machine_installs_the_broker_openssl_and_a_browser() -> None:
     script = (DEPLOY / "system-deps.sh").read_text()
     test_part = script[script.index('if [ "${1:-run}" = "test" ]') :]
     assert "want+=(mosquitto)" in test_part and "want+=(openssl)" in test_part
+    # The dashboard's browser tests (tests/fleet/dashboard/test_browser.py).
+    assert "want+=(chromium)" in test_part and "want+=(chromium-driver)" in test_part
