@@ -99,9 +99,7 @@ def _add_user(args: argparse.Namespace) -> int:
             return 1
     db = DashboardDb(settings.accounts)
     try:
-        Accounts(db, utc_now).add(
-            args.name, args.role, args.site, password, args.replace
-        )
+        Accounts(db, utc_now).add(args.name, args.role, args.site, password, args.replace)
     except AccountError as exc:
         print(f"fleet-server add-user: {exc}", file=sys.stderr)
         return 1
