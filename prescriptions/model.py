@@ -98,6 +98,9 @@ class Symptom:
 class Item:
     id: str
     name: Localized
+    # Other words a text may use for this item ("핫팩", "hand warmer"): a text that uses one
+    # names the item, and is only given with it (prescriptions.honesty).
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

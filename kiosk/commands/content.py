@@ -1,8 +1,10 @@
 """`python main.py content`: check, export, import and preview the prescription content.
 
     content check [DIR]            every problem as `file:line: message [code]`; exit 1 if any
-    content export FILE.csv        the prescriptions as a spreadsheet (UTF-8 with BOM, for Excel)
-    content import FILE.csv        the spreadsheet back, only if the whole result passes the checks
+    content export FILE.xlsx       all the content as an Excel workbook, one sheet per kind
+    content import FILE.xlsx       the workbook back, only if the whole result passes the checks
+    content export FILE.csv        the prescriptions alone as CSV (UTF-8 with BOM, for Excel)
+    content import FILE.csv        that CSV back, likewise checked
     content preview --out DIR      every prescription card as PNG, plus contact-sheet.png
 
 DIR defaults to the configured content directory. The card check measures each prescription
@@ -39,10 +41,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check = actions.add_parser("check", help="check the content (default: the configured one)")
     check.add_argument("dir", nargs="?", metavar="DIR", help="content directory")
     check.add_argument("--english", action="store_true", help="messages in English")
-    export = actions.add_parser("export", help="write the prescriptions to a CSV for Excel")
-    export.add_argument("file", metavar="FILE.csv")
-    imp = actions.add_parser("import", help="replace the prescriptions with a checked CSV")
-    imp.add_argument("file", metavar="FILE.csv")
+    export = actions.add_parser(
+        "export", help="write the content to an Excel workbook (.xlsx) or the prescriptions to CSV"
+    )
+    export.add_argument("file", metavar="FILE.xlsx|FILE.csv")
+    imp = actions.add_parser(
+        "import", help="replace the content with a checked workbook (.xlsx) or CSV"
+    )
+    imp.add_argument("file", metavar="FILE.xlsx|FILE.csv")
     preview = actions.add_parser("preview", help="render every prescription card to PNG")
     preview.add_argument("--out", required=True, metavar="DIR", help="where to write the PNGs")
     preview.add_argument("--size", metavar="WxH", help="screen size (default: configured)")
@@ -122,9 +128,12 @@ def _print_issues(
     from dataclasses import replace
 
     for found in issues:
+        spreadsheet = csv is not None and (
+            found.file == csv.name or found.file.startswith(f"{csv.name}:")
+        )
         where = (
-            str(csv)
-            if csv is not None and found.file == csv.name
+            str(csv.parent / found.file)
+            if csv is not None and spreadsheet
             else _shown(directory, found.file)
         )
         print(replace(found, file=where).format("en" if english else "ko"))
@@ -168,10 +177,16 @@ def _check(directory: Path, english: bool) -> int:
     return 0
 
 
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
 def _export(directory: Path, target: Path) -> int:
     from prescriptions.csvio import export_csv
     from prescriptions.errors import ContentError
 
+    if _is_workbook(target):
+        return _export_workbook(directory, target)
     try:
         count = export_csv(directory, target)
     except ContentError as exc:
@@ -185,10 +200,57 @@ def _export(directory: Path, target: Path) -> int:
     return 0
 
 
+def _export_workbook(directory: Path, target: Path) -> int:
+    from prescriptions.errors import ContentError
+    from prescriptions.workbook import export_workbook
+
+    try:
+        counts = export_workbook(directory, target)
+    except ContentError as exc:
+        _print_issues(exc.issues, directory)
+        print("내용 파일에 문제가 있어 내보내지 않았습니다. 먼저 고치세요. (nothing exported)")
+        return 1
+    except OSError as exc:
+        print(f"{target}: 쓸 수 없습니다 ({exc.strerror})", file=sys.stderr)
+        return 2
+    listed = ", ".join(f"{name} {n}" for name, n in counts.items())
+    print(
+        f"{target}에 썼습니다 ({listed}). 엑셀에서 고친 뒤 저장하고 `content import {target.name}`"
+        f"로 가져오세요. 첫 시트에 쓰는 규칙이 있습니다. (workbook exported)"
+    )
+    return 0
+
+
+def _import_workbook(directory: Path, source: Path) -> int:
+    from prescriptions.errors import ContentError
+    from prescriptions.workbook import import_workbook
+
+    try:
+        result = import_workbook(source, directory, fits_for=_fits_for())
+    except ContentError as exc:
+        _print_issues(exc.issues, directory, csv=source)
+        print(
+            f"문제 {len(exc.issues)}개: 아무 파일도 바꾸지 않았습니다. "
+            f"({len(exc.issues)} problem(s); nothing was changed.)"
+        )
+        return 1
+    except OSError as exc:
+        print(f"{source}: 읽을 수 없습니다 ({exc.strerror})", file=sys.stderr)
+        return 2
+    listed = ", ".join(f"{name} {n}" for name, n in result.counts.items())
+    print(
+        f"가져왔습니다 ({listed}). 바뀐 파일: {', '.join(result.written) or '-'}; 지운 파일: "
+        f"{', '.join(result.removed) or '-'} (imported)"
+    )
+    return 0
+
+
 def _import(directory: Path, source: Path) -> int:
     from prescriptions.csvio import import_csv
     from prescriptions.errors import ContentError
 
+    if _is_workbook(source):
+        return _import_workbook(directory, source)
     try:
         result = import_csv(source, directory, fits_for=_fits_for())
     except ContentError as exc:
