@@ -156,9 +156,15 @@ def squeezed(text: str) -> str:
     return _NOT_LETTERS.sub("", fold(text))
 
 
+# Where Latin letters and Hangul meet ("life은"): a word boundary for the English terms.
+_SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9'])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[a-z0-9'])")
+
+
 def spaced(text: str) -> str:
-    """For English matching: words of letters, digits and apostrophes, one space apart."""
-    return " " + " ".join(_NOT_WORD.sub(" ", fold(text)).split()) + " "
+    """For English matching: words of letters, digits and apostrophes, one space apart; a
+    Korean particle written onto an English word ("life은") is a word of its own."""
+    words = _SCRIPT_CHANGE.sub(" ", _NOT_WORD.sub(" ", fold(text)))
+    return " " + " ".join(words.split()) + " "
 
 
 def is_latin(term: str) -> bool:

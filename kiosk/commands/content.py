@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kiosk.ui.fonts import FontBook
     from prescriptions.checks import FitCheckFor, Minimums
     from prescriptions.errors import ContentIssue
-    from prescriptions.model import Content, Prescription
+    from prescriptions.model import Content
 
 NAME = "content"
 HELP = "check, export, import and preview the prescription content"
@@ -58,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     preview.add_argument(
         "--help-first",
         action="store_true",
-        help="also the cards with the help lines first (low-mood categories)",
+        help="also every card with the help lines first (a high mood-check score)",
     )
     for sub in (export, imp, preview):
         sub.add_argument("--dir", metavar="DIR", help="content directory (default: configured)")
@@ -336,7 +336,7 @@ def _preview(
     cards: list[tuple[str, pygame.Surface, bool]] = []
     for p in content.prescriptions:
         for lang in languages:
-            for first in (False, True) if help_first and _low_mood(content, p) else (False,):
+            for first in (False, True) if help_first else (False,):
                 surface = render_card(p, content, lang, size, help_first=first, stage=stage)
                 label = f"{p.id}.{lang}" + (".help-first" if first else "")
                 pygame.image.save(surface, str(out / f"{label}.png"))
@@ -348,10 +348,6 @@ def _preview(
         f"넘치는 카드 {overflow}장은 빨간 테두리입니다. ({len(cards)} cards written)"
     )
     return 0
-
-
-def _low_mood(content: Content, prescription: Prescription) -> bool:
-    return any(c.low_mood for c in content.categories if c.id in prescription.categories)
 
 
 def _contact_sheet(
