@@ -112,7 +112,8 @@ def check_directory(
 
     The card check is `fits`, or else `fits_for(content)` once the content is loaded.
     `screened`: the files passed every check before (the kiosk's last good copy), so the
-    slow language screening for banned terms is not run again. `screen_texts`: the screen's
+    checks of the texts and of the set as a whole (banned words, placeholders, items, gentle
+    cards, near-duplicates) are not run again. `screen_texts`: the screen's
     own texts, checked like the content's (banned words, placeholders, written-out numbers)."""
     loaded = read_content(Path(directory), snapshot)
     if fits is None and fits_for is not None:
@@ -154,17 +155,21 @@ def _check_loaded(
 ) -> list[ContentIssue]:
     """The checks over the whole content. `unsure`: files with any problem (counts over them
     would be wrong); `unread`: files none of whose records could be read."""
-    terms = [term for _, group in content.banned_terms for term in group]
-    banned = None if screened or not terms else BannedMatcher(terms)
-    texts = [*content_texts(content, sources), *screen_texts]
-    prescriptions_sure = not any(f.startswith(f"{PRESCRIPTIONS_DIR}/") for f in unsure)
-    whole_set = prescriptions_sure and not unsure & {"categories.toml", "items.toml"}
-    naming = naming_cards(content) if whole_set else {}
     found = [
         *_references(content, sources, unread),
         *_counts(content, sources, minimums, unsure),
         *_hotlines(content, sources),
         *_phones(content, sources),
+    ]
+    if screened:  # every check below depends on the files alone, and they passed them all
+        return found + (list(_card_fit(content, sources, fits)) if fits is not None else [])
+    terms = [term for _, group in content.banned_terms for term in group]
+    banned = BannedMatcher(terms) if terms else None
+    texts = [*content_texts(content, sources), *screen_texts]
+    prescriptions_sure = not any(f.startswith(f"{PRESCRIPTIONS_DIR}/") for f in unsure)
+    whole_set = prescriptions_sure and not unsure & {"categories.toml", "items.toml"}
+    naming = naming_cards(content) if whole_set else {}
+    found += [
         *text_issues(texts, content, banned),
         *(item_issues(content, sources, naming) if whole_set else ()),
         *(
