@@ -97,7 +97,8 @@ def _talk(v: View, area: pygame.Rect) -> list[Op]:
 
 def _places(v: View, area: pygame.Rect) -> list[Op]:
     m, p, lang = v.metrics, v.palette, v.texts.lang
-    places = v.content.places
+    nearest = v.texts.facts.nearest  # this machine's (kiosk.toml nearest_place) comes first
+    places = tuple(sorted(v.content.places, key=lambda place: place != nearest))
     line_h = v.typesetter.line_height(m.min_px)
     flexible: list[int | None] = [None] * max(1, len(places))
     rows = split_rows(area, [line_h * 2, *flexible], m.gap // 2)
