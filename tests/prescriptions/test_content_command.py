@@ -9,6 +9,7 @@ import pygame
 import pytest
 
 from kiosk.cli import main
+from prescriptions.loader import load_content
 from tests.prescriptions.helpers import BROKEN, BUNDLED, GOOD, copy_of
 
 
@@ -127,9 +128,7 @@ def test_preview_writes_a_png_per_card_and_a_contact_sheet(
     assert "넘치는 카드 0장" in capsys.readouterr().out
 
 
-def test_preview_can_add_the_help_first_cards_of_low_mood_categories(
-    config: Path, tmp_path: Path
-) -> None:
+def test_preview_can_add_every_card_with_the_help_lines_first(config: Path, tmp_path: Path) -> None:
     out = tmp_path / "preview"
     args = [
         "content",
@@ -148,5 +147,6 @@ def test_preview_can_add_the_help_first_cards_of_low_mood_categories(
     ]
     assert main(args) == 0
     extra = sorted(p.name for p in out.glob("*.help-first.png"))
-    # loneliness is the fixture's low-mood category; lonely-003 is also in it
-    assert extra == [f"lonely-00{n}.ko.help-first.png" for n in (1, 2, 3, 4)]
+    # A high mood-check score brings the help lines forward in every category (issue #16).
+    ids = sorted(p.id for p in load_content(GOOD).prescriptions)
+    assert extra == [f"{pid}.ko.help-first.png" for pid in ids]
