@@ -114,6 +114,11 @@ def _places(v: View, area: pygame.Rect) -> list[Op]:
             name=place.name.get(lang),
             phone=place.phone,
         )
+        if place == nearest:  # with its hours, where they fit
+            with_hours = v.text(v.t("info.nearest_line"), row, px=m.min_px, max_lines=2)
+            if not with_hours.truncated:
+                ops.append(with_hours)
+                continue
         block = v.text(line, row, px=m.min_px, valign="middle", max_lines=2)
         if block.truncated:  # a small screen: the district and the phone number are enough
             short = f"{place.district.get(lang)} · {place.phone}"

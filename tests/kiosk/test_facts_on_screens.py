@@ -85,6 +85,16 @@ def test_the_footer_shows_the_machines_nearest_place_with_its_hours(tmp_path: Pa
     assert "10–19시" not in shown
 
 
+def test_the_info_screen_lists_the_nearest_place_first_with_its_hours() -> None:
+    """Where the screen has room for them (the footer shows them too where its line has room:
+    from 1280x800 in Korean, at 1920x1080 in English)."""
+    content = load_content(BUNDLED_CONTENT)
+    page = build_page(view(states(content, "ko")["info"], (1920, 1080), content))
+    lines = [b.source for b in page.text_blocks()]
+    listed = lines.index("관악구 · 02-876-0900 · 월–금 10–19시, 토 10–13시")  # a line of its own
+    assert lines[listed + 1].startswith("강북구")  # the others after it, in file order
+
+
 def test_without_a_nearest_place_no_district_is_named_but_120_points_the_way() -> None:
     content = load_content(BUNDLED_CONTENT)
     texts = Texts(translations(), "ko", Facts(content, ""))
