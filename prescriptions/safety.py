@@ -353,6 +353,8 @@ class BannedMatcher:
 
     def find(self, text: str | Normalised) -> list[str]:
         """The terms in `text`, in the order of the list."""
+        if not self._terms:
+            return []
         ready = text if isinstance(text, Normalised) else Normalised.of(text)
         tried = set(self._always)
         for latin, haystack in ((False, ready.korean), (True, ready.latin)):
