@@ -148,10 +148,11 @@ SPECS: tuple[Spec, ...] = (
             "id": Kind.ID,
             "number": Kind.TEXT,
             "then_press": Kind.OPTIONAL_TEXT,
+            "also": Kind.OPTIONAL_TEXT,
             "hours": Kind.OPTIONAL_TEXT,
         },
         {"name": True, "description": True},
-        {"then_press": None, "hours": ""},
+        {"then_press": None, "also": None, "hours": ""},
     ),
     Spec(
         "place",

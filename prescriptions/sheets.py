@@ -51,6 +51,7 @@ FIELD_LABELS = MappingProxyType(
         "number": "전화번호",
         "phone": "전화번호",
         "then_press": "누를 번호",
+        "also": "함께 쓰는 번호",
         "hours": "운영 시간",
         "name": "이름",
         "description": "설명",

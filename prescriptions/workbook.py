@@ -47,11 +47,8 @@ from prescriptions.loader import LoadResult, read_content, snapshot_of
 from prescriptions.model import Content, Record
 from prescriptions.schema import PRESCRIPTIONS_DIR, issue
 from prescriptions.sheets import SHEETS, Sheet
-from prescriptions.workbook_io import (
-    SheetRecords,
-    read_sheets,
-    write_workbook,
-)
+from prescriptions.workbook_io import read_sheets
+from prescriptions.workbook_write import SheetRecords, write_workbook
 
 MAX_WORKBOOK_BYTES = 8 << 20  # the bundled content's workbook is about 60 KB
 RECORDS = {

@@ -23,15 +23,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pygame
 
+    from kiosk.shell.config import KioskConfig
     from kiosk.ui.fonts import FontBook
-    from prescriptions.checks import FitCheckFor
+    from prescriptions.checks import FitCheckFor, Minimums
     from prescriptions.errors import ContentIssue
-    from prescriptions.model import Content, Prescription
+    from prescriptions.model import Content
 
 NAME = "content"
 HELP = "check, export, import and preview the prescription content"
 
 SHEET_FILE = "contact-sheet.png"
+LOCALE_PREFIX = "kiosk/ui/locale/"
 SHEET_COLUMNS = 8
 THUMB_WIDTH = 256
 
@@ -56,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     preview.add_argument(
         "--help-first",
         action="store_true",
-        help="also the cards with the help lines first (low-mood categories)",
+        help="also every card with the help lines first (a high mood-check score)",
     )
     for sub in (export, imp, preview):
         sub.add_argument("--dir", metavar="DIR", help="content directory (default: configured)")
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         else (config.display.width, config.display.height)
     )
     actions: dict[str, Callable[[], int]] = {
-        "check": lambda: _check(directory, english=args.english),
+        "check": lambda: _check(directory, config, english=args.english),
         "export": lambda: _export(directory, Path(args.file)),
         "import": lambda: _import(directory, Path(args.file)),
         "preview": lambda: _preview(
@@ -131,11 +133,12 @@ def _print_issues(
         spreadsheet = csv is not None and (
             found.file == csv.name or found.file.startswith(f"{csv.name}:")
         )
-        where = (
-            str(csv.parent / found.file)
-            if csv is not None and spreadsheet
-            else _shown(directory, found.file)
-        )
+        if csv is not None and spreadsheet:
+            where = str(csv.parent / found.file)
+        elif found.file.startswith(LOCALE_PREFIX):  # a screen text, not in the content folder
+            where = _shown(_locale_dir(), found.file.removeprefix(LOCALE_PREFIX))
+        else:
+            where = _shown(directory, found.file)
         print(replace(found, file=where).format("en" if english else "ko"))
 
 
@@ -155,14 +158,51 @@ def _fits_for() -> FitCheckFor:
     return lambda content: make_fit_check(content, fonts=fonts)
 
 
-def _check(directory: Path, english: bool) -> int:
+def _locale_dir() -> Path:
+    from kiosk.ui.i18n import LOCALE_DIR
+
+    return LOCALE_DIR
+
+
+def _minimums(config: KioskConfig) -> Minimums:
+    """The checks' minimums for this machine: enough gentle cards for its no-repeat window
+    (at least the default's, so content checked on one machine serves the others)."""
+    from dataclasses import replace
+
+    from prescriptions.checks import DEFAULT_MINIMUMS
+
+    window = max(DEFAULT_MINIMUMS.no_repeat_window, config.no_repeat_window)
+    return replace(DEFAULT_MINIMUMS, no_repeat_window=window)
+
+
+def _nearest_note(config: KioskConfig, content: Content) -> None:
+    """Which 서울마음편의점 this machine's screens will name: said, never guessed."""
+    if not config.nearest_place:
+        print(
+            "참고: 이 자판기에는 가까운 서울마음편의점(kiosk.toml의 nearest_place)이 정해지지 "
+            "않았습니다. 화면은 어느 곳도 고르지 않고 외로움안녕120에서 가까운 곳을 안내한다고 "
+            "보여 줍니다. (note: no nearest_place configured)"
+        )
+    elif not any(p.id == config.nearest_place for p in content.places):
+        print(
+            f"경고: 설정의 nearest_place '{config.nearest_place}'이(가) places.toml에 없습니다. "
+            f"화면은 외로움안녕120에서 가까운 곳을 안내한다고 보여 줍니다. "
+            f"(warning: nearest_place not in places.toml)"
+        )
+
+
+def _check(directory: Path, config: KioskConfig, english: bool) -> int:
     _headless()
     from kiosk.ui.card import SMALLEST
+    from kiosk.ui.i18n import screen_texts
     from prescriptions.checks import check_directory
 
-    result = check_directory(directory, fits_for=_fits_for())
+    result = check_directory(
+        directory, minimums=_minimums(config), fits_for=_fits_for(), screen_texts=screen_texts()
+    )
     _print_issues(result.issues, directory, english=english)
     c = result.content
+    _nearest_note(config, c)
     if result.issues:
         print(
             f"문제 {len(result.issues)}개: 고친 뒤 다시 검사하세요. "
@@ -296,7 +336,7 @@ def _preview(
     cards: list[tuple[str, pygame.Surface, bool]] = []
     for p in content.prescriptions:
         for lang in languages:
-            for first in (False, True) if help_first and _low_mood(content, p) else (False,):
+            for first in (False, True) if help_first else (False,):
                 surface = render_card(p, content, lang, size, help_first=first, stage=stage)
                 label = f"{p.id}.{lang}" + (".help-first" if first else "")
                 pygame.image.save(surface, str(out / f"{label}.png"))
@@ -308,10 +348,6 @@ def _preview(
         f"넘치는 카드 {overflow}장은 빨간 테두리입니다. ({len(cards)} cards written)"
     )
     return 0
-
-
-def _low_mood(content: Content, prescription: Prescription) -> bool:
-    return any(c.low_mood for c in content.categories if c.id in prescription.categories)
 
 
 def _contact_sheet(

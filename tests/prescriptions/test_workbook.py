@@ -162,7 +162,7 @@ def test_a_refused_import_names_sheet_and_row_and_changes_nothing(tmp_path: Path
     book = _book(workbook_bytes(snapshot_of(content)))
     ws = book["처방"]
     row = _row(ws, "lonely-002")
-    ws.cell(row, _column(ws, "문구 (한국어)")).value = "극단적 선택은 하지 마세요"
+    ws.cell(row, _column(ws, "문구 (한국어)")).value = "극단적인 선택은 하지 마세요"
     symptoms = book["증상"]
     symptoms.cell(3, _column(symptoms, "분류")).value = "nowhere"
     messages = _refused(_saved(book), content)

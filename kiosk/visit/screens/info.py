@@ -97,7 +97,8 @@ def _talk(v: View, area: pygame.Rect) -> list[Op]:
 
 def _places(v: View, area: pygame.Rect) -> list[Op]:
     m, p, lang = v.metrics, v.palette, v.texts.lang
-    places = v.content.places
+    nearest = v.texts.facts.nearest  # this machine's (kiosk.toml nearest_place) comes first
+    places = tuple(sorted(v.content.places, key=lambda place: place != nearest))
     line_h = v.typesetter.line_height(m.min_px)
     flexible: list[int | None] = [None] * max(1, len(places))
     rows = split_rows(area, [line_h * 2, *flexible], m.gap // 2)
@@ -113,6 +114,11 @@ def _places(v: View, area: pygame.Rect) -> list[Op]:
             name=place.name.get(lang),
             phone=place.phone,
         )
+        if place == nearest:  # with its hours, where they fit
+            with_hours = v.text(v.t("info.nearest_line"), row, px=m.min_px, max_lines=2)
+            if not with_hours.truncated:
+                ops.append(with_hours)
+                continue
         block = v.text(line, row, px=m.min_px, valign="middle", max_lines=2)
         if block.truncated:  # a small screen: the district and the phone number are enough
             short = f"{place.district.get(lang)} · {place.phone}"

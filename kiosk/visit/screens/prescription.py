@@ -62,7 +62,7 @@ def prescription_slip(v: View, rect: pygame.Rect, compact: bool = False) -> list
     name = ""
     if visit.symptom:
         try:
-            name = v.content.symptom(visit.symptom).name.get(v.texts.lang)
+            name = v.texts.fill(v.content.symptom(visit.symptom).name.get(v.texts.lang))
         except KeyError:
             name = ""
     return slip(v, rect, rx, name, visit.show_help_first, compact)

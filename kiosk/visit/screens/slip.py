@@ -68,7 +68,7 @@ def slip(
                 max_lines=1,
             )
         )
-    name = rx.medicine.get(lang)
+    name = v.texts.fill(rx.medicine.get(lang))
     name_w = min(
         header.width - label_w - m.gap,
         v.typesetter.fonts.measure(name, medicine_px, Weight.BOLD) + m.gap,
@@ -106,7 +106,7 @@ def slip(
             inner.width,
             inner.bottom - medicine.bottom - m.gap // 2,
         )
-        ops.append(v.text(rx.phrase.get(lang), phrase_box, valign="middle"))
+        ops.append(v.text(v.texts.fill(rx.phrase.get(lang)), phrase_box, valign="middle"))
         return ops
     tail: list[TextBlock] = []
     step_text = (
@@ -129,7 +129,7 @@ def slip(
         bottom = block.box.y - m.gap // 2
     dosage = _bottom_block(
         v,
-        f"{v.t('prescription.dosage')} · {rx.dosage.get(lang)}",
+        f"{v.t('prescription.dosage')} · {v.texts.fill(rx.dosage.get(lang))}",
         inner.x,
         inner.width,
         bottom,
@@ -144,7 +144,8 @@ def slip(
         dosage.box.y - m.gap // 2 - medicine.bottom - m.gap // 2,
     )
     phrase_px = m.heading_px if roomy else m.body_px
-    ops.append(v.text(rx.phrase.get(lang), phrase_box, px=phrase_px, valign="middle"))
+    phrase = v.texts.fill(rx.phrase.get(lang))
+    ops.append(v.text(phrase, phrase_box, px=phrase_px, valign="middle"))
     ops.extend(tail)
     return ops
 
