@@ -113,12 +113,9 @@ def page_text(v: View, page: Page) -> list[str]:
     """Every text on the page outside its buttons, top to bottom as drawn, without the
     footer and the simulation badge (said elsewhere, or not for visitors)."""
     hotline, badge = v.t("footer.hotline"), v.t("app.simulation")
-    nearest = v.t("footer.nearest", place=v.nearest_place) if v.nearest_place else None
-    return [
-        text
-        for text in _shown(page)
-        if not text.startswith(hotline) and text not in (badge, nearest)
-    ]
+    footer = {badge}  # the nearest place, with its hours or (where they do not fit) without
+    footer |= {v.t("footer.nearest", place=p) for p in (v.nearest_place, v.nearest_place_short) if p}
+    return [text for text in _shown(page) if not text.startswith(hotline) and text not in footer]
 
 
 def _attract(v: View, page: Page, w: Words) -> None:
