@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class AlertKind(enum.Enum):
     """Worst first; the screen text is `staff.alert.<value>`."""
 
+    PERSON_CALLED = "person_called"  # a visitor pressed "직원 불러 주세요": someone is waiting
     STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
     STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
@@ -46,6 +47,8 @@ class Alert:
         """One line for the log (English, ids only)."""
         if self.kind is AlertKind.FLEET:
             return f"fleet reporting: {self.detail}"
+        if self.kind is AlertKind.PERSON_CALLED:
+            return "a visitor asked for a person at the kiosk"
         if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
@@ -108,9 +111,17 @@ class AlertMonitor:
     # the fleet agent.
     record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
+    person_called: bool = False  # a visitor asked for a person; staff or a timeout end it
     _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
     # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def call_person(self, calling: bool) -> list[Alert]:
+        """A visitor asked for a person (True), or that is over (False): the LED and the
+        staff overview follow at once. Call it off the UI thread (it reads the ledger)."""
+        with self._lock:
+            self.person_called = calling
+        return self.check()
 
     def check(self) -> list[Alert]:
         """Read the alerts now; the LED, the log and the inbox follow any change."""
@@ -119,7 +130,11 @@ class AlertMonitor:
                 found = self.read()
             except Exception:  # a broken ledger must not stop the caller; it is logged
                 log.exception("alerts: cannot read the machine's state")
-                return list(self.current)
+                found = [a for a in self.current if a.kind is not AlertKind.PERSON_CALLED]
+                if not self._person_changed():
+                    return list(self.current)
+            if self.person_called:
+                found = [Alert(AlertKind.PERSON_CALLED), *found]
             changed = tuple(found) != self.current
             self._log_changes(found)
             self.current = tuple(found)
@@ -128,6 +143,10 @@ class AlertMonitor:
         if changed:
             self.post(AlertsChanged(tuple(found)))
         return found
+
+    def _person_changed(self) -> bool:
+        shown = any(a.kind is AlertKind.PERSON_CALLED for a in self.current)
+        return shown != self.person_called
 
     def _record(self, found: list[Alert]) -> None:
         identities = frozenset(_identity(a) for a in found)

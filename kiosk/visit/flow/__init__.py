@@ -5,6 +5,7 @@ out the commands (choose a prescription, start a vend, count a statistic).
 """
 
 from kiosk.visit.flow.commands import (
+    CallStaff,
     ChoosePrescription,
     ChuteLightOff,
     Command,
@@ -14,11 +15,13 @@ from kiosk.visit.flow.commands import (
 )
 from kiosk.visit.flow.events import (
     Back,
+    CallPerson,
     ChooseSymptom,
     CloseHelp,
     Continue,
     DispensingChanged,
     Event,
+    Feedback,
     GoHome,
     MoodAnswer,
     MoreTime,
@@ -32,13 +35,15 @@ from kiosk.visit.flow.events import (
     ToggleMode,
     VendFinished,
 )
-from kiosk.visit.flow.state import Access, FlowState, Mode, Screen, Visit
+from kiosk.visit.flow.state import Access, FlowState, Mode, Screen, SlipStamp, Visit
 from kiosk.visit.flow.steps import UCLA_QUESTIONS, initial_state, next_deadline, step
 
 __all__ = [
     "UCLA_QUESTIONS",
     "Access",
     "Back",
+    "CallPerson",
+    "CallStaff",
     "ChoosePrescription",
     "ChooseSymptom",
     "ChuteLightOff",
@@ -48,6 +53,7 @@ __all__ = [
     "CountStat",
     "DispensingChanged",
     "Event",
+    "Feedback",
     "FlowState",
     "GoHome",
     "Mode",
@@ -57,6 +63,7 @@ __all__ = [
     "PrescriptionChosen",
     "Screen",
     "ServiceChanged",
+    "SlipStamp",
     "SetLanguage",
     "SkipMood",
     "Start",

@@ -41,4 +41,9 @@ class ChuteLightOff:
     """The take-item screen is over: the chute light stops pulsing."""
 
 
-Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff
+@dataclass(frozen=True)
+class CallStaff:
+    """Light the attention LED and raise the staff alert: a visitor asked for a person."""
+
+
+Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | CallStaff
