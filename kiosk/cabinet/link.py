@@ -104,7 +104,11 @@ class CabinetLink:
         if monitor is None:
             log.warning("a visitor asked for a person, but there is no LED to light")
             return
-        self.background(lambda: monitor.call_person(calling))
+
+        def call() -> None:
+            monitor.call_person(calling)
+
+        self.background(call)
 
     def prescriptions_on(self, day: date) -> int:
         """How many prescriptions the ledger counted on `day` (the slips' running number goes

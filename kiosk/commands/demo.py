@@ -43,6 +43,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
     )
+    parser.add_argument(
+        "--contact-sheet",
+        action="store_true",
+        help="also write contact-sheet-WxH.png: every screen of each resolution side by side",
+    )
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -70,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         langs = list(config.languages)
     out = Path(args.out)
     total = 0
+    paths: list[Path] = []
     cabinet = None
     if args.port:
         from kiosk.cabinet.link import open_cabinet
@@ -86,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 cabinet=cabinet,
             )
             total += len(shots)
+            paths += [shot.path for shot in shots]
     except DemoBlocked as exc:
         print(blocked_message(exc, out), file=sys.stderr)
         return 1
@@ -94,6 +101,12 @@ def run(args: argparse.Namespace) -> int:
             cabinet.close()
     where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
+    if args.contact_sheet:
+        from kiosk.tools.contact_sheet import write_sheets
+        from kiosk.ui.fonts import FontBook
+
+        for sheet in write_sheets(paths, out, FontBook()):
+            print(f"demo: contact sheet {sheet}")
     return 0
 
 

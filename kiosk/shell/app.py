@@ -29,7 +29,7 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
-from kiosk.visit.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
+from kiosk.visit.flow import Back, CloseHelp, Event, GoHome, Mode, MoreTime, OpenHelp, Screen
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
 from kiosk.visit.session import KioskSession
@@ -46,6 +46,9 @@ CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
 STAFF_POLL_S = 0.1
+FADE_S = 0.2  # a screen change fades in this long (shorter than the tap guard)
+FADE_FPS = 30
+NO_FADE = (Mode.LARGE, Mode.VOICE)  # a fade helps neither a reader up close nor a listener
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -83,7 +86,7 @@ class App:
         self.mapper = InputMapper((d.width, d.height))
         self.page: Page = Page()
         self.pictures = PictureCache()
-        self._key: object = None
+        self._key: tuple[object, ...] | None = None
         self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
         self.staff_page: StaffPage | None = None  # built once staff mode is on the screen
@@ -94,6 +97,11 @@ class App:
         self._failsafe_since: float | None = None  # showing the failsafe screen since
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
+        self._motion_only = False  # only the page's `motion` area changed (an animation frame)
+        self._fade_pending = False  # the screen changed: the next frame fades in
+        self._fade: tuple[pygame.Surface, float] | None = None  # the old frame, since when
+        # What the last drawn frame changed, for the display: None = the whole screen.
+        self.flip_rects: list[pygame.Rect] | None = None
 
     # ---- input -----------------------------------------------------------------------------
 
@@ -271,6 +279,8 @@ class App:
         if isinstance(event, StaffJobDone):
             if self.staff is not None:
                 leave = self.staff.handle(event.event, now)
+                if self.staff.active and self.staff.state.screen is not StaffScreen.PIN:
+                    self.session.person_call_answered()  # staff are here: the call is over
                 if leave is not None:
                     self._leave_staff(leave, now)
                 self._key = None
@@ -298,7 +308,14 @@ class App:
         if self.corner.pressed_since is not None:
             due.append(self.corner.pressed_since + self.corner.hold_s)
         if self.page.animated and not self.staff_on:
-            due.append((int(now * ANIMATION_FPS) + 1) / ANIMATION_FPS)
+            still = self.page.still_until
+            if still is not None and now < still:
+                due.append(still)
+            else:
+                fps = max(1, self.page.fps)
+                due.append((int(now * fps) + 1) / fps)
+        if self._fade is not None or self._fade_pending:
+            due.append(now + 1 / FADE_FPS)
         return min(due, default=None)
 
     def take_inbox(self, now: float) -> None:
@@ -337,6 +354,10 @@ class App:
             low_screen=self.config.display.low_screen,
             nearest_place=self.nearest_place(texts),
             pictures=self.pictures,
+            nearest_id=self.config.nearest_place,
+            wall=self.session.wall(),
+            person_call=self.config.staff.person_call,
+            attract_motion=self.config.display.attract_motion,
         )
 
     def refresh(self, now: float) -> bool:
@@ -353,6 +374,7 @@ class App:
         if screen_key != self._screen_key:
             if self._screen_key is not None and screen_key[0] != self._screen_key[0]:
                 self.ui = UiState()
+                self._fade_pending = not any(m in state.access for m in NO_FADE)
             self._new_screen(screen_key, now)
         key = (
             state,
@@ -360,11 +382,17 @@ class App:
             self.focus,
             id(self.session.content),
             None if state.prompt_until is None else int(state.seconds_left(now) or 0),
-            int(now * ANIMATION_FPS) if self.page.animated else None,
+            self._animation_tick(now),
         )
         if key == self._key:
             return False
+        # An animation frame: the same page but for its moving part.
+        motion_only = (
+            self._key is not None and key[:-1] == self._key[:-1] and self.page.motion is not None
+        )
+        before = self.page.motion
         self.page = build_page(self.view(now))
+        self._motion_only = motion_only and self.page.motion == before and not self._dirty
         self._dirty = True
         if self.focus < 0:
             order = self._order()
@@ -372,6 +400,16 @@ class App:
             self.focus = primary[0] if primary else 0
         self._key = (state, self.ui, self.focus, *key[3:])
         return True
+
+    def _animation_tick(self, now: float) -> object:
+        """What changes the page's look as time passes: an animation frame number, or the
+        end of a still moment; None for a page that does not move."""
+        page = self.page
+        if not page.animated:
+            return None
+        if page.still_until is not None and now < page.still_until:
+            return ("still", page.still_until)
+        return int(now * max(1, page.fps))
 
     def _new_screen(self, screen_key: tuple[object, ...], now: float) -> None:
         self._screen_key = screen_key
@@ -440,8 +478,22 @@ class App:
                 self.handle_pygame(event, now)
             self.tick(now)
             self.refresh(now)
-            if self._dirty:  # input handled above may already have rebuilt the page
-                self.draw(surface)
+            fading = self._fade is not None or self._fade_pending
+            if self._dirty or fading:  # input handled above may already have rebuilt the page
+                motion = self.page.motion
+                if self._motion_only and motion is not None and not fading and self.frames_drawn:
+                    surface.set_clip(motion)  # an animation frame: only its area is drawn
+                    try:
+                        self.draw(surface)
+                    finally:
+                        surface.set_clip(None)
+                    self.flip_rects = [motion.copy()]
+                else:
+                    self._start_fade(surface, now)
+                    self.draw(surface)
+                    self._blend(surface, now)
+                    self.flip_rects = None
+                self._motion_only = False
                 self.last_frame_s = time.perf_counter() - started
                 return True
             return False
@@ -449,6 +501,25 @@ class App:
             log.exception("a screen failed: the visit is reset and the failsafe screen shown")
             self._fail_safe(surface, now)
             return True
+
+    def _start_fade(self, surface: pygame.Surface, now: float) -> None:
+        """The screen changed: keep the frame on the screen now, to fade it out."""
+        if self._fade_pending and self.frames_drawn and not self.staff_on:
+            old = surface.copy()
+            self._fade = (old, now)
+        self._fade_pending = False
+
+    def _blend(self, surface: pygame.Surface, now: float) -> None:
+        """The old screen over the new one, fainter each frame, for FADE_S."""
+        if self._fade is None:
+            return
+        old, since = self._fade
+        left = 1.0 - (now - since) / FADE_S
+        if left <= 0 or self.staff_on:
+            self._fade = None
+            return
+        old.set_alpha(round(255 * 0.8 * left * left))  # the new screen shows at once, a little
+        surface.blit(old, (0, 0))
 
     def _fail_safe(self, surface: pygame.Surface, now: float) -> None:
         self._failsafe_since = now

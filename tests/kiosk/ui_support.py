@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 from functools import cache
 
 from hardware.dispenser import VendOutcome
@@ -12,7 +13,7 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Typesetter
 from kiosk.ui.theme import PANELS, Palette, metrics_for, panel
-from kiosk.visit.flow import FlowState, Screen, Visit
+from kiosk.visit.flow import FlowState, Screen, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.checks import check_directory
@@ -20,6 +21,8 @@ from prescriptions.model import Content
 
 RESOLUTIONS = tuple(PANELS)
 LANGS = ("ko", "en")
+WALL = datetime(2026, 11, 30, 14, 0)  # a Monday afternoon: some places open, one unknown
+STAMP = SlipStamp(date(2026, 12, 31), 142)  # the widest number and date of a year
 
 
 @cache
@@ -55,6 +58,8 @@ def a_visit(
         slot=4,
         show_help_first=help_first,
         outcome=outcome,
+        slip=STAMP,
+        item="hand_warmer",
     )
 
 
@@ -68,7 +73,11 @@ def states(content: Content, lang: str) -> dict[str, FlowState]:
     out["prescription-help-first"] = replace(
         out["prescription"], visit=a_visit(content, help_first=True)
     )
-    out["prescription-no-item"] = replace(out["prescription"], visit=replace(visit, slot=None))
+    out["prescription-no-item"] = replace(
+        out["prescription"], visit=replace(visit, slot=None, item=None)
+    )
+    out["help-person-called"] = replace(out["help"], person_called=True)
+    out["goodbye-answered"] = replace(out["goodbye"], visit=replace(visit, feedback=True))
     for outcome in VendOutcome:
         out[f"take-{outcome.value}"] = replace(
             base, screen=Screen.TAKE_ITEM, visit=a_visit(content, outcome)
@@ -105,6 +114,7 @@ def view(
         item_name=lambda _slot: texts("items.fallback"),
         low_screen=low_screen,
         nearest_place=f"{place.district.get(state.language)} · {place.phone}",
+        wall=WALL,
     )
 
 

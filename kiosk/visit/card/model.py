@@ -34,6 +34,7 @@ class Card:
     gentle: bool  # `step` is the gentle help line (a high mood score with a low-mood symptom)
     item: str | None  # the gift's item kind, for the picture (None: no gift this time)
     item_name: str
+    note: str = ""  # said in the picture's place when there is no gift
     seal: tuple[str, str] = SEAL
 
     @property
@@ -51,6 +52,7 @@ class Card:
                 self.phrase,
                 self.dosage,
                 self.step,
+                self.note,
             )
             if t
         )
@@ -102,7 +104,9 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
             symptom = ""
     number, date = stamp_texts(visit.slip, texts)
     gentle = visit.show_help_first
-    step = texts("prescription.gentle_help") if gentle else resource_line(content, rx.next_step, lang)
+    step = (
+        texts("prescription.gentle_help") if gentle else resource_line(content, rx.next_step, lang)
+    )
     return Card(
         pharmacy=texts("prescription.pharmacy"),
         title=texts("prescription.slip"),
@@ -120,4 +124,5 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
         gentle=gentle,
         item=visit.item if visit.slot is not None else None,
         item_name=item_name if visit.slot is not None else "",
+        note="" if visit.slot is not None else texts("prescription.no_item_note"),
     )

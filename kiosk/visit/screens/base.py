@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
 import pygame
@@ -82,6 +83,11 @@ class Pages(Generic[B]):
 @dataclass
 class Page(Pages[Button]):
     animated: bool = False  # redraw periodically (the dispensing screen's motion)
+    # Only this area changes as time passes (None: the whole page): the frame loop redraws and
+    # updates just this rectangle for an animation frame.
+    motion: pygame.Rect | None = None
+    fps: int = 8  # animation frames a second while something moves
+    still_until: float | None = None  # nothing moves before this (monotonic): no redraws
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,10 @@ class View:
     low_screen: bool = False
     pictures: PictureCache | None = None  # keeps costly pictures (the QR code) between frames
     nearest_place: str = ""  # "동대문 동대문종합사회복지관 · 02-920-4500", already localized
+    nearest_id: str = ""  # the nearest place's id ("" = the first in places.toml)
+    wall: datetime | None = None  # local wall time (opening hours), never for timeouts
+    person_call: str = "help"  # where "직원 불러 주세요" shows: off, help, present (config)
+    attract_motion: bool = True  # the attract screen's gentle animation
 
     @property
     def screen_rect(self) -> pygame.Rect:
@@ -240,11 +250,12 @@ def chrome(
         page.add_button(button(v, name, rect, label, event))
         x = rect.right + m.gap
     right = inner.right if help_row else help_rect.x - m.gap
-    if action is not None:  # the screen's main action, in the bar on short screens
+    if action is not None:  # the screen's main action, in the bar on short screens: next to
+        # the left buttons, so that the free room keeps it well away from the help button
         name, label, event = action
-        rect = pygame.Rect(right - action_w, inner.y, action_w, inner.height)
+        rect = pygame.Rect(x, inner.y, action_w, inner.height)
         page.add_button(button(v, name, rect, label, event, style="primary", primary=True))
-        right = rect.x - m.gap
+        x = rect.right + m.gap
     if badge_in_bar:
         slot = pygame.Rect(x, inner.y, right - x, inner.height)
         _badge(v, page, pygame.Rect(0, 0, badge_w, v.typesetter.line_height(m.min_px)), slot)

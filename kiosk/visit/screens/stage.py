@@ -1,0 +1,95 @@
+"""The stage the prescription, dispensing and take-item screens share: the card in the same
+place on all three, and a side for what each screen says and asks.
+
+    landscape (10" and up)      portrait                  7" (800×480, 1024×600)
+    ┌────────────┬──────┐       ┌──────────────┐          prescription: the card fills the area
+    │            │ side │       │     card     │          (the action is in the bar);
+    │    card    │      │       │              │          dispensing / take-item: the side on
+    │            │[act.]│       ├──────────────┤          the left, the same card, smaller, on
+    └────────────┴──────┘       │ side  [act.] │          the right (a picture of it: its text
+                                └──────────────┘          is read on the screen before)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.ui.scene import Op, Picture, Renderer, split_cols, split_rows
+from kiosk.visit.card import Card, CardKit, CardLook, card_for_visit, card_ops
+from kiosk.visit.flow import Mode
+from kiosk.visit.screens.base import View
+
+
+@dataclass(frozen=True)
+class Stage:
+    card: pygame.Rect  # where the card is drawn on this screen
+    side: pygame.Rect  # the screen's own words and its action
+    natural: pygame.Rect  # where the prescription screen draws the card (the full size)
+
+    @property
+    def reduced(self) -> bool:
+        """The card is shown smaller than on the prescription screen (a picture of it)."""
+        return self.card.size != self.natural.size
+
+
+def short_screen(v: View) -> bool:
+    """A 7-inch landscape panel: every line counts."""
+    return not v.metrics.portrait and v.metrics.height < 700
+
+
+def stage(v: View, area: pygame.Rect, *, prescription: bool = False) -> Stage:
+    m = v.metrics
+    if m.portrait:
+        card, side = split_rows(area, [area.height * 3 // 5, None], 2 * m.gap)
+        return Stage(card, side, card)
+    if short_screen(v):
+        if prescription:
+            return Stage(area, pygame.Rect(area.right, area.y, 0, area.height), area)
+        side, rest = split_cols(area, [area.width * 9 // 20, None], 2 * m.gap)
+        scale = min(rest.width / area.width, rest.height / area.height)
+        card = pygame.Rect(0, 0, round(area.width * scale), round(area.height * scale))
+        card.center = rest.center
+        return Stage(card, side, area)
+    card, side = split_cols(area, [area.width * 3 // 5, None], 2 * m.gap)
+    return Stage(card, side, card)
+
+
+def card_kit(v: View) -> CardKit:
+    plain = Mode.CONTRAST in v.state.access
+    return CardKit.for_screen(v.typesetter, v.metrics, CardLook.screen(v.palette, plain=plain))
+
+
+def visit_card(v: View) -> Card | None:
+    visit = v.state.visit
+    return card_for_visit(visit, v.content, v.texts, v.item_name(visit.slot))
+
+
+def card_on_stage(v: View, where: Stage) -> list[Op]:
+    """The visit's card: set in place, or, where the screen has less room than the
+    prescription screen, the very same card drawn at its full size and made smaller."""
+    card = visit_card(v)
+    if card is None:
+        return []
+    kit = card_kit(v)
+    if not where.reduced:
+        return card_ops(card, where.card, kit, v.pictures)
+    full = where.natural.size
+
+    def make() -> pygame.Surface:
+        surface = pygame.Surface(full, pygame.SRCALPHA)
+        surface.fill((0, 0, 0, 0))
+        ops = card_ops(card, pygame.Rect(0, 0, *full), kit, None)
+        Renderer(v.typesetter.fonts).draw(surface, ops)
+        return pygame.transform.smoothscale(surface, where.card.size)
+
+    key = ("card-reduced", card, full, where.card.size, kit.look)
+    picture = v.pictures.get(key, make) if v.pictures is not None else make()
+    return [Picture(picture, where.card.topleft)]
+
+
+def action_rect(v: View, side: pygame.Rect) -> pygame.Rect:
+    """The screen's main action: along the bottom of the side, its full width."""
+    m = v.metrics
+    return pygame.Rect(side.x, side.bottom - m.target_px, side.width, m.target_px)
