@@ -398,7 +398,8 @@ class App:
             order = self._order()
             primary = [i for i, b in enumerate(order) if b.primary]
             self.focus = primary[0] if primary else 0
-        self._key = (state, self.ui, self.focus, *key[3:])
+        # The new page's own animation tick: a page that rests now is not rebuilt next frame.
+        self._key = (state, self.ui, self.focus, *key[3:5], self._animation_tick(now))
         return True
 
     def _animation_tick(self, now: float) -> object:

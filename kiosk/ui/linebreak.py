@@ -82,8 +82,21 @@ def is_word(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
 
+def _tokens(line: str) -> list[str]:
+    """Words split at breaking spaces only (a no-break space keeps its words together)."""
+    out, word = [], ""
+    for ch in line:
+        if ch in BREAKING_SPACES:
+            if word:
+                out.append(word)
+            word = ""
+        else:
+            word += ch
+    return [*out, word] if word else out
+
+
 def words_in(line: str) -> int:
-    return sum(1 for token in line.split() if is_word(token))
+    return sum(1 for token in _tokens(line) if is_word(token))
 
 
 def no_lone_last_word(
@@ -95,7 +108,7 @@ def no_lone_last_word(
     if len(lines) < 2 or words_in(lines[-1][0]) != 1:
         return lines
     before, last = lines[-2][0], lines[-1][0]
-    tokens = before.split()
+    tokens = _tokens(before)
     for k in range(1, len(tokens)):
         kept, moved = tokens[:-k], tokens[-k:]
         if not any(is_word(t) for t in moved):

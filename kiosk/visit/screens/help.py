@@ -55,26 +55,41 @@ def build(v: View) -> Page:
     m = v.metrics
     calling = v.person_call != "off"
     called = calling and v.state.person_called
+    title_h = v.typesetter.line_height(m.title_px)
+    beside = calling and not m.portrait  # the call sits at the end of the title's row
     rows = split_rows(
         area,
-        [v.typesetter.line_height(m.title_px), v.typesetter.line_height(m.body_px) * 2, None],
+        [
+            max(title_h, m.target_px) if beside else title_h,
+            v.typesetter.line_height(m.body_px) * 2,
+            None,
+        ],
         m.gap,
     )
+    title = rows[0]
+    if beside:
+        labels = (v.t("person.call"), v.t("person.called"))
+        widest = max(v.typesetter.fonts.measure(t, m.body_px, Weight.BOLD) for t in labels)
+        width = min(rows[0].width // 2, max(4 * m.target_px, widest + 4 * m.gap))
+        title, call = split_cols(rows[0], [None, width], m.gap)
+        call.height = m.target_px
+        page.add_button(_call_button(v, call, called))
     page.add(
         v.text(
-            v.t("help.title"), rows[0], px=m.title_px, bold=True, color=v.palette.help, max_lines=1
+            v.t("help.title"),
+            title,
+            px=m.title_px,
+            bold=True,
+            color=v.palette.help,
+            valign="middle",
+            max_lines=1,
         )
     )
     intro = v.t("person.asked") if called else v.t("help.intro")
     page.add(v.text(intro, rows[1], bold=called, color=v.palette.primary if called else None))
     lines, side = rows[2], None
     if not m.portrait and lines.width > 10 * m.target_px:
-        labels = [v.t("help.close")] + (
-            [v.t("person.call"), v.t("person.called")] if calling else []
-        )
-        widest = max(v.typesetter.fonts.measure(t, m.body_px, Weight.BOLD) for t in labels)
-        width = min(lines.width // 3, max(4 * m.target_px, widest + 3 * m.gap))
-        lines, side = split_cols(lines, [None, width], m.gap)
+        lines, side = split_cols(lines, [None, 4 * m.target_px], m.gap)
     elif calling:  # portrait: the call takes a row of its own under the lines
         lines, call_row = split_rows(lines, [None, m.target_px], m.gap)
         page.add_button(_call_button(v, call_row, called))
@@ -86,10 +101,6 @@ def build(v: View) -> Page:
                 v, "close-big", close, v.t("help.close"), CloseHelp(), style="primary", primary=True
             )
         )
-        if calling:
-            call = close.move(0, -(m.target_px + 2 * m.gap))
-            call.height = m.target_px
-            page.add_button(_call_button(v, call, called))
     return page
 
 

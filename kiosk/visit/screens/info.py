@@ -38,7 +38,7 @@ def build(v: View) -> Page:
     if not m.portrait and m.height < 700:  # short screens: the talk, then the places
         turn = v.ui.list_page
         if turn <= 0:
-            page.add(*_talk(v, body))
+            page.add(*_talk(v, body, heading=False))
             _action(v, page, action, "places", v.t("info.places_next"), PageTurn(+1))
             return page
         _places(v, page, body, turn - 1, pager=action)
@@ -47,7 +47,7 @@ def build(v: View) -> Page:
     if m.portrait:
         left, right = split_rows(body, [body.height * 2 // 5, None], 2 * m.gap)
     else:
-        left, right = split_cols(body, [body.width * 2 // 5, None], 2 * m.gap)
+        left, right = split_cols(body, [body.width * 9 // 20, None], 2 * m.gap)
     page.add(*_talk(v, left))
     _places(v, page, right, max(0, v.ui.list_page), pager=action)
     _action(v, page, action, "continue", v.t("info.finish"), Continue())
@@ -61,23 +61,29 @@ def _action(v: View, page: Page, row: pygame.Rect, name: str, label: str, action
     page.add_button(button(v, name, rect, label, action, style="primary", primary=True))
 
 
-def _talk(v: View, area: pygame.Rect) -> list[Op]:
+def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
+    """외로움안녕120 and the chatbot's QR code. `heading=False` (a 7-inch screen): the
+    hotline's name is left to the footer right below, which says it on every screen."""
     m, p = v.metrics, v.palette
-    head_h = v.typesetter.line_height(m.heading_px)
-    text_h = v.typesetter.line_height(m.min_px) * 2
+    head_h = v.typesetter.line_height(m.heading_px) if heading else 0
+    hotline = v.t("info.hotline")
+    probe = v.text(hotline, pygame.Rect(0, 0, area.width, 10_000), px=m.min_px)
+    text_h = v.typesetter.line_height(m.min_px) * len(probe.lines)
     rows = split_rows(area, [head_h, text_h, None], m.gap // 2)
-    ops: list[Op] = [
-        v.text(
-            v.t("info.hotline_title"),
-            rows[0],
-            px=m.heading_px,
-            bold=True,
-            color=p.primary,
-            max_lines=1,
-        ),
-        v.text(v.t("info.hotline"), rows[1], px=m.min_px),
-    ]
-    qr_side = min(rows[2].height, rows[2].width // 2)
+    ops: list[Op] = [v.text(hotline, rows[1], px=m.min_px)]
+    if heading:
+        ops.append(
+            v.text(
+                v.t("info.hotline_title"),
+                rows[0],
+                px=m.heading_px,
+                bold=True,
+                color=p.primary,
+                max_lines=1,
+            )
+        )
+    # A code about 25 mm wide scans from arm's length; the caption gets the rest.
+    qr_side = min(rows[2].height, max(rows[2].width // 3, round(25 * m.px_per_mm)))
     url = v.t("chatbot.url")
     modules = (
         v.pictures.get(("qr-modules", url), lambda: qr_modules(url))
@@ -169,9 +175,18 @@ def _places(v: View, page: Page, area: pygame.Rect, turn: int, *, pager: pygame.
         page.add_button(button(v, "places:next", nxt, "▶", PageTurn(+1 if more else 0)))
 
 
+def _row_texts(v: View, place: Place) -> tuple[str, str, bool]:
+    """A row's two blocks, and whether it is the nearest (marked in words, not colour only)."""
+    name, rest = place_lines(v, place)
+    nearest = ordered_places(v)[:1] == [place]
+    if nearest:
+        name = f"{v.t('info.nearest')} · {name}"
+    return name, rest, nearest
+
+
 def _row_height(v: View, place: Place, width: int) -> int:
     m = v.metrics
-    name, rest = place_lines(v, place)
+    name, rest, _ = _row_texts(v, place)
     pad = m.gap
     inner = pygame.Rect(0, 0, width - 2 * pad, 10_000)
     lines = len(v.text(name, inner, px=m.min_px, bold=True).lines)
@@ -195,7 +210,7 @@ def _paginate(v: View, places: list[Place], room: pygame.Rect) -> list[list[Plac
 def _place_row(v: View, page: Page, place: Place, room: pygame.Rect) -> int:
     """One place; the nearest on a tinted card with "가장 가까운 곳". Returns its bottom."""
     m, p = v.metrics, v.palette
-    nearest = ordered_places(v)[:1] == [place]
+    name, rest, nearest = _row_texts(v, place)
     height = min(room.height, _row_height(v, place, room.width))
     box = pygame.Rect(room.x, room.y, room.width, height)
     if nearest:
@@ -204,9 +219,6 @@ def _place_row(v: View, page: Page, place: Place, room: pygame.Rect) -> int:
             Box(box, p.primary, m.radius, border=3, border_color=p.primary),
         )
     inner = box.inflate(-2 * m.gap, -2 * m.gap)
-    name, rest = place_lines(v, place)
-    if nearest:
-        name = f"{v.t('info.nearest')} · {name}"
     first = v.text(name, inner, px=m.min_px, bold=True, color=p.primary if nearest else p.text)
     page.add(first)
     below = pygame.Rect(inner.x, first.ink.bottom, inner.width, inner.bottom - first.ink.bottom)
