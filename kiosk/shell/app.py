@@ -279,8 +279,7 @@ class App:
         if isinstance(event, StaffJobDone):
             if self.staff is not None:
                 leave = self.staff.handle(event.event, now)
-                if self.staff.active and self.staff.state.screen is not StaffScreen.PIN:
-                    self.session.person_call_answered()  # staff are here: the call is over
+                self._staff_present()
                 if leave is not None:
                     self._leave_staff(leave, now)
                 self._key = None
@@ -290,6 +289,12 @@ class App:
             self._key = None
             return
         log.warning("inbox: no one takes %r", event)
+
+    def _staff_present(self) -> None:
+        """Staff got past the PIN: they are at the kiosk, so a visitor's call is answered."""
+        staff = self.staff
+        if staff is not None and staff.active and staff.state.screen is not StaffScreen.PIN:
+            self.session.person_call_answered()
 
     def next_deadline(self, now: float) -> float | None:
         """When the loop must wake even without input or inbox events (timeouts, the
@@ -327,6 +332,7 @@ class App:
         self.take_inbox(now)
         if self.staff is not None and self.staff.active:
             leave = self.staff.tick(now)  # the visit waits: no timeouts, no prompts
+            self._staff_present()
             if leave is not None:
                 self._leave_staff(leave, now)
             return
