@@ -38,6 +38,12 @@ def bundled() -> Content:
 
 
 @cache
+def typesetter(min_px: int) -> Typesetter:
+    """One per size for the whole test run: laid-out text is cached, as in the kiosk."""
+    return Typesetter(fonts(), min_px)
+
+
+@cache
 def translations() -> Translations:
     return Translations.load(LANGS)
 
@@ -69,6 +75,8 @@ def states(content: Content, lang: str) -> dict[str, FlowState]:
     visit = a_visit(content)
     out = {s.value: replace(base, screen=s, visit=visit) for s in Screen}
     out["mood"] = replace(base, screen=Screen.MOOD, visit=Visit(symptom=visit.symptom))
+    out["mood-2"] = replace(out["mood"], visit=Visit(symptom=visit.symptom, answers=(1,)))
+    out["mood-3"] = replace(out["mood"], visit=Visit(symptom=visit.symptom, answers=(1, 2)))
     out["mood-choosing"] = replace(out["mood"], visit=replace(visit, prescription=None))
     out["prescription-help-first"] = replace(
         out["prescription"], visit=a_visit(content, help_first=True)
@@ -104,7 +112,7 @@ def view(
     return View(
         state=state,
         texts=texts,
-        typesetter=Typesetter(fonts(), metrics.min_px),
+        typesetter=typesetter(metrics.min_px),
         metrics=metrics,
         palette=Palette(),
         content=content,

@@ -24,7 +24,6 @@ class Card:
     date: str  # 2026년 11월 30일
     symptom_label: str
     symptom: str  # "" when the visit's symptom is unknown
-    medicine_label: str
     medicine: str
     phrase: str
     dosage_label: str
@@ -114,7 +113,6 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
         date=date,
         symptom_label=texts("prescription.symptom"),
         symptom=symptom,
-        medicine_label=texts("prescription.medicine"),
         medicine=rx.medicine.get(lang),
         phrase=rx.phrase.get(lang),
         dosage_label=texts("prescription.dosage"),

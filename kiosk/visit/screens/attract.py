@@ -18,6 +18,7 @@ from kiosk.visit.card.look import CardLook
 from kiosk.visit.card.paper import seal
 from kiosk.visit.flow import SetLanguage, Start
 from kiosk.visit.screens.base import Button, LeftButton, Page, View, button, chrome
+from kiosk.visit.screens.stage import clear_of_help
 
 CYCLE_S = 7.0  # one turn: the card rests out, slides in, and the next one slides out
 IN_AT_S = 4.6  # starts sliding back in
@@ -66,8 +67,9 @@ def build(v: View) -> Page:
     if m.portrait:
         sign_h = v.typesetter.line_height(round(m.title_px * 1.6))
         words_h = v.typesetter.line_height(m.heading_px) * 4
-        rows = split_rows(area, [sign_h, words_h, None, round(m.target_px * 1.3)], m.gap)
-        sign, words, show, start = rows
+        clear = clear_of_help(v) - m.gap
+        rows = split_rows(area, [sign_h, words_h, None, round(m.target_px * 1.3), clear], m.gap)
+        sign, words, show, start, _ = rows
     else:
         left, show = split_cols(area, [area.width * 11 // 20, None], 2 * m.gap)
         sign_h = v.typesetter.line_height(round(m.title_px * (1.4 if m.height < 700 else 1.9)))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.ui.scene import split_cols, split_rows
+from kiosk.ui.scene import Picture, split_cols, split_rows
+from kiosk.visit.card import item_picture
 from kiosk.visit.flow import Feedback, GoHome
 from kiosk.visit.screens.base import Page, View, button, chrome
 
@@ -18,13 +19,24 @@ def build(v: View) -> Page:
     m, p = v.metrics, v.palette
     visit = v.state.visit
     ask = visit.prescription is not None
+    side = max(m.target_px, min(area.height // 4, 3 * m.target_px))  # the gift, waving goodbye
     title_h = v.typesetter.line_height(m.title_px) * (2 if m.portrait else 1)
     text_h = v.typesetter.line_height(m.heading_px) * 3
     ask_h = v.typesetter.line_height(m.body_px) + m.gap + m.target_px if ask else 0
-    used = title_h + text_h + ask_h + 3 * m.gap
+    used = side + title_h + text_h + ask_h + 4 * m.gap
+    if used > area.height:  # a 7-inch screen: no room for the picture
+        used, side = used - side - m.gap, 0
     top = area.y + max(0, (area.height - used) // 2)  # the whole group centred: no empty band
     group = pygame.Rect(area.x, top, area.width, min(area.height, used))
-    rows = split_rows(group, [title_h, text_h, ask_h], m.gap)
+    picture_row, *rows = split_rows(group, [side, title_h, text_h, ask_h], m.gap)
+    if side:
+        gift = v.state.visit.item
+
+        def make() -> pygame.Surface:
+            return item_picture(gift, side)
+
+        picture = v.pictures.get(("gift", gift, side), make) if v.pictures else make()
+        page.add(Picture(picture, picture.get_rect(midtop=picture_row.midtop).topleft))
     page.add(
         v.text(
             v.t("goodbye.title"),

@@ -89,7 +89,10 @@ def build(v: View) -> Page:
     page.add(v.text(intro, rows[1], bold=called, color=v.palette.primary if called else None))
     lines, side = rows[2], None
     if not m.portrait and lines.width > 10 * m.target_px:
-        lines, side = split_cols(lines, [None, 4 * m.target_px], m.gap)
+        if v.low_screen:  # the help button is in the bar below, at the right: keep away
+            side, lines = split_cols(lines, [4 * m.target_px, None], m.gap)
+        else:
+            lines, side = split_cols(lines, [None, 4 * m.target_px], m.gap)
     elif calling:  # portrait: the call takes a row of its own under the lines
         lines, call_row = split_rows(lines, [None, m.target_px], m.gap)
         page.add_button(_call_button(v, call_row, called))

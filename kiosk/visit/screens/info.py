@@ -14,6 +14,7 @@ from kiosk.ui.scene import Box, Op, Picture, split_cols, split_rows
 from kiosk.visit.flow import Back, Continue, GoHome
 from kiosk.visit.hours import open_now
 from kiosk.visit.screens.base import Action, Page, PageTurn, View, button, chrome
+from kiosk.visit.screens.stage import clear_of_help
 from prescriptions.model import Place
 
 
@@ -24,7 +25,9 @@ def build(v: View) -> Page:
     )
     m = v.metrics
     title_h = v.typesetter.line_height(m.heading_px)
-    head, body, action = split_rows(area, [title_h, None, m.target_px], m.gap)
+    head, body, action, _clear = split_rows(
+        area, [title_h, None, m.target_px, clear_of_help(v) - m.gap], m.gap
+    )
     page.add(
         v.text(
             v.t("info.title"),
@@ -58,6 +61,8 @@ def _action(v: View, page: Page, row: pygame.Rect, name: str, label: str, action
     m = v.metrics
     rect = pygame.Rect(0, 0, min(row.width, max(row.width // 3, 4 * m.target_px)), row.height)
     rect.midright = row.midright
+    if v.low_screen:  # the help button is in the bar right below, at the right: keep away
+        rect.midleft = row.midleft
     page.add_button(button(v, name, rect, label, action, style="primary", primary=True))
 
 
@@ -153,11 +158,18 @@ def _places(v: View, page: Page, area: pygame.Rect, turn: int, *, pager: pygame.
     room.height = area.bottom - room.y
     pages = _paginate(v, ordered_places(v), room)
     turn = min(max(0, turn), len(pages) - 1)
+    shown = pages[turn]
+    # Spare room goes between the rows (up to four lines each), not in a band under them.
+    used = sum(_row_height(v, place, room.width) + m.gap for place in shown)
+    spread = min(4 * line_h, max(0, room.height - used) // max(1, len(shown)))
     y = room.y
-    for place in pages[turn]:
-        y = _place_row(v, page, place, pygame.Rect(room.x, y, room.width, room.bottom - y)) + m.gap
+    for place in shown:
+        row = pygame.Rect(room.x, y, room.width, room.bottom - y)
+        y = _place_row(v, page, place, row) + m.gap + spread
     if len(pages) > 1:
         half = pygame.Rect(pager.x, pager.y, pager.width // 2, pager.height)
+        if v.low_screen:  # the action took the left
+            half.x = pager.centerx
         prev, label, nxt = split_cols(
             half, [m.target_px * 3 // 2, None, m.target_px * 3 // 2], m.gap
         )

@@ -52,7 +52,10 @@ def stage(v: View, area: pygame.Rect, *, prescription: bool = False) -> Stage:
         card = pygame.Rect(0, 0, round(area.width * scale), round(area.height * scale))
         card.center = rest.center
         return Stage(card, side, area)
-    card, side = split_cols(area, [area.width * 3 // 5, None], 2 * m.gap)
+    if v.low_screen:  # the help button is in the bar at the bottom right: the side goes left
+        side, card = split_cols(area, [area.width * 2 // 5, None], 2 * m.gap)
+    else:
+        card, side = split_cols(area, [area.width * 3 // 5, None], 2 * m.gap)
     return Stage(card, side, card)
 
 
@@ -89,7 +92,15 @@ def card_on_stage(v: View, where: Stage) -> list[Op]:
     return [Picture(picture, where.card.topleft)]
 
 
+def clear_of_help(v: View) -> int:
+    """Room to leave under an action at the bottom of the area: in portrait the help button's
+    row is right below it, and the main action keeps a target's height away from help."""
+    m = v.metrics
+    return m.target_px + m.gap if m.portrait and not v.low_screen else 0
+
+
 def action_rect(v: View, side: pygame.Rect) -> pygame.Rect:
     """The screen's main action: along the bottom of the side, its full width."""
     m = v.metrics
-    return pygame.Rect(side.x, side.bottom - m.target_px, side.width, m.target_px)
+    bottom = side.bottom - clear_of_help(v)
+    return pygame.Rect(side.x, bottom - m.target_px, side.width, m.target_px)
