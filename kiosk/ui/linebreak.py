@@ -11,7 +11,8 @@ Rules (the usual Korean typesetting habits, 어절 단위 줄바꿈):
   instead. Only when a run of such characters cannot fit on a line at all is the rule broken;
 - no line is wider than the box, except a single character that is wider on its own;
 - no paragraph ends on a line with a single word ("드려요.", "· 24시간" alone): the last word
-  of the line before is carried down when the two fit on the line together.
+  of the line before is carried down when the two fit on the line together and the line
+  before keeps at least two words of its own.
 
 Widths are never cached here: the caller passes a `measure` that caches if it wants to
 (see `FontBook.measurer`), so this module stays free of state.
@@ -104,7 +105,7 @@ def no_lone_last_word(
 ) -> list[tuple[str, float]]:
     """A paragraph's lines, with a lone last word given company from the line above (the
     words carried down up to and including a real word), when they fit and the line above
-    keeps a word of its own."""
+    keeps two words of its own."""
     if len(lines) < 2 or words_in(lines[-1][0]) != 1:
         return lines
     before, last = lines[-2][0], lines[-1][0]
@@ -113,8 +114,8 @@ def no_lone_last_word(
         kept, moved = tokens[:-k], tokens[-k:]
         if not any(is_word(t) for t in moved):
             continue  # "·" alone is no company: carry one more
-        if not any(is_word(t) for t in kept):
-            return lines
+        if sum(1 for t in kept if is_word(t)) < 2:
+            return lines  # "The" alone above "machine paused" is no better than a lone last word
         head, tail = " ".join(kept), " ".join([*moved, last])
         if head[-1] in OPENING_PUNCTUATION:
             return lines

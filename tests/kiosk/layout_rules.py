@@ -88,7 +88,8 @@ def lone_last_words(blocks: Iterable[TextBlock]) -> list[str]:
         if block.truncated:
             continue  # cut text is its own failure
         for lines in paragraphs(block):
-            if len(lines) >= 2 and words_in(lines[-1]) == 1 and words_in(lines[-2]) >= 2:
+            # Company from the line above must leave it two words: a line of three or more.
+            if len(lines) >= 2 and words_in(lines[-1]) == 1 and words_in(lines[-2]) >= 3:
                 found.append(f"{lines[-1]!r} alone at the end of {block.source[:40]!r}")
     return found
 

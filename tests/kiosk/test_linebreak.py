@@ -245,9 +245,12 @@ def test_every_line_is_as_full_as_it_can_be(text: str, width: int, measure: Meas
 
 def test_a_paragraph_never_ends_on_a_lone_word() -> None:
     # "드려요." alone on the last line is what a reader's eye trips over.
-    assert wrap("처방전과 작은 선물을 드려요.", 20, mono) == ["처방전과 작은", "선물을 드려요."]
+    assert wrap("증상을 고르면 처방전과 선물을 드려요.", 30, mono) == [
+        "증상을 고르면 처방전과",
+        "선물을 드려요.",
+    ]
     # A separator is not a word: "· 24시간" alone takes the word before it along.
-    assert wrap("1577-0199 · 정신건강 위기상담 · 24시간", 24, mono)[-1] == "위기상담 · 24시간"
+    assert wrap("1577-0199 · 정신건강 위기상담 · 24시간", 30, mono)[-1] == "위기상담 · 24시간"
 
 
 def test_a_lone_word_stays_when_the_line_above_has_nothing_to_spare() -> None:
@@ -262,5 +265,5 @@ def test_no_paragraph_ends_on_a_lone_word_when_company_fits(
     if len(lines) < 2 or len(lines[-1].split()) != 1:
         return
     before = lines[-2].split()
-    # Only when carrying one word down would not fit (or leave nothing behind).
-    assert len(before) < 2 or measure(before[-1] + " " + lines[-1]) > width
+    # Only when carrying one word down would not fit, or leave one word behind.
+    assert len(before) < 3 or measure(before[-1] + " " + lines[-1]) > width
