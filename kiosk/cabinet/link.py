@@ -26,7 +26,7 @@ from kiosk.cabinet.cabinet import Cabinet, NoDispensing, build_cabinet
 from kiosk.cabinet.fleet_status import FLEET_STATUS, fleet_problem
 from kiosk.cabinet.ledger import AlertRow, LedgerError
 from kiosk.reports.held_stats import HeldStats, OffThreadStats
-from kiosk.reports.stats import PRESCRIPTION, day_bounds
+from kiosk.reports.stats import day_bounds, prescriptions_given
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
 from kiosk.shell.input import Nav
@@ -120,7 +120,7 @@ class CabinetLink:
         except Exception:  # the numbers then start again at 1: no visit is stopped for it
             log.exception("today's prescriptions could not be counted")
             return 0
-        return sum(c.count for c in counts if c.event == PRESCRIPTION)
+        return prescriptions_given(counts)
 
     def chute_off(self) -> None:
         if self.cabinet is not None:

@@ -94,6 +94,12 @@ class CardFeedback:
         return self.helped + self.unsure
 
 
+def prescriptions_given(counts: Iterable[HourCount]) -> int:
+    """How many prescriptions the counters hold (the slips' running number goes on from
+    today's after a restart)."""
+    return sum(c.count for c in counts if c.event == PRESCRIPTION)
+
+
 def least_liked(totals: Totals, limit: int = 3, min_answers: int = 1) -> list[CardFeedback]:
     """The cards visitors liked least: the largest share of 글쎄요 first (then the most 글쎄요,
     then the id), among cards with at least `min_answers` answers and at least one 글쎄요.

@@ -304,18 +304,22 @@ def _header_side(plan: _Plan, inner: pygame.Rect, height: int) -> bool:
 
 
 def _header_stacked(plan: _Plan, inner: pygame.Rect, height: int) -> int:
-    """A narrow card (the 58 mm slip): the title, and under it the number and the date (on
-    one line, or two when they do not fit on one). Returns the header's height."""
+    """A narrow card (the 58 mm slip): the title (on two lines if it must), and under it the
+    number and the date (on one line, or two). Returns the header's height."""
     s, look, card = plan.sizes, plan.kit.look, plan.card
     line = plan.lh(s.small)
     left = inner.x + height + s.gap
-    box = pygame.Rect(left, inner.y, inner.right - left, line)
-    plan.text(f"{card.pharmacy}  {card.title}", box, s.small, look.accent, bold=True, max_lines=1)
+    width = inner.right - left
+    title = f"{card.pharmacy}  {card.title}"
+    title_lines = 1 if plan.width(title, s.small, bold=True) <= width else 2
+    box = pygame.Rect(left, inner.y, width, line * title_lines)
+    plan.text(title, box, s.small, look.accent, bold=True, max_lines=title_lines)
     joined = " · ".join(_stamp(card))
-    rows = [joined] if plan.width(joined, s.small) <= box.width else _stamp(card)
-    for i, text in enumerate(rows, 1):
-        plan.text(text, box.move(0, i * line), s.small, look.ink, max_lines=1)
-    return max(height, line * (1 + len(rows)))
+    rows = [joined] if plan.width(joined, s.small) <= width else _stamp(card)
+    for i, text in enumerate(rows):
+        row = pygame.Rect(left, box.bottom + i * line, width, line)
+        plan.text(text, row, s.small, look.ink, max_lines=1)
+    return max(height, line * (title_lines + len(rows)))
 
 
 def _header_line(plan: _Plan, inner: pygame.Rect, height: int) -> bool:

@@ -19,6 +19,7 @@ Point = tuple[float, float]
 
 SUPERSAMPLE = 4
 INK: RGB = (40, 36, 34)
+BLACK: RGB = (0, 0, 0)
 WHITE: RGB = (255, 255, 255)
 
 
@@ -28,6 +29,10 @@ class Pen:
 
     surface: pygame.Surface
     mono: bool
+
+    @property
+    def ink(self) -> RGB:
+        return BLACK if self.mono else INK
 
     @property
     def side(self) -> int:
@@ -45,29 +50,31 @@ class Pen:
     def poly(self, points: Sequence[Point], color: RGB, outline: float = 0.025) -> None:
         pts = [self._p(p) for p in points]
         pygame.draw.polygon(self.surface, self._fill(color), pts)
-        pygame.draw.polygon(self.surface, INK, pts, self._w(outline))
+        pygame.draw.polygon(self.surface, self.ink, pts, self._w(outline))
 
     def circle(self, center: Point, r: float, color: RGB, outline: float = 0.025) -> None:
         pygame.draw.circle(self.surface, self._fill(color), self._p(center), self._w(r))
-        pygame.draw.circle(self.surface, INK, self._p(center), self._w(r), self._w(outline))
+        pygame.draw.circle(self.surface, self.ink, self._p(center), self._w(r), self._w(outline))
 
     def rect(self, x: float, y: float, w: float, h: float, color: RGB, radius: float = 0.0) -> None:
         box = pygame.Rect(*self._p((x, y)), self._w(w), self._w(h))
         r = self._w(radius) if radius else 0
         pygame.draw.rect(self.surface, self._fill(color), box, border_radius=r)
-        pygame.draw.rect(self.surface, INK, box, self._w(0.025), border_radius=r)
+        pygame.draw.rect(self.surface, self.ink, box, self._w(0.025), border_radius=r)
 
     def line(self, points: Sequence[Point], width: float = 0.025, color: RGB = INK) -> None:
         pygame.draw.lines(
             self.surface,
-            INK if self.mono else color,
+            self.ink if self.mono else color,
             False,
             [self._p(p) for p in points],
             self._w(width),
         )
 
     def dot(self, center: Point, r: float, color: RGB = INK) -> None:
-        pygame.draw.circle(self.surface, INK if self.mono else color, self._p(center), self._w(r))
+        pygame.draw.circle(
+            self.surface, self.ink if self.mono else color, self._p(center), self._w(r)
+        )
 
 
 def _wave(x0: float, y0: float, y1: float, amp: float = 0.04) -> list[Point]:
