@@ -416,7 +416,7 @@ def _dosage_and_step(plan: _Plan, inner: pygame.Rect) -> int:
                 card.step_label,
                 card.step,
                 look.warn if card.gentle else look.ink,
-                3 if card.gentle else 2,
+                3,
             )
         )
     rows.append((card.dosage_label, card.dosage, look.ink, 2))
