@@ -16,7 +16,7 @@ from kiosk.cabinet.ledger import Ledger
 from kiosk.reports.stats import day_bounds, prescriptions_given
 from kiosk.ui.contrast import contrast_ratio
 from kiosk.ui.i18n import Texts
-from kiosk.ui.scene import Picture, TextBlock
+from kiosk.ui.scene import Picture
 from kiosk.ui.theme import Palette
 from kiosk.visit.card import (
     MONO,
@@ -47,8 +47,8 @@ def the_card(lang: str = "ko") -> Card:
 def card_blocks(page: Page, card: Card) -> list[tuple[str, tuple[int, ...]]]:
     return [
         (b.source, tuple(b.box))
-        for b in page.ops
-        if isinstance(b, TextBlock) and any(t in b.source for t in card.texts)
+        for b in page.text_blocks()
+        if any(t in b.source for t in card.texts)
     ]
 
 

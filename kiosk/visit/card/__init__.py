@@ -11,12 +11,13 @@ See docs/screens.md ("The prescription card") for its anatomy.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol, TypeVar
 
 import pygame
 
 from kiosk.ui.fonts import FontBook
-from kiosk.ui.scene import Op, Picture, Renderer
+from kiosk.ui.scene import Op, Picture, Pictured, Renderer, TextBlock
 from kiosk.visit.card.layout import CardLayout, Decor, layout_card
 from kiosk.visit.card.look import MONO, CardKit, CardLook
 from kiosk.visit.card.model import Card, card_for_visit, resource_line, stamp_texts
@@ -31,6 +32,7 @@ __all__ = [
     "CardLook",
     "card_for_visit",
     "card_ops",
+    "card_picture",
     "card_surface",
     "item_picture",
     "layout_card",
@@ -55,7 +57,14 @@ def _decor_key(decor: Decor) -> tuple[object, ...]:
 def card_ops(card: Card, rect: pygame.Rect, kit: CardKit, cache: Cache | None = None) -> list[Op]:
     """THE card: its display list inside `rect` (a picture of its paper, then its text).
     `cache` keeps the paper's picture between frames (one per card and size)."""
-    layout = layout_card(card, rect, kit)
+    sizes = (kit.small_px, kit.body_px, kit.large_px, kit.look)
+
+    def lay_out() -> CardLayout:
+        return layout_card(card, rect, kit)
+
+    # The layout is the same for the same card, size and type (a rebuilt page asks again).
+    place = ("card-layout", card, tuple(rect), sizes)
+    layout = cache.get(place, lay_out) if cache is not None else lay_out()
     key = ("card-paper", _decor_key(layout.decor), kit.look, card.seal)
 
     def make() -> pygame.Surface:
@@ -63,6 +72,36 @@ def card_ops(card: Card, rect: pygame.Rect, kit: CardKit, cache: Cache | None = 
 
     surface = cache.get(key, make) if cache is not None else make()
     return [Picture(surface, rect.topleft), *layout.blocks]
+
+
+def card_picture(
+    card: Card, rect: pygame.Rect, kit: CardKit, cache: Cache | None = None
+) -> Pictured:
+    """THE card drawn once into one picture (paper and text), for a screen that redraws often:
+    one plain copy a frame instead of a blend per line. Its text blocks stay with it, so the
+    checks see the card's text as they see any other."""
+    ops = card_ops(card, rect, kit, cache)
+    blocks = tuple(op for op in ops if isinstance(op, TextBlock))
+
+    def make() -> pygame.Surface:
+        surface = pygame.Surface(rect.size)
+        surface.fill(kit.look.backdrop)
+        Renderer(kit.typesetter.fonts).draw(surface, [_moved(op, rect) for op in ops])
+        return surface
+
+    key = ("card-composed", card, tuple(rect), kit.small_px, kit.body_px, kit.look)
+    surface = cache.get(key, make) if cache is not None else make()
+    return Pictured(surface, rect.topleft, blocks)
+
+
+def _moved(op: Op, rect: pygame.Rect) -> Op:
+    """`op` in the card's own coordinates (0, 0 at its top left)."""
+    if isinstance(op, Picture):
+        return Picture(op.surface, (op.pos[0] - rect.x, op.pos[1] - rect.y))
+    if isinstance(op, TextBlock):
+        lines = tuple(replace(line, rect=line.rect.move(-rect.x, -rect.y)) for line in op.lines)
+        return replace(op, box=op.box.move(-rect.x, -rect.y), lines=lines)
+    return op
 
 
 def card_surface(

@@ -33,13 +33,16 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[in
 def paper(
     decor: Decor, look: CardLook, fonts: FontBook, seal_text: tuple[str, str]
 ) -> pygame.Surface:
-    """The card's picture at `decor.size` (transparent where the backdrop shows through)."""
+    """The card's picture at `decor.size`, on the look's backdrop (the screen's background,
+    which shows through the perforation and below the torn edge). Opaque, so that drawing it
+    is a plain copy, not a blend: the card is the largest thing on its screens."""
     w, h = decor.size
-    surface = pygame.Surface((w, h), pygame.SRCALPHA)
-    surface.fill(CLEAR if not look.mono else (*look.paper, 255))
+    surface = pygame.Surface((w, h))
+    surface.fill(look.paper if look.mono else look.backdrop)
     sheet = pygame.Rect(0, 0, w - decor.shadow, h - decor.shadow)
     if decor.shadow:
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        shade.fill(CLEAR)
         _sheet(shade, sheet.move(decor.shadow, decor.shadow), decor.edge, (0, 0, 0, 38))
         surface.blit(shade, (0, 0))
     _sheet(surface, sheet, decor.edge, (*look.paper, 255))

@@ -15,7 +15,7 @@ import pygame
 
 from kiosk.ui.fonts import Weight
 from kiosk.ui.i18n import Texts
-from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset
+from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset, text_blocks
 from kiosk.ui.theme import Metrics, Palette
 from kiosk.visit.flow import Event, FlowState, OpenHelp
 from prescriptions.model import Content
@@ -74,7 +74,7 @@ class Pages(Generic[B]):
         raise KeyError(name)
 
     def text_blocks(self) -> list[TextBlock]:
-        blocks = [op for op in self.ops if isinstance(op, TextBlock)]
+        blocks = text_blocks(self.ops)  # with the text set into pictures (the card)
         for b in self.buttons:
             blocks.extend(op for op in b.ops if isinstance(op, TextBlock))
         return blocks
@@ -97,19 +97,34 @@ class UiState:
     list_page: int = 0
 
 
+# Big pictures are kept fewer: a card's paper at 1920×1080 is 4 MB (the visit's card, and
+# the one before while a new visit starts, are enough).
+KIND_LIMITS = {"card-paper": 2, "card-composed": 2, "card-reduced": 2}
+
+
 @dataclass
 class PictureCache:
-    """Things that are costly to make (the QR code), kept per key: one per app, not global."""
+    """Things that are costly to make (the QR code, a card's paper), kept per key: one per
+    app, not global. The least recently used goes first; `KIND_LIMITS` bounds the big ones
+    by the first part of their key."""
 
-    size: int = 16
+    size: int = 32
     _items: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        if key not in self._items:
-            if len(self._items) >= self.size:
-                self._items.clear()
-            self._items[key] = make()
-        return cast(T, self._items[key])
+        if key in self._items:
+            self._items[key] = self._items.pop(key)  # now the most recently used
+            return cast(T, self._items[key])
+        kind = key[0] if key else None
+        limit = KIND_LIMITS.get(kind) if isinstance(kind, str) else None
+        if limit is not None:
+            same = [k for k in self._items if k and k[0] == kind]
+            for old in same[: max(0, len(same) - limit + 1)]:
+                del self._items[old]
+        while len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]
+        self._items[key] = made = make()
+        return made
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.ui.scene import Op, Picture, Renderer, split_cols, split_rows
-from kiosk.visit.card import Card, CardKit, CardLook, card_for_visit, card_ops
+from kiosk.visit.card import Card, CardKit, CardLook, card_for_visit, card_ops, card_picture
 from kiosk.visit.flow import Mode
 from kiosk.visit.screens.base import View
 
@@ -77,12 +77,12 @@ def card_on_stage(v: View, where: Stage) -> list[Op]:
         return []
     kit = card_kit(v)
     if not where.reduced:
-        return card_ops(card, where.card, kit, v.pictures)
+        return [card_picture(card, where.card, kit, v.pictures)]
     full = where.natural.size
 
     def make() -> pygame.Surface:
-        surface = pygame.Surface(full, pygame.SRCALPHA)
-        surface.fill((0, 0, 0, 0))
+        surface = pygame.Surface(full)
+        surface.fill(kit.look.backdrop)
         ops = card_ops(card, pygame.Rect(0, 0, *full), kit, None)
         Renderer(v.typesetter.fonts).draw(surface, ops)
         return pygame.transform.smoothscale(surface, where.card.size)
