@@ -279,3 +279,35 @@ def test_a_failing_statistics_store_never_stops_a_visit() -> None:
         now += 1
         rt.app.press(name, now)
     assert rt.session.state.screen is Screen.PRESCRIPTION
+
+
+def test_the_attract_card_is_out_from_the_start_and_each_turn_asks_of_another_symptom() -> None:
+    from kiosk.visit.screens.attract import CYCLE_S, IN_AT_S, moment
+
+    first = moment(0.0, 0.0, motion=True)
+    assert first.out == 1.0 and first.still_until == IN_AT_S  # a card, and then stillness
+    later = moment(CYCLE_S + 0.5, 0.0, motion=True)
+    assert later.turn == first.turn + 1
+    assert moment(IN_AT_S + 0.4, 0.0, motion=True).out < 1.0  # sliding back in
+    assert moment(123.0, 0.0, motion=False) == moment(0.0, 0.0, motion=False)  # still: fixed
+
+
+def test_a_screen_change_fades_in_briefly_but_not_in_voice_mode() -> None:
+    from kiosk.visit.flow import Mode, ToggleMode
+
+    for voice in (False, True):
+        rt = kiosk(motion=False)
+        surface = pygame.Surface((1280, 800))
+        rt.app.frame(surface, [], 0.0)
+        if voice:
+            rt.session.handle(ToggleMode(Mode.VOICE), 0.5)
+        rt.app.press("start", 1.0)
+        assert rt.app.frame(surface, [], 1.0)
+        fading = rt.app.next_deadline(1.0)
+        if voice:
+            assert fading is None or fading > 1.5  # no fade frames: straight to the screen
+        else:
+            assert fading is not None and fading - 1.0 <= 1 / 20  # frames while it fades
+            assert rt.app.frame(surface, [], 1.0 + FADE_S / 2)
+            assert rt.app.frame(surface, [], 1.0 + FADE_S * 1.5)
+            assert not rt.app.frame(surface, [], 2.0)
