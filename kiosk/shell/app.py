@@ -18,6 +18,7 @@ import pygame
 
 from kiosk.shell import failsafe
 from kiosk.shell.config import KioskConfig
+from kiosk.shell.fade import Fade
 from kiosk.shell.inbox import AlertsChanged, Attach, Inbox, KeypadPressed, ServiceButtonPressed
 from kiosk.shell.input import InputMapper, Nav, Tap, UiInput
 from kiosk.staff import events as staff_events
@@ -29,7 +30,7 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
-from kiosk.visit.flow import Back, CloseHelp, Event, GoHome, Mode, MoreTime, OpenHelp, Screen
+from kiosk.visit.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
 from kiosk.visit.session import KioskSession
@@ -46,9 +47,6 @@ CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
 STAFF_POLL_S = 0.1
-FADE_S = 0.2  # a screen change fades in this long (shorter than the tap guard)
-FADE_FPS = 30
-NO_FADE = (Mode.LARGE, Mode.VOICE)  # a fade helps neither a reader up close nor a listener
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -98,8 +96,7 @@ class App:
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
         self._motion_only = False  # only the page's `motion` area changed (an animation frame)
-        self._fade_pending = False  # the screen changed: the next frame fades in
-        self._fade: tuple[pygame.Surface, float] | None = None  # the old frame, since when
+        self.fade = Fade()  # a change of screen fades in
         # What the last drawn frame changed, for the display: None = the whole screen.
         self.flip_rects: list[pygame.Rect] | None = None
 
@@ -319,8 +316,8 @@ class App:
             else:
                 fps = max(1, self.page.fps)
                 due.append((int(now * fps) + 1) / fps)
-        if self._fade is not None or self._fade_pending:
-            due.append(now + 1 / FADE_FPS)
+        if (fading := self.fade.next_frame(now)) is not None:
+            due.append(fading)
         return min(due, default=None)
 
     def take_inbox(self, now: float) -> None:
@@ -380,7 +377,7 @@ class App:
         if screen_key != self._screen_key:
             if self._screen_key is not None and screen_key[0] != self._screen_key[0]:
                 self.ui = UiState()
-                self._fade_pending = not any(m in state.access for m in NO_FADE)
+                self.fade.screen_changed(state.access)
             self._new_screen(screen_key, now)
         key = (
             state,
@@ -485,7 +482,7 @@ class App:
                 self.handle_pygame(event, now)
             self.tick(now)
             self.refresh(now)
-            fading = self._fade is not None or self._fade_pending
+            fading = self.fade.active
             if self._dirty or fading:  # input handled above may already have rebuilt the page
                 motion = self.page.motion
                 if self._motion_only and motion is not None and not fading and self.frames_drawn:
@@ -496,9 +493,9 @@ class App:
                         surface.set_clip(None)
                     self.flip_rects = [motion.copy()]
                 else:
-                    self._start_fade(surface, now)
+                    self.fade.start(surface, now, allowed=bool(self.frames_drawn))
                     self.draw(surface)
-                    self._blend(surface, now)
+                    self.fade.blend(surface, now, allowed=not self.staff_on)
                     self.flip_rects = None
                 self._motion_only = False
                 self.last_frame_s = time.perf_counter() - started
@@ -508,25 +505,6 @@ class App:
             log.exception("a screen failed: the visit is reset and the failsafe screen shown")
             self._fail_safe(surface, now)
             return True
-
-    def _start_fade(self, surface: pygame.Surface, now: float) -> None:
-        """The screen changed: keep the frame on the screen now, to fade it out."""
-        if self._fade_pending and self.frames_drawn and not self.staff_on:
-            old = surface.copy()
-            self._fade = (old, now)
-        self._fade_pending = False
-
-    def _blend(self, surface: pygame.Surface, now: float) -> None:
-        """The old screen over the new one, fainter each frame, for FADE_S."""
-        if self._fade is None:
-            return
-        old, since = self._fade
-        left = 1.0 - (now - since) / FADE_S
-        if left <= 0 or self.staff_on:
-            self._fade = None
-            return
-        old.set_alpha(round(255 * 0.8 * left * left))  # the new screen shows at once, a little
-        surface.blit(old, (0, 0))
 
     def _fail_safe(self, surface: pygame.Surface, now: float) -> None:
         self._failsafe_since = now

@@ -10,8 +10,8 @@ import pygame
 import pytest
 
 from hardware.dispenser import SimulatedDispenser, VendOutcome
-from kiosk.shell.app import FADE_S
 from kiosk.shell.config import KioskConfig
+from kiosk.shell.fade import FADE_S
 from kiosk.shell.runtime import Runtime, build_runtime
 from kiosk.tools.demo import run_demo
 from kiosk.ui.theme import panel

@@ -20,114 +20,26 @@ the card has the same parts on every screen and on paper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import pygame
 
-from kiosk.ui.fonts import Weight
-from kiosk.ui.scene import Align, TextBlock, Typesetter, VAlign
 from kiosk.ui.theme import RGB
+from kiosk.visit.card.header import header, seal_and_medicine
 from kiosk.visit.card.look import CardKit
 from kiosk.visit.card.model import Card
+from kiosk.visit.card.plan import COMPACT, ROOMY, TIGHT, CardLayout, Decor, Plan, Sizes
+
+__all__ = ["SCALES", "SPARE", "CardLayout", "Decor", "attempt", "frame", "layout_card"]
 
 # Type sizes tried from large to small (a big card gets big type); then a tighter header.
 SCALES = (1.9, 1.7, 1.5, 1.35, 1.2, 1.1, 1.0)
 
-
-@dataclass(frozen=True)
-class Decor:
-    """What the card's picture shows besides its text (rects relative to the card)."""
-
-    size: tuple[int, int]
-    stub: int  # the perforation runs this far below the top
-    edge: int  # height of the torn bottom edge
-    shadow: int
-    seal: pygame.Rect
-    picture: pygame.Rect | None
-    item: str | None
-    rules: tuple[pygame.Rect, ...] = ()  # solid rules (under the header)
-    dashes: tuple[pygame.Rect, ...] = ()  # dashed rules (above the dosage)
-    chips: tuple[pygame.Rect, ...] = ()  # the outlines around 증상, 복용법, 다음 한 걸음
-
-
-@dataclass(frozen=True)
-class CardLayout:
-    decor: Decor
-    blocks: tuple[TextBlock, ...]
-    fits: bool  # every text whole, at or above the smallest size
-    left_out: tuple[str, ...] = ()  # parts a small screen had no room for (see SPARE)
-
-
 # What a card too long for a 7-inch screen leaves out, in this order, before any text would
-# be cut: the date, then the symptom (chosen one screen before), then the gift's picture.
-# The printed slip always has all of them.
-# Last, the words "처 방 전": the seal then stands beside the medicine's name and the number.
+# be cut: the date, then the symptom (chosen one screen before), then the gift's picture, last
+# the words "처 방 전" (the seal then stands beside the medicine's name and the number). The
+# printed slip always has all of them.
 SPARE = ("date", "symptom", "picture", "title")
-
-
-@dataclass
-class _Sizes:
-    small: int
-    body: int
-    large: int
-    gap: int
-
-
-@dataclass
-class _Plan:
-    """One attempt at laying the card out; collects what goes where."""
-
-    card: Card
-    kit: CardKit
-    rect: pygame.Rect
-    sizes: _Sizes
-    level: int
-    blocks: list[TextBlock] = field(default_factory=list)
-    rules: list[pygame.Rect] = field(default_factory=list)
-    dashes: list[pygame.Rect] = field(default_factory=list)
-    chips: list[pygame.Rect] = field(default_factory=list)
-    fits: bool = True
-
-    @property
-    def ts(self) -> Typesetter:
-        return self.kit.typesetter
-
-    def lh(self, px: int) -> int:
-        return self.ts.line_height(px)
-
-    def text(
-        self,
-        text: str,
-        box: pygame.Rect,
-        px: int,
-        color: RGB,
-        *,
-        bold: bool = False,
-        align: Align = "left",
-        valign: VAlign = "top",
-        max_lines: int | None = None,
-    ) -> TextBlock:
-        block = self.ts.block(
-            text,
-            box,
-            px=px,
-            color=color,
-            weight=Weight.BOLD if bold else Weight.REGULAR,
-            align=align,
-            valign=valign,
-            min_px=self.sizes.small,
-            max_lines=max_lines,
-        )
-        if block.truncated or box.width <= 0 or box.height <= 0:
-            self.fits = False
-        self.blocks.append(block)
-        return block
-
-    def width(self, text: str, px: int, bold: bool = False) -> int:
-        return self.ts.fonts.measure(text, px, Weight.BOLD if bold else Weight.REGULAR)
-
-
-ROOMY, COMPACT, TIGHT = 0, 1, 2  # the arrangements, from the most generous
 
 
 def layout_card(card: Card, rect: pygame.Rect, kit: CardKit) -> CardLayout:
@@ -202,7 +114,7 @@ def attempt(
         large = max(small, round(small * 1.15))
     margin, stub, edge, shadow = frame(rect, kit, level)
     gap = max(4, margin // 2) if level != TIGHT else 2
-    plan = _Plan(card, kit, rect, _Sizes(small, body, large, gap), level)
+    plan = Plan(card, kit, rect, Sizes(small, body, large, gap), level)
     inner = pygame.Rect(
         rect.x + margin,
         rect.y + stub + plan.sizes.gap,
@@ -214,10 +126,10 @@ def attempt(
         return CardLayout(decor, (), False)
     picture: pygame.Rect | None = None
     if card.title:
-        seal, top = _header(plan, inner)
+        seal, top = header(plan, inner)
         picture, top = _symptom_and_medicine(plan, inner, top)
     else:
-        seal, top = _seal_and_medicine(plan, inner)
+        seal, top = seal_and_medicine(plan, inner)
     bottom = _dosage_and_step(plan, inner)
     _phrase(plan, inner, top, bottom)
     decor = Decor(
@@ -235,110 +147,7 @@ def attempt(
     return CardLayout(decor, tuple(plan.blocks), plan.fits)
 
 
-def _header(plan: _Plan, inner: pygame.Rect) -> tuple[pygame.Rect, int]:
-    """Seal, "마음약방 처 방 전", the number and the date; returns the seal and the y below.
-
-    Roomy: the title beside the seal, the number over the date on the right; if that is too
-    wide, the number and date under the title. Smaller cards: one line, where the seal says
-    마음약방 and the title says 처 방 전."""
-    s, card = plan.sizes, plan.card
-    line = plan.lh(s.small)
-    if plan.level != ROOMY and _header_line(plan, inner, line):
-        height = side = line
-    else:
-        height = side = 2 * line
-        if not _header_side(plan, inner, height):
-            height = _header_stacked(plan, inner, side)
-    seal = pygame.Rect(inner.x, inner.y, side, side)
-    thick = max(2, s.gap // 2)
-    y = inner.y + height + max(2, s.gap // 2)
-    plan.rules.append(pygame.Rect(inner.x, y, inner.width, thick))
-    if plan.level == TIGHT:
-        return seal, y + thick + s.gap
-    thin = pygame.Rect(inner.x, y + thick + max(2, thick // 2), inner.width, max(1, thick // 2))
-    plan.rules.append(thin)
-    del card
-    return seal, thin.bottom + s.gap
-
-
-def _seal_and_medicine(plan: _Plan, inner: pygame.Rect) -> tuple[pygame.Rect, int]:
-    """The tightest header of all: the seal, the medicine's name and the number in one row."""
-    s, look, card = plan.sizes, plan.kit.look, plan.card
-    big = plan.lh(s.large)
-    seal = pygame.Rect(inner.x, inner.y, big, big)
-    stamp = " · ".join(_stamp(card))
-    right_w = plan.width(stamp, s.small) if stamp else 0
-    if stamp:
-        box = pygame.Rect(inner.right - right_w, inner.y, right_w, big)
-        plan.text(stamp, box, s.small, look.ink, align="right", valign="middle", max_lines=1)
-    left = seal.right + s.gap
-    box = pygame.Rect(left, inner.y, inner.right - right_w - s.gap - left, big)
-    plan.text(card.medicine, box, s.large, look.accent, bold=True, valign="middle", max_lines=1)
-    y = inner.y + big + max(2, s.gap // 2)
-    thick = max(2, s.gap // 2)
-    plan.rules.append(pygame.Rect(inner.x, y, inner.width, thick))
-    return seal, y + thick + s.gap
-
-
-def _stamp(card: Card) -> list[str]:
-    return [t for t in (card.number, card.date) if t]
-
-
-def _header_side(plan: _Plan, inner: pygame.Rect, height: int) -> bool:
-    """Title beside the seal, number over date at the right; False when too wide."""
-    s, look, card = plan.sizes, plan.kit.look, plan.card
-    line = plan.lh(s.small)
-    title = f"{card.pharmacy}  {card.title}"
-    title_px = max(s.small, min(s.body, round(height / plan.ts.line_spacing)))
-    right_w = max((plan.width(t, s.small) for t in _stamp(card)), default=0)
-    left = inner.x + height + s.gap
-    if left + plan.width(title, s.small, bold=True) + s.gap + right_w > inner.right:
-        return False
-    for i, t in enumerate(_stamp(card)):
-        row = pygame.Rect(inner.right - right_w, inner.y + i * line, right_w, line)
-        color = look.ink if i == 0 else look.muted
-        plan.text(t, row, s.small, color, align="right", max_lines=1)
-    box = pygame.Rect(left, inner.y, inner.right - right_w - s.gap - left, height)
-    plan.text(title, box, title_px, look.accent, bold=True, valign="middle", max_lines=1)
-    return True
-
-
-def _header_stacked(plan: _Plan, inner: pygame.Rect, height: int) -> int:
-    """A narrow card (the 58 mm slip): the title (on two lines if it must), and under it the
-    number and the date (on one line, or two). Returns the header's height."""
-    s, look, card = plan.sizes, plan.kit.look, plan.card
-    line = plan.lh(s.small)
-    left = inner.x + height + s.gap
-    width = inner.right - left
-    title = f"{card.pharmacy}  {card.title}"
-    title_lines = 1 if plan.width(title, s.small, bold=True) <= width else 2
-    box = pygame.Rect(left, inner.y, width, line * title_lines)
-    plan.text(title, box, s.small, look.accent, bold=True, max_lines=title_lines)
-    joined = " · ".join(_stamp(card))
-    rows = [joined] if plan.width(joined, s.small) <= width else _stamp(card)
-    for i, text in enumerate(rows):
-        row = pygame.Rect(left, box.bottom + i * line, width, line)
-        plan.text(text, row, s.small, look.ink, max_lines=1)
-    return max(height, line * (title_lines + len(rows)))
-
-
-def _header_line(plan: _Plan, inner: pygame.Rect, height: int) -> bool:
-    """Seal, 처 방 전, then number · date on the right, all on one line; False if too wide."""
-    s, look, card = plan.sizes, plan.kit.look, plan.card
-    stamp = " · ".join(_stamp(card))
-    right_w = plan.width(stamp, s.small) if stamp else 0
-    left = inner.x + height + s.gap
-    if left + plan.width(card.title, s.small, bold=True) + s.gap + right_w > inner.right:
-        return False
-    if stamp:
-        box = pygame.Rect(inner.right - right_w, inner.y, right_w, height)
-        plan.text(stamp, box, s.small, look.ink, align="right", max_lines=1)
-    box = pygame.Rect(left, inner.y, inner.right - right_w - s.gap - left, height)
-    plan.text(card.title, box, s.small, look.accent, bold=True, max_lines=1)
-    return True
-
-
-def _chip(plan: _Plan, label: str, x: int, y: int, color: RGB) -> pygame.Rect:
+def _chip(plan: Plan, label: str, x: int, y: int, color: RGB) -> pygame.Rect:
     """A label in a thin outline ("복용법"); returns its rect."""
     s = plan.sizes
     pad = max(3, s.gap // 2)
@@ -350,7 +159,7 @@ def _chip(plan: _Plan, label: str, x: int, y: int, color: RGB) -> pygame.Rect:
 
 
 def _symptom_and_medicine(
-    plan: _Plan, inner: pygame.Rect, top: int
+    plan: Plan, inner: pygame.Rect, top: int
 ) -> tuple[pygame.Rect | None, int]:
     """The symptom (with its label) and the medicine's name, the gift's picture beside them."""
     s, look, card = plan.sizes, plan.kit.look, plan.card
@@ -393,7 +202,7 @@ def _symptom_and_medicine(
     return picture, max(y, picture.bottom if picture else y) + s.gap
 
 
-def _symptom_fits_beside(plan: _Plan, inner: pygame.Rect) -> bool:
+def _symptom_fits_beside(plan: Plan, inner: pygame.Rect) -> bool:
     s, card = plan.sizes, plan.card
     side = min(plan.lh(s.large), inner.width // 4)
     need = (
@@ -405,7 +214,7 @@ def _symptom_fits_beside(plan: _Plan, inner: pygame.Rect) -> bool:
     return need <= inner.width
 
 
-def _dosage_and_step(plan: _Plan, inner: pygame.Rect) -> int:
+def _dosage_and_step(plan: Plan, inner: pygame.Rect) -> int:
     """복용법 and the next step, standing on the bottom; returns the y above them."""
     s, look, card = plan.sizes, plan.kit.look, plan.card
     bottom = inner.bottom
@@ -428,7 +237,7 @@ def _dosage_and_step(plan: _Plan, inner: pygame.Rect) -> int:
 
 
 def _labelled(
-    plan: _Plan,
+    plan: Plan,
     inner: pygame.Rect,
     bottom: int,
     label: str,
@@ -459,7 +268,7 @@ def _labelled(
     return top
 
 
-def _phrase(plan: _Plan, inner: pygame.Rect, top: int, bottom: int) -> None:
+def _phrase(plan: Plan, inner: pygame.Rect, top: int, bottom: int) -> None:
     """The phrase: the card's body, as large as its room allows (up to the medicine's size)."""
     s, look = plan.sizes, plan.kit.look
     indent = s.gap
