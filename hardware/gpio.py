@@ -207,6 +207,32 @@ class DoorSwitch:
         self._device.close()
 
 
+class EarphoneJack:
+    """The detect switch of the front 3.5 mm earphone jack: a plug in starts voice guidance and
+    silences the speaker (the speaker is cut in copper by the jack's own contacts; this only
+    tells the software).
+
+    Wiring: the switched jack's detect contact between the pin (default GPIO23) and GND,
+    internal pull-up; LOW = an earphone is plugged in. Not wired, the pin reads "no earphone".
+    """
+
+    def __init__(self, pin: int, *, pin_factory: PinFactory) -> None:
+        self.pin = pin
+        self._device = _part("earphone jack", pin, lambda: _switch(pin, pin_factory))
+
+    @property
+    def present(self) -> bool:
+        return bool(self._device.is_active)
+
+    def on_change(self, callback: Callable[[bool], None]) -> None:
+        """Call `callback(present)` whenever an earphone is plugged in or pulled out."""
+        self._device.when_activated = lambda: callback(True)
+        self._device.when_deactivated = lambda: callback(False)
+
+    def close(self) -> None:
+        self._device.close()
+
+
 class ServiceButton:
     """The push button inside the cabinet that opens staff mode.
 
@@ -398,6 +424,7 @@ class CabinetIO:
     chute_light: ChuteLight
     attention_led: AttentionLed
     pin_factory: PinFactory
+    earphone_jack: EarphoneJack | None = None  # a pin map without one: no jack to watch
 
     @classmethod
     def build(cls, pins: PinMap, pin_factory: PinFactory) -> CabinetIO:
@@ -408,8 +435,14 @@ class CabinetIO:
             made.append(part)
             return part
 
+        jack_pin: int | None = getattr(pins, "earphone_jack", None)
         try:
             return cls(
+                earphone_jack=(
+                    None
+                    if jack_pin is None
+                    else keep(EarphoneJack(jack_pin, pin_factory=pin_factory))
+                ),
                 drop_sensor=keep(DropSensor(pins.drop_sensor, pin_factory=pin_factory)),
                 door=keep(DoorSwitch(pins.door, pin_factory=pin_factory)),
                 service_button=keep(ServiceButton(pins.service_button, pin_factory=pin_factory)),
@@ -441,6 +474,7 @@ class CabinetIO:
             self.keypad.close,
             self.chute_light.close,
             self.attention_led.close,
+            *([] if self.earphone_jack is None else [self.earphone_jack.close]),
         ):
             try:
                 close()

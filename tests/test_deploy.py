@@ -249,8 +249,10 @@ def test_the_kiosk_opens_only_its_own_devices() -> None:
         "char-gpiochip": "rw",  # sensors, keypad, lights (lgpio)
         "char-alsa": "rw",  # speech
         "char-usb": "rw",  # the receipt printer (/dev/usb/lp*)
+        "char-usb_device": "rw",  # the receipt printer through libusb (/dev/bus/usb/*)
+        "char-ttyUSB": "rw",  # a serial receipt printer on a USB-serial adapter
     }
-    # No catch-all: not every tty (ttyS, ttyUSB) and no block device.
+    # No catch-all: not every tty (ttyS) and no block device.
     assert not [d for d in allowed if d in ("char-tty", "char-*", "block-*")]
     assert service["TTYPath"] == ["/dev/tty1"]
 

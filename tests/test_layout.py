@@ -62,6 +62,12 @@ LATER = (
     "kiosk.staff.mode",
     "kiosk.cabinet.ledger",
     "ssl",
+    "PIL",  # the receipt printer's 1-bit slips: a fifth of a second, on its own thread
+    "escpos",
+    "hardware.printer",
+    "kiosk.visit.printing.service",
+    "hardware.speech.voice",  # the sound joins after the first frame, like the cabinet
+    "hardware.speech.engine",
 )
 
 

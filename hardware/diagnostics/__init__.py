@@ -10,11 +10,14 @@ next step that names the part to look at.
 - `person`: the person at the cabinet, reached only through a `Prompter`;
 - `configuration`: the configuration and the serial port;
 - `gpio_checks`: the GPIO parts, with the technician;
+- `audio_checks`: the voice: espeak-ng, the speaker and the earphone jack, with the technician;
 - `board_checks`: HELLO, the serial link, STATUS, the supply and the home switches;
 - `slot_checks`: each slot turned once, as a test vend through the kiosk's own vend path;
+- `printer_checks`: the receipt printer: present, its status, a test slip, read by a person;
 - `verdicts`: pure functions from the board's answers to a verdict.
 """
 
+from hardware.diagnostics.audio_checks import audio_checks
 from hardware.diagnostics.board_checks import BoardSession, board_checks
 from hardware.diagnostics.checks import (
     GROUPS,
@@ -53,6 +56,7 @@ from hardware.diagnostics.person import (
     ScriptedPrompter,
     TerminalPrompter,
 )
+from hardware.diagnostics.printer_checks import PrinterSession, printer_checks
 from hardware.diagnostics.slot_checks import MOTOR_DEADLINE_S, slot_checks
 from hardware.diagnostics.verdicts import (
     MOTOR_MA,
@@ -86,12 +90,14 @@ __all__ = [
     "Listener",
     "MotorRun",
     "Outcome",
+    "PrinterSession",
     "Prompter",
     "Request",
     "ScriptedPrompter",
     "Sleep",
     "Status",
     "TerminalPrompter",
+    "audio_checks",
     "board_checks",
     "configuration_check",
     "configuration_problems",
@@ -104,6 +110,7 @@ __all__ = [
     "home_verdict",
     "motor_verdict",
     "passed",
+    "printer_checks",
     "report",
     "run_checks",
     "serial_port_check",

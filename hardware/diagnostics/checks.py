@@ -1,8 +1,9 @@
 """A technician's check, its result, the runner and the report (schema in docs/hwtest.md).
 
 A check is a plain object: a stable `name` (for the JSON report), a `title` (for the
-checklist), a `group` (config, board, slots, gpio, display), whether it `needs_person` at the
-cabinet, the checks it `requires` to have passed, and a `run` function returning a
+checklist), a `group` (config, board, slots, gpio, display, printer), whether it
+`needs_person` at the cabinet, the checks it `requires` to have passed, and a `run` function
+returning a
 `CheckResult`. `run_checks` runs them in order; a check never stops the run: each ends PASS,
 FAIL or SKIP.
 """
@@ -24,7 +25,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 Details = Mapping[str, Any]  # JSON-safe values only: they go into the report as they are
 
-GROUPS = ("config", "board", "slots", "gpio", "display")
+GROUPS = ("config", "board", "slots", "gpio", "audio", "display", "printer")
 
 
 class Status(enum.Enum):

@@ -99,7 +99,7 @@ class PrinterSettings:
 
     @classmethod
     def from_table(cls, table: Mapping[str, object]) -> PrinterSettings:
-        """Settings from a configuration table (e.g. `[hardware.printer]` in TOML):
+        """Settings from a configuration table (e.g. `[printer]` in kiosk.toml):
         kind, paper_mm (58 or 80), vendor_id and product_id (text is hex as lsusb shows it:
         "0416" or "0x0416"; or a number),
         in_endpoint, out_endpoint, port, baudrate, path, cutter, feed_lines,

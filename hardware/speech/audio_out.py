@@ -5,7 +5,9 @@ Every call comes from the voice's own thread, never from the frame. Under
 `SDL_AUDIODRIVER=dummy` (tests, CI) the mixer runs without a sound card.
 
 Two mixer channels are reserved: one for speech (a new phrase replaces the old one), one for the
-click and the chime (a tap does not cut the voice short).
+click and the chime (a tap does not cut the voice short). The mixer runs in mono at espeak-ng's
+own rate, so a phrase's samples go to the mixer as they are, without conversion: a minute of
+words starts in about a millisecond (in stereo SDL converted it first, 20 ms and more).
 
 Which device: `open(device)` takes an SDL audio device name, "" for the system default. A Pi 4
 with a switching 3.5 mm jack needs nothing else; two devices (a USB speaker amplifier and a USB
@@ -23,11 +25,12 @@ import pygame
 
 from hardware.speech.errors import AudioDeviceError
 from hardware.speech.tones import chime_wav, click_wav
-from hardware.speech.wav import SAMPLE_RATE
+from hardware.speech.wav import SAMPLE_RATE, wav_frames
 
 _log = logging.getLogger(__name__)
 
 BUFFER_SAMPLES = 512  # about 23 ms at 22050 Hz: the tap-to-sound latency the mixer adds
+MIXER_CHANNELS = 1  # speech is mono; one speaker or one earphone pair hears the same
 
 
 class Effect(enum.Enum):
@@ -48,6 +51,10 @@ class AudioOut(Protocol):
         """Start a phrase now, replacing any phrase playing; return its length in seconds."""
         ...
 
+    def queue_speech(self, wav: bytes, volume: float) -> float:
+        """Play a phrase right after the one playing (at once if none is); its length."""
+        ...
+
     def stop_speech(self) -> None: ...
 
     def set_volume(self, volume: float) -> None:
@@ -66,6 +73,8 @@ class PygameAudioOut:
         self._effects: pygame.mixer.Channel | None = None
         self._sounds: dict[Effect, pygame.mixer.Sound] = {}
         self._playing: pygame.mixer.Sound | None = None
+        self._queued: pygame.mixer.Sound | None = None
+        self._nothing: pygame.mixer.Sound | None = None  # two samples of silence
 
     def open(self, device: str) -> None:
         if self._device == device and pygame.mixer.get_init():
@@ -75,7 +84,7 @@ class PygameAudioOut:
             pygame.mixer.init(
                 frequency=SAMPLE_RATE,
                 size=-16,
-                channels=2,
+                channels=MIXER_CHANNELS,
                 buffer=BUFFER_SAMPLES,
                 devicename=device or None,
             )
@@ -87,6 +96,7 @@ class PygameAudioOut:
                 Effect.CLICK: pygame.mixer.Sound(file=io.BytesIO(click_wav())),
                 Effect.CHIME: pygame.mixer.Sound(file=io.BytesIO(chime_wav())),
             }
+            self._nothing = pygame.mixer.Sound(buffer=bytes(4 * MIXER_CHANNELS))
         except pygame.error as exc:
             self.close()
             where = f"device {device!r}" if device else "the default device"
@@ -95,7 +105,7 @@ class PygameAudioOut:
         _log.info("audio out: %s, %s", device or "default device", pygame.mixer.get_init())
 
     def close(self) -> None:
-        self._speech = self._effects = self._playing = None
+        self._speech = self._effects = self._playing = self._queued = self._nothing = None
         self._sounds = {}
         self._device = None
         if pygame.mixer.get_init():
@@ -109,7 +119,7 @@ class PygameAudioOut:
     def play_speech(self, wav: bytes, volume: float) -> float:
         speech, _ = self._channels()
         try:
-            sound = pygame.mixer.Sound(file=io.BytesIO(wav))
+            sound = _sound(wav)
             sound.set_volume(volume)  # on the sound, before it starts: no loud first buffer
             speech.play(sound)
         except pygame.error as exc:
@@ -117,14 +127,31 @@ class PygameAudioOut:
         self._playing = sound  # the channel must not outlive its sound
         return sound.get_length()
 
+    def queue_speech(self, wav: bytes, volume: float) -> float:
+        speech, _ = self._channels()
+        if not speech.get_busy():
+            return self.play_speech(wav, volume)
+        try:
+            sound = _sound(wav)
+            sound.set_volume(volume)
+            speech.queue(sound)  # starts the moment the phrase playing ends: no gap
+        except pygame.error as exc:
+            raise AudioDeviceError(f"cannot play speech: {exc}") from exc
+        self._queued = sound
+        return sound.get_length()
+
     def stop_speech(self) -> None:
         if self._speech is not None:
+            if self._speech.get_queue() is not None and self._nothing is not None:
+                # A stopped channel starts what is queued (pygame): queue nothing first.
+                self._speech.queue(self._nothing)
             self._speech.stop()
-        self._playing = None
+        self._playing = self._queued = None
 
     def set_volume(self, volume: float) -> None:
-        if self._playing is not None:
-            self._playing.set_volume(volume)
+        for sound in (self._playing, self._queued):
+            if sound is not None:
+                sound.set_volume(volume)
 
     def play_effect(self, effect: Effect, volume: float) -> None:
         _, effects = self._channels()
@@ -134,6 +161,19 @@ class PygameAudioOut:
             effects.play(sound)
         except pygame.error as exc:
             raise AudioDeviceError(f"cannot play the {effect.value}: {exc}") from exc
+
+
+def _sound(wav: bytes) -> pygame.mixer.Sound:
+    """A sound from WAV bytes: the samples as they are when they match the mixer's format
+    (espeak-ng's always do), else through SDL's own WAV loader, which converts them."""
+    try:
+        frames = wav_frames(wav)
+    except ValueError:
+        frames = None
+    mixer = pygame.mixer.get_init()
+    if frames is not None and mixer == (frames.rate, -16, frames.channels):
+        return pygame.mixer.Sound(buffer=frames.data)
+    return pygame.mixer.Sound(file=io.BytesIO(wav))
 
 
 def output_device_names() -> list[str]:

@@ -20,16 +20,21 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from hardware.speech.engine import SpeechEngine, clamp_speed
-from hardware.speech.errors import CacheError
-from hardware.speech.wav import is_wav
+from hardware.speech.errors import CacheError, SynthesisFailed
+from hardware.speech.wav import is_wav, join_wavs
 
 _log = logging.getLogger(__name__)
 
 KEY_VERSION = "1"  # bump when the key recipe changes
+MAKERS = 3  # phrases of one utterance made side by side (espeak-ng is a process of its own)
+
+Phrase = tuple[str, str]  # (text, language): one piece of an utterance, cached on its own
 
 
 def normalize(text: str) -> str:
@@ -145,6 +150,14 @@ class PhraseCache:
             victims.append(key)
         return victims
 
+    def clear(self) -> None:
+        """Forget every phrase (the bench's "uncached" case; a technician after an engine
+        change, though the engine's identity in every key already keeps them apart)."""
+        with self._lock:
+            keys = list(self._sizes)
+        for key in keys:
+            self.discard(key)
+
     def discard(self, key: str) -> None:
         with self._lock:
             self._total -= self._sizes.pop(key, 0)
@@ -202,3 +215,33 @@ class Phrasebook:
             return False
         self.cache.put(key, self.engine.synthesize(normalize(text), lang, clamp_speed(speed)))
         return True
+
+    # --- utterances of several phrases --------------------------------------------------------
+
+    def cached_all(self, phrases: Sequence[Phrase], speed: float) -> list[bytes] | None:
+        """Every phrase's WAV when all of them are cached, else None (nothing is made)."""
+        found = []
+        for text, lang in phrases:
+            wav = self.cached(text, lang, speed)
+            if wav is None:
+                return None
+            found.append(wav)
+        return found
+
+    def render_all(self, phrases: Sequence[Phrase], speed: float) -> tuple[list[bytes], bool]:
+        """Every phrase's WAV, made where missing, several at once; and whether all of them
+        came from the cache. Raises the first SpeechError met."""
+        if len(phrases) == 1:
+            spoken = self.render(phrases[0][0], phrases[0][1], speed)
+            return [spoken.wav], spoken.from_cache
+        with ThreadPoolExecutor(max_workers=MAKERS, thread_name_prefix="speech-part") as pool:
+            done = list(pool.map(lambda p: self.render(p[0], p[1], speed), phrases))
+        return [d.wav for d in done], all(d.from_cache for d in done)
+
+    def utterance(self, phrases: Sequence[Phrase], speed: float, lead_s: float = 0.0) -> bytes:
+        """The phrases as one WAV, as the voice plays them (the demo writes these)."""
+        wavs, _ = self.render_all(phrases, speed)
+        try:
+            return join_wavs(wavs, lead_s=lead_s)
+        except ValueError as exc:
+            raise SynthesisFailed(f"phrases cannot be joined: {exc}") from exc

@@ -27,7 +27,12 @@ from types import MappingProxyType
 from typing import Protocol
 
 from hardware.speech.errors import EngineMissing, SynthesisFailed, SynthesisTimeout
-from hardware.speech.settings import SPEED_MAX, SPEED_MIN, SpeechSettings
+from hardware.speech.settings import (
+    SPEED_MAX,
+    SPEED_MIN,
+    SpeechSettings,
+    settings_problems,
+)
 from hardware.speech.wav import trim_leading_silence
 
 _log = logging.getLogger(__name__)
@@ -189,23 +194,4 @@ def make_engine(settings: SpeechSettings) -> SpeechEngine:
     return factory(settings)
 
 
-def settings_problems(settings: SpeechSettings) -> list[str]:
-    """What is wrong with `settings`, one sentence each; empty when all is well."""
-    found = []
-    if settings.engine not in ENGINES:
-        found.append(f"engine {settings.engine!r} is unknown (known: {', '.join(sorted(ENGINES))})")
-    for entry in settings.voices:
-        lang, eq, voice = entry.partition("=")
-        if not eq or not lang.strip() or not voice.strip():
-            found.append(f'voices entry {entry!r} must look like "en=en-us"')
-    if not 60 <= settings.base_wpm <= 400:
-        found.append(f"base_wpm {settings.base_wpm} must be within 60 … 400")
-    if not 0 < settings.timeout <= 120:
-        found.append(f"timeout {settings.timeout} must be within 0 … 120 seconds")
-    if not SPEED_MIN <= settings.speed <= SPEED_MAX:
-        found.append(f"speed {settings.speed} must be within {SPEED_MIN} … {SPEED_MAX}")
-    if not 0.0 <= settings.volume <= 1.0:
-        found.append(f"volume {settings.volume} must be within 0.0 … 1.0")
-    if settings.cache_mb < 1:
-        found.append(f"cache_mb {settings.cache_mb} must be at least 1")
-    return found
+__all__ = ["ENGINES", "EspeakEngine", "SpeechEngine", "make_engine", "settings_problems"]

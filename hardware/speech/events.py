@@ -34,6 +34,9 @@ class SpeechStarted:
     lang: str
     from_cache: bool
     duration_s: float
+    # The rest of an utterance whose first phrase is already playing (it was being made
+    # meanwhile): `duration_s` is then how long the voice goes on from now.
+    continued: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,15 @@ class SpeechFailed:
 
 @dataclass(frozen=True)
 class PrerenderDone:
-    """A pre-render batch is finished. `rendered + already_cached + failed == total`."""
+    """A pre-render batch is finished. `rendered + already_cached + failed + left_out ==
+    total`; `left_out`: not made because the cache was nearly full (they are made on use)."""
 
     total: int
     rendered: int
     already_cached: int
     failed: int
     seconds: float
+    left_out: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ checked; by the time a visitor turns voice on, most phrases play straight from t
 For each batch it emits one `SpeechReady` per phrase it made, one `SpeechFailed` per phrase it
 could not make, and a closing `PrerenderDone` with the counts. A missing engine or an unusable
 cache stops the batch at the first phrase (one failure reported, the rest counted as failed):
-three hundred identical errors help nobody.
+three hundred identical errors help nobody. A cache nearly full stops the batch too: going on
+would push out the phrases made first, which are the ones needed most (the batch is in the
+order of need), so the rest is made when first used.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from hardware.speech.errors import CacheError, EngineMissing, SpeechError
 from hardware.speech.events import Emit, PrerenderDone, SpeechFailed, SpeechReady, emit_safely
 
 _log = logging.getLogger(__name__)
+
+FULL_SHARE = 0.9  # the share of the cache's bound past which pre-rendering stops
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,25 @@ class Prerenderer:
 
     def _render(self, batch: _Batch) -> None:
         started = self._clock()
-        rendered = cached = failed = 0
+        rendered = cached = failed = left_out = 0
+        cache = self._book.cache
+        last = 0  # the size of the phrase made last: the next one is taken to be as big
         for index, (text, lang) in enumerate(batch.phrases):
             if self._stopping.is_set():
                 return  # shutting down: no summary for a batch cut short
+            before = cache.total_bytes
+            if before + last > FULL_SHARE * cache.max_bytes:
+                left_out = len(batch.phrases) - index
+                _log.warning(
+                    "speech: the phrase cache is nearly full (%d MB): %d phrases are left to "
+                    "be made on first use; raise [speech] cache_mb",
+                    cache.total_bytes // (1024 * 1024),
+                    left_out,
+                )
+                break
             try:
                 if self._book.prerender(text, lang, batch.speed):
+                    last = max(0, cache.total_bytes - before)
                     rendered += 1
                     emit_safely(self._emit, SpeechReady(text, lang, batch.speed))
                 else:
@@ -103,6 +120,7 @@ class Prerenderer:
             already_cached=cached,
             failed=failed,
             seconds=self._clock() - started,
+            left_out=left_out,
         )
         _log.info(
             "speech: pre-rendered %d phrases (%d new, %d cached, %d failed) in %.1f s",

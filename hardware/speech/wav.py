@@ -64,13 +64,81 @@ def read_wav(data: bytes) -> Pcm:
     return Pcm(rate=rate, channels=channels, samples=samples)
 
 
+@dataclass(frozen=True)
+class Frames:
+    """A 16-bit PCM WAV's sample bytes as stored (little-endian), without decoding them."""
+
+    rate: int
+    channels: int
+    data: bytes | memoryview
+
+
+def wav_frames(data: bytes) -> Frames:
+    """The sample bytes of a whole 16-bit PCM WAV; ValueError for anything else, for a WAV
+    cut short (fewer bytes than its header promises) or for no audio. The RIFF chunks are
+    walked by hand and the samples are a view into `data`, not a copy: this is on the path
+    from a tap to the first sound, with up to a minute of words in it."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise ValueError("not a RIFF/WAVE file")
+    view = memoryview(data)
+    fmt: tuple[int, int, int, int] | None = None  # (format, channels, rate, bits)
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        body = pos + 8
+        if chunk == b"fmt " and size >= 16:
+            fields = data[body : body + 16]
+            fmt = (
+                int.from_bytes(fields[0:2], "little"),
+                int.from_bytes(fields[2:4], "little"),
+                int.from_bytes(fields[4:8], "little"),
+                int.from_bytes(fields[14:16], "little"),
+            )
+        elif chunk == b"data":
+            if fmt is None:
+                raise ValueError("WAV data before its format")
+            kind, channels, rate, bits = fmt
+            if kind != 1 or bits != 16 or channels < 1 or rate < 1:
+                raise ValueError(f"not 16-bit PCM (format {kind}, {bits} bits)")
+            if size == 0 or body + size > len(data) or size % (2 * channels):
+                raise ValueError("WAV holds no audio, or less than its header says")
+            return Frames(rate, channels, view[body : body + size])
+        pos = body + size + (size & 1)
+    raise ValueError("WAV has no audio data")
+
+
 def is_wav(data: bytes) -> bool:
-    """True for a WAV that `read_wav` accepts (a cache file cut short by a power cut is not)."""
+    """True for a whole 16-bit PCM WAV (a cache file cut short by a power cut is not)."""
     try:
-        read_wav(data)
+        wav_frames(data)
     except ValueError:
         return False
     return True
+
+
+def wav_header(rate: int, channels: int, data_bytes: int) -> bytes:
+    """The 44-byte header of a 16-bit PCM WAV holding `data_bytes` of samples."""
+    block = 2 * channels
+    return b"".join(
+        (
+            b"RIFF",
+            (36 + data_bytes).to_bytes(4, "little"),
+            b"WAVEfmt ",
+            (16).to_bytes(4, "little"),
+            (1).to_bytes(2, "little"),
+            channels.to_bytes(2, "little"),
+            rate.to_bytes(4, "little"),
+            (rate * block).to_bytes(4, "little"),
+            block.to_bytes(2, "little"),
+            (16).to_bytes(2, "little"),
+            b"data",
+            data_bytes.to_bytes(4, "little"),
+        )
+    )
+
+
+def frames_to_wav(frames: Frames) -> bytes:
+    return wav_header(frames.rate, frames.channels, len(frames.data)) + bytes(frames.data)
 
 
 def pcm_to_wav(pcm: Pcm) -> bytes:
@@ -105,3 +173,24 @@ def write_wav(levels: Iterable[float], rate: int = SAMPLE_RATE) -> bytes:
     """Mono 16-bit WAV from sample levels in -1.0 … 1.0 (clipped)."""
     samples = array("h", (round(max(-1.0, min(1.0, v)) * FULL_SCALE) for v in levels))
     return pcm_to_wav(Pcm(rate, 1, samples))
+
+
+def join_wavs(wavs: Iterable[bytes], *, lead_s: float = 0.0, gap_s: float = 0.0) -> bytes:
+    """One WAV of several phrases played one after another, so that a screen's words can be
+    cached phrase by phrase and still start as one sound. `lead_s` of silence goes first (the
+    "more time?" chime rings out before the words), `gap_s` between phrases (espeak-ng already
+    ends each phrase with about 0.3 s of quiet). All parts must share rate and channels;
+    ValueError otherwise, or when there is no part at all. Bytes are joined, not decoded."""
+    parts = [wav_frames(w) for w in wavs]
+    if not parts:
+        raise ValueError("nothing to join")
+    rate, channels = parts[0].rate, parts[0].channels
+    if any(p.rate != rate or p.channels != channels for p in parts):
+        raise ValueError("phrases of different sample rates or channels cannot be joined")
+    lead = bytes(2 * channels * round(lead_s * rate))
+    gap = bytes(2 * channels * round(gap_s * rate))
+    pieces: list[bytes | memoryview] = [lead]
+    for index, part in enumerate(parts):
+        pieces += [gap, part.data] if index else [part.data]
+    size = sum(len(piece) for piece in pieces)
+    return b"".join([wav_header(rate, channels, size), *pieces])  # one copy of the samples

@@ -19,6 +19,8 @@ from kiosk.shell.inbox import AlertsChanged
 
 log = logging.getLogger(__name__)
 
+PERSON_CALL = "person"  # the `hold` source of a visitor's "직원 불러 주세요"
+
 
 class AlertKind(enum.Enum):
     """Worst first; the screen text is `staff.alert.<value>`."""
@@ -26,6 +28,7 @@ class AlertKind(enum.Enum):
     PERSON_CALLED = "person_called"  # a visitor pressed "직원 불러 주세요": someone is waiting
     STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
+    AUDIO = "audio"  # voice guidance cannot speak (detail: engine_missing, device)
     STOCK_UNKNOWN = "stock_unknown"  # the ledger was found empty: count and refill the slots
     MOTOR_FAULT = "motor_fault"
     SUSPECTED_EMPTY = "suspected_empty"
@@ -33,6 +36,14 @@ class AlertKind(enum.Enum):
     DISABLED = "disabled"  # staff took the slot out of use
     LOW = "low"  # at or below the slot's low_stock threshold
     FLEET = "fleet"  # the fleet agent cannot report to the centre (detail: its problem code)
+    # The receipt printer: no slips until someone comes (visits go on without them)...
+    PRINTER_UNPLUGGED = "printer_unplugged"  # its cable, power or USB
+    PAPER_OUT = "paper_out"
+    PRINTER_COVER = "printer_cover"  # its cover is open
+    PRINTER_OFFLINE = "printer_offline"  # silent, an error (cutter jam, hot head), or garbage
+    # ... and a warning: still printing. detail "sensor" (the near-end sensor) or "estimate"
+    # (paper printed since the roll was changed); count: metres left by the estimate.
+    PAPER_LOW = "paper_low"
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,10 @@ class Alert:
             return f"fleet reporting: {self.detail}"
         if self.kind is AlertKind.PERSON_CALLED:
             return "a visitor asked for a person at the kiosk"
+        if self.kind.value.startswith(("printer", "paper")):
+            return f"printer: {self.kind.value.replace('_', ' ')} ({self.detail})"
+        if self.kind is AlertKind.AUDIO:
+            return f"voice guidance: {self.detail}"
         if self.slot is None:
             return f"machine: {self.detail}"
         what = self.kind.value.replace("_", " ")
@@ -75,7 +90,7 @@ def slot_alert(slot: SlotState) -> Alert | None:
 
 def alerts_for(
     slots: Sequence[SlotState],
-    machine_fault: str | None,
+    board_fault: str | None,
     *,
     storage_fault: str | None = None,
     stock_unknown: str | None = None,
@@ -83,16 +98,20 @@ def alerts_for(
 ) -> list[Alert]:
     """Every alert, worst first, then by slot number."""
     found = [a for a in (slot_alert(s) for s in slots) if a is not None]
-    if machine_fault is not None:
-        found.append(Alert(AlertKind.BOARD, detail=machine_fault))
+    if board_fault is not None:
+        found.append(Alert(AlertKind.BOARD, detail=board_fault))
     if storage_fault is not None:
         found.append(Alert(AlertKind.STORAGE, detail=storage_fault))
     if stock_unknown is not None:
         found.append(Alert(AlertKind.STOCK_UNKNOWN, detail=stock_unknown))
     if fleet_problem is not None:
         found.append(Alert(AlertKind.FLEET, detail=fleet_problem))
+    return worst_first(found)
+
+
+def worst_first(alerts: Sequence[Alert]) -> list[Alert]:
     order = list(AlertKind)
-    return sorted(found, key=lambda a: (order.index(a.kind), a.slot or 0))
+    return sorted(alerts, key=lambda a: (order.index(a.kind), a.slot or 0))
 
 
 @dataclass
@@ -111,30 +130,29 @@ class AlertMonitor:
     # the fleet agent.
     record: Callable[[Sequence[Alert]], None] | None = None
     current: tuple[Alert, ...] = ()
-    person_called: bool = False  # a visitor asked for a person; staff or a timeout end it
+    # Alerts the kiosk raises itself, not read from the ledger (the voice cannot speak), by
+    # who raised them; `hold` sets or clears one.
+    held: dict[str, Alert] = field(default_factory=dict)
     _recorded: frozenset[tuple[AlertKind, int | None]] | None = field(default=None, repr=False)
+    # Other parts that raise alerts of their own (the receipt printer): read with `read`.
+    sources: list[Callable[[], Sequence[Alert]]] = field(default_factory=list)
     # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def call_person(self, calling: bool) -> list[Alert]:
-        """A visitor asked for a person (True), or that is over (False): the LED and the
-        staff overview follow at once. Call it off the UI thread (it reads the ledger)."""
-        with self._lock:
-            self.person_called = calling
-        return self.check()
+        """A visitor asked for a person (True), or that is over (False): held like any alert
+        the kiosk raises itself. Call it off the UI thread (it reads the ledger)."""
+        return self.hold(PERSON_CALL, Alert(AlertKind.PERSON_CALLED) if calling else None)
 
     def check(self) -> list[Alert]:
         """Read the alerts now; the LED, the log and the inbox follow any change."""
         with self._lock:
             try:
-                found = self.read()
+                found = [*self.read(), *(a for read in self.sources for a in read())]
+                found = worst_first([*found, *self.held.values()])
             except Exception:  # a broken ledger must not stop the caller; it is logged
                 log.exception("alerts: cannot read the machine's state")
-                found = [a for a in self.current if a.kind is not AlertKind.PERSON_CALLED]
-                if not self._person_changed():
-                    return list(self.current)
-            if self.person_called:
-                found = [Alert(AlertKind.PERSON_CALLED), *found]
+                return list(self.current)
             changed = tuple(found) != self.current
             self._log_changes(found)
             self.current = tuple(found)
@@ -144,9 +162,15 @@ class AlertMonitor:
             self.post(AlertsChanged(tuple(found)))
         return found
 
-    def _person_changed(self) -> bool:
-        shown = any(a.kind is AlertKind.PERSON_CALLED for a in self.current)
-        return shown != self.person_called
+    def hold(self, source: str, alert: Alert | None) -> list[Alert]:
+        """Raise (or with None clear) an alert the kiosk itself knows of, then check: the LED,
+        the log, the ledger and the staff screens follow it like any other. Any thread."""
+        with self._lock:
+            if alert is None:
+                self.held.pop(source, None)
+            else:
+                self.held[source] = alert
+        return self.check()
 
     def _record(self, found: list[Alert]) -> None:
         identities = frozenset(_identity(a) for a in found)

@@ -15,7 +15,7 @@ Which hardware, loudly:
   configuration names. With mock pins and an outside board (another simulator's pty) the drop
   follows the board's DONE (logged).
 
-A configured part that fails never falls back to a mock: the cabinet comes up with `fault` set
+A configured part that fails never falls back to a mock: the cabinet comes up with `board_fault` set
 (shown as out of service, logged as an error, the attention LED lit where it still can be) and
 vends are refused until it is fixed. A board that stops answering is retried at the next vend.
 
@@ -88,8 +88,8 @@ class Cabinet:
     _watch: threading.Thread | None = None
 
     @property
-    def fault(self) -> str | None:
-        """Why the machine cannot dispense now (a part that failed at start, or the board not
+    def board_fault(self) -> str | None:
+        """Why the cabinet cannot dispense now (a part that failed at start, or the board not
         answering), or None. The kiosk shows it as out of service; visitors still get their
         prescription and the help lines."""
         if self.setup_fault is not None:

@@ -17,6 +17,11 @@ Tables (schema version in `schema_version`, upgraded by `_MIGRATIONS` in order):
                once: tells this ledger from a replaced one), 'content_version' (serving)
     alerts     id, at, kind, slot, item, count, detail, state ('raised'|'cleared'): append-only,
                so the fleet agent (another process, read-only) can follow it by id
+    slips      id, slip_no, at, result ('printed'|'not_printed'|'interrupted'), length_mm,
+               detail: every printed prescription slip job; counters 'slip_no' (the last
+               number printed on a slip) and 'paper_mm' (paper printed since the roll changed)
+    paper_rolls id, at, roll_mm, used_mm: staff changed the printer's roll (`used_mm` of the
+               old one had been printed)
 
 vend_ids are 16-bit (1..65535) and wrap past 65535 back to 1. That is safe: the board remembers
 only its last 16 vends, so by the time an id comes round again (65535 vends later) the board has
@@ -46,7 +51,8 @@ from hardware.vend import PendingVend, VendKind
 from kiosk.shell.errors import KioskError
 
 VEND_ID_MAX = 65535
-SCHEMA_VERSION = 3
+SLIP_RESULTS = ("printed", "not_printed", "interrupted")  # hardware.printer.PrintResult
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first schema
@@ -106,6 +112,24 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             state TEXT NOT NULL CHECK (state IN ('raised', 'cleared'))
         )""",
         "INSERT INTO meta (key, value) VALUES ('ledger_id', lower(hex(randomblob(8))))",
+    ),
+    # 4: the receipt printer: its slips, the paper printed and the roll changes
+    (
+        """CREATE TABLE slips (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            slip_no INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('printed', 'not_printed', 'interrupted')),
+            length_mm INTEGER NOT NULL DEFAULT 0 CHECK (length_mm >= 0),
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE paper_rolls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            roll_mm INTEGER NOT NULL,
+            used_mm INTEGER NOT NULL
+        )""",
+        "INSERT INTO counters (name, value) VALUES ('slip_no', 0), ('paper_mm', 0)",
     ),
 )
 
@@ -667,6 +691,58 @@ class Ledger:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (version,),
             )
+
+    # --- the receipt printer: slips and paper ------------------------------------------------
+
+    def last_slip_no(self) -> int:
+        """The last number printed on a slip (numbers go on across restarts)."""
+        return self._counter("slip_no")
+
+    def paper_used_mm(self) -> int:
+        """Paper printed since the roll was last changed, in millimetres."""
+        return self._counter("paper_mm")
+
+    def record_slip(self, slip_no: int, result: str, length_mm: int, detail: str = "") -> int:
+        """One slip job's outcome and the paper it took; returns the paper used since the
+        roll was changed."""
+        if result not in SLIP_RESULTS:  # a bug, not a full disk: never a write fault
+            raise LedgerError(f"slip {slip_no}: {result!r} is not one of {SLIP_RESULTS}")
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO slips (slip_no, at, result, length_mm, detail) VALUES (?, ?, ?, ?, ?)",
+                (slip_no, self._stamp(), result, max(0, length_mm), detail[:200]),
+            )
+            db.execute(
+                "UPDATE counters SET value = MAX(value, ?) WHERE name = 'slip_no'", (slip_no,)
+            )
+            db.execute(
+                "UPDATE counters SET value = value + ? WHERE name = 'paper_mm'",
+                (max(0, length_mm),),
+            )
+            return int(
+                db.execute("SELECT value FROM counters WHERE name = 'paper_mm'").fetchone()[0]
+            )
+
+    def paper_changed(self, roll_mm: int) -> None:
+        """Staff put in a new roll of `roll_mm`: the paper count starts again."""
+        with self._transaction() as db:
+            used = db.execute("SELECT value FROM counters WHERE name = 'paper_mm'").fetchone()[0]
+            db.execute(
+                "INSERT INTO paper_rolls (at, roll_mm, used_mm) VALUES (?, ?, ?)",
+                (self._stamp(), roll_mm, int(used)),
+            )
+            db.execute("UPDATE counters SET value = 0 WHERE name = 'paper_mm'")
+
+    def slip_results(self) -> dict[str, int]:
+        """How many slip jobs ended each way, ever (printed, not_printed, interrupted)."""
+        with self._lock:
+            rows = self._db.execute("SELECT result, COUNT(*) FROM slips GROUP BY result")
+            return {str(r): int(n) for r, n in rows.fetchall()}
+
+    def _counter(self, name: str) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat(timespec="seconds")

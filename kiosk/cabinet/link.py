@@ -28,7 +28,12 @@ from kiosk.cabinet.ledger import AlertRow, LedgerError
 from kiosk.reports.held_stats import HeldStats, OffThreadStats
 from kiosk.reports.stats import day_bounds, prescriptions_given
 from kiosk.shell.config import KioskConfig
-from kiosk.shell.inbox import DispensingStatus, KeypadPressed, ServiceButtonPressed
+from kiosk.shell.inbox import (
+    DispensingStatus,
+    EarphoneChanged,
+    KeypadPressed,
+    ServiceButtonPressed,
+)
 from kiosk.shell.input import Nav
 from kiosk.shell.writer import InlineWriter, Writer
 from kiosk.visit.session import NoStats, Stats, Stock
@@ -63,7 +68,7 @@ class CabinetLink:
     stats: Stats
     history: History
     cabinet: Cabinet | None = None
-    fault: str | None = None  # why the cabinet could not be built at all
+    build_fault: str | None = None  # why the cabinet could not be built at all
     monitor: AlertMonitor | None = None
     post: Callable[[object], None] = lambda _event: None
     # Runs work that reads or writes the ledger off the UI thread (the kiosk's disk writer).
@@ -71,16 +76,16 @@ class CabinetLink:
     _published: object = field(default=_UNSET, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def current_fault(self) -> str | None:
+    def dispensing_fault(self) -> str | None:
         """Why nothing can be dispensed now (setup failed, board lost, ledger unwritable)."""
-        if self.fault is not None or self.cabinet is None:
-            return self.fault
-        return self.cabinet.fault or self.cabinet.storage_fault
+        if self.build_fault is not None or self.cabinet is None:
+            return self.build_fault
+        return self.cabinet.board_fault or self.cabinet.storage_fault
 
     def publish(self) -> None:
         """Re-read the faults and the alerts; tell the frame what changed. Any thread."""
         with self._lock:
-            fault = self.current_fault()
+            fault = self.dispensing_fault()
             if fault != self._published:
                 self._published = fault
                 self.post(DispensingStatus(fault))
@@ -162,7 +167,7 @@ def open_cabinet(
             NoStock(),
             NoStats(),
             history,
-            fault=reason,
+            build_fault=reason,
             monitor=monitor,
             post=post,
         )
@@ -197,6 +202,11 @@ def cabinet_link(
     if cabinet.io is not None:  # the cabinet's buttons report into the inbox like the rest
         cabinet.io.keypad.on_key(lambda key: handle.post(KeypadPressed(KEYPAD_NAV[key])))
         cabinet.io.service_button.on_press(lambda: handle.post(ServiceButtonPressed()))
+        jack = cabinet.io.earphone_jack
+        if jack is not None:  # the front earphone jack: voice guidance and the speaker rule
+            jack.on_change(lambda present: handle.post(EarphoneChanged(present)))
+            if jack.present:  # plugged in before the kiosk started
+                handle.post(EarphoneChanged(True))
     handle.publish()
     return handle
 
@@ -219,7 +229,7 @@ def alert_monitor(
     def read() -> list[Alert]:
         return alerts_for(
             ledger.slots(),
-            cabinet.fault,
+            cabinet.board_fault,
             storage_fault=cabinet.storage_fault,
             stock_unknown=ledger.stock_unknown(),
             fleet_problem=fleet_problem(fleet_status, clock()),

@@ -130,6 +130,12 @@ def alert_line(alert: Alert, texts: Texts, item_name: Callable[[str], str]) -> s
         known = f"staff.fleet.{alert.detail}" in texts.translations.tables[BASE_LANGUAGE]
         reason = texts(f"staff.fleet.{alert.detail}" if known else "staff.fleet.other")
         return texts("staff.alert.fleet", reason=reason)
+    if alert.kind is AlertKind.PAPER_LOW:
+        source = "sensor" if alert.detail == "sensor" else "estimate"
+        return texts(f"staff.alert.paper_low_{source}", metres=alert.count)
+    if alert.kind is AlertKind.AUDIO:
+        known = f"staff.alert.audio_{alert.detail}" in texts.translations.tables[BASE_LANGUAGE]
+        return texts(f"staff.alert.audio_{alert.detail}" if known else "staff.alert.audio")
     if alert.slot is None:
         return texts(f"staff.alert.{alert.kind.value}")
     return texts(

@@ -44,6 +44,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--port", metavar="URL", help="use this board (a real port or a simulator's pty)"
     )
     parser.add_argument(
+        "--printer",
+        metavar="DIR",
+        help="print each visit's slip on a simulated receipt printer; write every slip's "
+        "bytes (slip-NN.bin) and its decoded picture (slip-NN.png) to DIR",
+    )
+    parser.add_argument(
+        "--access",
+        metavar="MODES",
+        default="",
+        help="barrier-free modes every visit starts with, comma-separated: large, contrast, "
+        "low, voice (with voice, each PNG gets a .txt and a .wav of what is said there)",
+    )
+    parser.add_argument(
         "--contact-sheet",
         action="store_true",
         help="also write contact-sheet-WxH.png: every screen of each resolution side by side",
@@ -61,6 +74,16 @@ def parse_resolution(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from kiosk.shell.config import config_for_command
     from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
+    from kiosk.visit.flow import Access
+
+    try:
+        access = Access.parse(args.access)
+    except ValueError:
+        print(
+            f"demo: --access takes large, contrast, low, voice, not {args.access!r}",
+            file=sys.stderr,
+        )
+        return 2
 
     config = config_for_command(args.config)
     if config is None:
@@ -81,6 +104,11 @@ def run(args: argparse.Namespace) -> int:
         from kiosk.cabinet.link import open_cabinet
 
         cabinet = open_cabinet(config, args.port)
+    printer = None
+    if args.printer:
+        from kiosk.tools.demo_printer import DemoPrinter
+
+        printer = DemoPrinter(Path(args.printer), config.printer.paper_mm, config.data_dir)
     try:
         for lang in langs:
             shots = run_demo(
@@ -90,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
                 resolutions=sizes,
                 visits=max(1, args.visits),
                 cabinet=cabinet,
+                printer=printer,
+                access=access,
             )
             total += len(shots)
             paths += [shot.path for shot in shots]
@@ -99,8 +129,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if cabinet is not None:
             cabinet.close()
+        if printer is not None:
+            printer.close()
     where = f"board at {args.port}" if args.port else "in-process simulated dispenser"
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
+    if printer is not None:
+        print(f"demo: {len(printer.written)} printed slips in {args.printer}/ (slip-NN.bin, .png)")
     if args.contact_sheet:
         from kiosk.tools.contact_sheet import write_sheets
         from kiosk.ui.fonts import FontBook

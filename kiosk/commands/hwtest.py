@@ -4,7 +4,8 @@ One line per check, PASS / FAIL / SKIP, the reason and the next thing to look at
 
     configuration → serial port → board HELLO → serial link → STATUS → supply → home switches
     → each slot's motor (one test turn) → drop sensor → door → service button → keypad keys
-    → chute light → attention LED → display colour bars → touch grid
+    → chute light → attention LED → speech program → speaker → earphone jack → display colour
+    bars → touch grid → receipt printer (present, status, a test slip, read by the technician)
 
 The checks themselves live in `hardware.diagnostics` (and the display's in
 `kiosk.tools.diagnostics_display`); this module builds them from the configuration, prints them and
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 NAME = "hwtest"
 HELP = "technician's guided hardware checklist"
 
-GROUPS = ("board", "slots", "gpio", "display")
+GROUPS = ("board", "slots", "gpio", "audio", "display", "printer")
 # --sim-fault KIND:VALUE → what it sets on the simulator, and the value's type.
 SIM_FAULTS: Mapping[str, tuple[str, type]] = {
     "stall": ("slot jammed: its motor stalls", int),
@@ -331,8 +332,16 @@ class _Builder:
         prompter = self._prompter(gpio if mock else None, pins)
         if gpio is not None:
             self.plan.checks += gpio_person_checks(gpio, prompter, pins, wait_s=self.args.wait)
+        if "audio" in self.groups:
+            from hardware.diagnostics import audio_checks
+
+            self.plan.checks += audio_checks(self.config.speech, prompter)
         if "display" in self.groups:
             self._display(prompter)
+        if "printer" in self.groups:
+            from kiosk.tools.printer_check import printer_checks_for
+
+            self.plan.checks += printer_checks_for(self.config, prompter, self.plan.closers)
 
     def _board_driver(self, port: str) -> Board:
         from hardware.board import Board

@@ -89,13 +89,22 @@ def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None 
 
 
 def summary_table(days: list[DayVisits], texts: Texts) -> str:
-    """Visits started and finished per day, with the totals, as aligned columns."""
+    """Visits started and finished per day, with the totals, as aligned columns; and the
+    printed slips (whole, and failed) when there were any."""
     from kiosk.cabinet.stock_text import display_width, pad
 
-    rows = [["", texts("staff.chart.started"), texts("staff.chart.completed")]]
-    rows += [[d.day.isoformat(), str(d.started), str(d.completed)] for d in days]
-    rows.append(["Σ", str(sum(d.started for d in days)), str(sum(d.completed for d in days))])
-    widths = [max(display_width(r[i]) for r in rows) for i in range(3)]
+    slips = any(d.slips_printed or d.slips_failed for d in days)
+    head = ["", texts("staff.chart.started"), texts("staff.chart.completed")]
+    rows = [head + ([texts("staff.chart.slips"), texts("staff.chart.slips_failed")] * slips)]
+    for d in days:
+        row = [d.day.isoformat(), str(d.started), str(d.completed)]
+        rows.append(row + [str(d.slips_printed), str(d.slips_failed)] * slips)
+    total = ["Σ", str(sum(d.started for d in days)), str(sum(d.completed for d in days))]
+    rows.append(
+        total
+        + [str(sum(d.slips_printed for d in days)), str(sum(d.slips_failed for d in days))] * slips
+    )
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
     )

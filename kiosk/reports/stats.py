@@ -15,6 +15,9 @@ their keys (ids only; nothing about a person, no free text):
     prescription      <prescription id>    the prescription given
     outcome           <slot>:<outcome>     how the item came out ("-" = no slot was chosen)
     help_view                              the help screen was opened
+    slip              <result>             a printed slip: printed, not_printed (the printer
+                                           refused), interrupted (cut off midway), unavailable
+                                           (the printer was known down), not_started
     person_call                            a visitor pressed "직원 불러 주세요"
     card_helped       <prescription id>    goodbye's "도움이 됐어요" for that card
     card_unsure       <prescription id>    goodbye's "글쎄요" for that card
@@ -44,6 +47,8 @@ INTENSITY = "intensity"
 PRESCRIPTION = "prescription"
 OUTCOME = "outcome"
 HELP_VIEW = "help_view"
+SLIP = "slip"
+SLIP_PRINTED = "printed"
 PERSON_CALL = "person_call"
 CARD_HELPED = "card_helped"
 CARD_UNSURE = "card_unsure"
@@ -73,6 +78,12 @@ class Totals:
             slot, _, outcome = key.partition(":")
             table[slot][outcome] = table[slot].get(outcome, 0) + n
         return dict(sorted(table.items(), key=lambda kv: _slot_order(kv[0])))
+
+    def slips(self) -> tuple[int, int]:
+        """Slips (printed whole, not printed: refused, cut off or never tried)."""
+        results = self.by_key(SLIP)
+        printed = results.get(SLIP_PRINTED, 0)
+        return printed, sum(results.values()) - printed
 
     def __add__(self, other: Totals) -> Totals:
         merged = dict(self.counts)
@@ -165,6 +176,8 @@ class DayVisits:
     started: int
     completed: int
     abandoned: int
+    slips_printed: int = 0
+    slips_failed: int = 0
 
 
 def daily_visits(counts: Iterable[HourCount], first: date, last: date) -> list[DayVisits]:
@@ -177,6 +190,7 @@ def daily_visits(counts: Iterable[HourCount], first: date, last: date) -> list[D
             days.get(d, empty).total(VISIT_STARTED),
             days.get(d, empty).total(VISIT_COMPLETED),
             days.get(d, empty).total(VISIT_ABANDONED),
+            *days.get(d, empty).slips(),
         )
         for d in day_range(first, last)
     ]

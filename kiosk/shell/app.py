@@ -19,8 +19,17 @@ import pygame
 from kiosk.shell import failsafe
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.fade import Fade
-from kiosk.shell.inbox import AlertsChanged, Attach, Inbox, KeypadPressed, ServiceButtonPressed
+from kiosk.shell.inbox import (
+    AlertsChanged,
+    Attach,
+    ContentReady,
+    EarphoneChanged,
+    Inbox,
+    KeypadPressed,
+    ServiceButtonPressed,
+)
 from kiosk.shell.input import InputMapper, Nav, Tap, UiInput
+from kiosk.shell.voice_guide import VoiceGuide, phrases_for
 from kiosk.staff import events as staff_events
 from kiosk.staff.events import Leave, StaffEvent, StaffScreen
 from kiosk.staff.gesture import CornerPress
@@ -30,9 +39,29 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Box, Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for
-from kiosk.visit.flow import Back, CloseHelp, Event, GoHome, MoreTime, OpenHelp, Screen
+from kiosk.visit.flow import (
+    Back,
+    CloseHelp,
+    Event,
+    GoHome,
+    Listening,
+    Mode,
+    MoreTime,
+    OpenHelp,
+    Screen,
+    ToggleMode,
+)
 from kiosk.visit.screens import build_page
-from kiosk.visit.screens.base import Button, Page, PageTurn, PictureCache, UiState, View
+from kiosk.visit.screens.base import (
+    AudioStep,
+    Button,
+    Page,
+    PageTurn,
+    PictureCache,
+    UiState,
+    View,
+    VoicePanel,
+)
 from kiosk.visit.session import KioskSession
 from prescriptions.model import Content
 
@@ -42,11 +71,10 @@ if TYPE_CHECKING:  # staff mode is imported only once the cabinet joins (kiosk.s
 
 log = logging.getLogger(__name__)
 
-CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en")
+CHROME = ("help", "home", "back", "close", "lang:ko", "lang:en", "voice:panel")
 CARD_SCREENS = (Screen.PRESCRIPTION, Screen.DISPENSING, Screen.TAKE_ITEM)
 TAP_GUARD_S = 0.35  # taps this soon after a screen change are a mashed screen, not a choice
 ANIMATION_FPS = 8
-STAFF_POLL_S = 0.1
 
 
 def glyph_ratio(fonts: FontBook) -> float:
@@ -75,6 +103,8 @@ class App:
     inbox: Inbox = field(default_factory=Inbox)  # what background work reports, per frame
     # Told (on the UI thread, cheaply) when a card from new content was first drawn.
     card_drawn: Callable[[Content], None] | None = None
+    # What the visitor hears: the screens with voice guidance on, the tap tick, the chime.
+    voice: VoiceGuide = field(default_factory=VoiceGuide)
 
     def __post_init__(self) -> None:
         d = self.config.display
@@ -152,9 +182,11 @@ class App:
                 return
             hit = self._hit(ui_input.pos)
             if hit is not None:
+                self.voice.confirm()
                 self.focus = self._order().index(hit)
                 self._press(hit, now)
             return
+        self.voice.confirm()
         if self.staff_on:
             self._staff_nav(ui_input, now)
             return
@@ -231,12 +263,29 @@ class App:
         self._screen_key = None
         self._key = None
 
-    def _act(self, action: Event | PageTurn, now: float) -> None:
+    def _act(self, action: Event | PageTurn | AudioStep | VoicePanel, now: float) -> None:
         if isinstance(action, PageTurn):
             self.ui = replace(self.ui, list_page=self.ui.list_page + action.delta)
+        elif isinstance(action, AudioStep):
+            self._audio_step(action.what, action.delta)
+        elif isinstance(action, VoicePanel):
+            self.ui = replace(self.ui, voice_panel=action.show)
+            self.focus = -1  # the panel's first control (or the screen's main action) takes it
         else:
             self.session.handle(action, now)
         self.refresh(now)
+
+    def on_volume(self, delta: int) -> None:
+        """The keypad's volume keys: one step louder (+1) or quieter (-1)."""
+        self._audio_step("volume", delta)
+
+    def on_speed(self, delta: int) -> None:
+        """One step faster (+1) or slower (-1) speech."""
+        self._audio_step("speed", delta)
+
+    def _audio_step(self, what: str, delta: int) -> None:
+        state = self.session.state
+        self.voice.step(what, delta, state, Texts(self.translations, state.language))
 
     def _buttons(self) -> list[Button | StaffButton]:
         return list(self._staff_page().buttons if self.staff_on else self.page.buttons)
@@ -251,6 +300,11 @@ class App:
                 return b
         return None
 
+    def focused(self) -> Button | StaffButton | None:
+        """The element with the focus ring: what the keypad's select key presses."""
+        order = self._order()
+        return order[self.focus % len(order)] if order else None
+
     def _order(self) -> list[Button | StaffButton]:
         """Focus order: the screen's own buttons first, then the bars."""
         buttons = self._buttons()
@@ -262,6 +316,17 @@ class App:
 
     def deliver(self, event: object, now: float) -> None:
         """One event from the inbox, on the UI thread."""
+        if self.voice.deliver(event, now):
+            return
+        if isinstance(event, ContentReady):  # checked content: its phrases into the cache
+            content = event.content
+            self.voice.prerender_when_ready(
+                lambda: phrases_for(self.config, self.translations, content)
+            )
+        if isinstance(event, EarphoneChanged):
+            if self.voice.earphone_changed(event.present):
+                self.session.handle(ToggleMode(Mode.VOICE), now)
+            return
         if self.session.deliver(event, now):
             return
         if isinstance(event, AlertsChanged):
@@ -300,13 +365,16 @@ class App:
             return self._failsafe_since + failsafe.RETRY_S
         due: list[float] = []
         if self.staff is not None and self.staff.active:
-            due.append(now + STAFF_POLL_S)  # staff jobs and the drop test are still polled
+            if (staff_due := self.staff.next_deadline(now)) is not None:
+                due.append(staff_due)
         else:
             if (session_due := self.session.next_deadline()) is not None:
                 due.append(session_due)
             left = self.session.state.seconds_left(now)
             if left is not None:  # the countdown's number changes on the whole second
                 due.append(now + (left - int(left) or 1.0))
+            if self.voice.speaking_until is not None:  # the timers wait while the voice reads
+                due.append(self.voice.speaking_until)
         if self.corner.pressed_since is not None:
             due.append(self.corner.pressed_since + self.corner.hold_s)
         if self.page.animated and not self.staff_on:
@@ -338,7 +406,11 @@ class App:
         if self.corner.due(now):
             self.open_staff(now)
             return
+        if self.voice.listening(now, self.session.next_deadline()):
+            self.session.handle(Listening(), now)
         self.session.tick(now)
+        state = self.session.state
+        self.voice.tick(state, now, Texts(self.translations, state.language))
 
     def view(self, now: float) -> View:
         state = self.session.state
@@ -403,6 +475,8 @@ class App:
             self.focus = primary[0] if primary else 0
         # The new page's own animation tick: a page that rests now is not rebuilt next frame.
         self._key = (state, self.ui, self.focus, *key[3:5], self._animation_tick(now))
+        order = self._order()
+        self.voice.observe(state, self.page, order, self.focus, lambda: self.view(now), self.ui)
         return True
 
     def _animation_tick(self, now: float) -> object:
@@ -421,6 +495,7 @@ class App:
         self.focus = -1  # the primary button takes the focus
 
     def _refresh_staff(self, staff: StaffMode, now: float) -> bool:
+        self.voice.silence()  # the visit waits, and so does its voice
         state = staff.state
         screen_key = ("staff", state.screen, state.slot)
         if screen_key != self._screen_key:
@@ -508,6 +583,7 @@ class App:
 
     def _fail_safe(self, surface: pygame.Surface, now: float) -> None:
         self._failsafe_since = now
+        self.voice.silence()
         try:
             if self.staff is not None and self.staff.active:
                 self.staff.handle(staff_events.Exit(), now)  # staff mode closes with the visit

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from hardware.speech.settings import SpeechSettings, settings_problems
 from kiosk.shell.config_file import read_config_text
 from kiosk.shell.errors import ConfigError
 
@@ -67,6 +68,7 @@ class GpioPins:
     key_help: int = 26
     chute_light: int = 12
     attention_led: int = 16
+    earphone_jack: int = 23  # the front jack's detect switch (LOW = plugged in)
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,70 @@ class StaffConfig:
 PERSON_CALL = ("off", "help", "present")
 
 
+PRINTER_KINDS = ("none", "usb", "serial", "file", "simulated")
+PRINTER_DEVICE = "/dev/maeum-printer"  # the udev name (deploy/99-maeum-printer.rules)
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    """The receipt printer, `[printer]` (docs/printer.md). `kind` is none, usb, serial, file,
+    or simulated: a simulated printer on a pty in this process, the default only when there is
+    no machine configuration (like the board). Kept as plain values here: the printer layer
+    (`hardware.printer.PrinterSettings.from_table`) is imported only once the screen is up."""
+
+    kind: str = "none"
+    paper_mm: int = 80  # 58 (384 dots) or 80 (576 dots)
+    vendor_id: str = ""  # usb: 4 hex digits as lsusb shows them ("0416")
+    product_id: str = ""
+    in_endpoint: str = "82"  # usb, hex
+    out_endpoint: str = "01"
+    port: str = PRINTER_DEVICE  # serial
+    baudrate: int = 115200
+    path: str = PRINTER_DEVICE  # file
+    cutter: str = "partial"  # partial | full | none (no cutter: fed past the tear bar)
+    feed_lines: int = 4
+    status_timeout_s: float = 0.3
+    write_timeout_s: float = 5.0
+    roll_m: float = 50.0  # a new roll's length: paper left is estimated from what was printed
+    low_paper_m: float = 3.0  # estimated paper left at which staff are told to change the roll
+
+    @property
+    def enabled(self) -> bool:
+        return self.kind != "none"
+
+    def table(self, port: str | None = None) -> dict[str, object]:
+        """The `PrinterSettings.from_table` table for this printer (a simulated one is a
+        serial printer on `port`, the simulator's pty)."""
+        kind = "serial" if self.kind == "simulated" else self.kind
+        table: dict[str, object] = {
+            "kind": kind,
+            "paper_mm": self.paper_mm,
+            "port": port if port is not None else self.port,
+            "baudrate": self.baudrate,
+            "path": self.path,
+            "cutter": self.cutter,
+            "feed_lines": self.feed_lines,
+            "status_timeout_s": self.status_timeout_s,
+            "write_timeout_s": self.write_timeout_s,
+        }
+        if kind == "usb":
+            table |= {
+                "vendor_id": self.vendor_id,
+                "product_id": self.product_id,
+                "in_endpoint": self.in_endpoint,
+                "out_endpoint": self.out_endpoint,
+            }
+        return table
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     timeouts: Timeouts = field(default_factory=Timeouts)
     hardware: HardwareConfig = field(default_factory=HardwareConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)  # [speech]: the voice
     language: str = "ko"
     languages: tuple[str, ...] = ("ko", "en")
     content_dir: Path = BUNDLED_CONTENT
@@ -173,7 +233,8 @@ def load_config(
     env = os.environ if environ is None else environ
     path = find_config_file(explicit, env)
     if path is None:
-        return KioskConfig(data_dir=default_data_dir(env))
+        # A fresh checkout simulates the printer too, so the whole visit can be seen.
+        return KioskConfig(data_dir=default_data_dir(env), printer=PrinterConfig(kind="simulated"))
     text = read_config_text(path)
     assert text is not None  # only None when missing_ok
     try:
@@ -198,6 +259,14 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
     slots = _default_slots() if slots_raw is None else _slots(slots_raw, where)
     hardware = _section(HardwareConfig, hw_raw, f"{where} [hardware]")
     hardware = replace(hardware, pins=pins, slots=slots)
+    printer = _section(PrinterConfig, raw.pop("printer", {}), f"{where} [printer]")
+    speech_raw = dict(raw.pop("speech", {}))
+    if isinstance(speech_raw.get("voices"), list):
+        speech_raw["voices"] = tuple(speech_raw["voices"])
+    speech = _section(SpeechSettings, speech_raw, f"{where} [speech]")
+    problems = settings_problems(speech)
+    if problems:
+        raise ConfigError(f"{where} [speech]: {'; '.join(problems)}")
 
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -207,7 +276,14 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
             top[key] = Path(value)
         else:
             top[key] = value
-    known = {f.name for f in fields(KioskConfig)} - {"display", "timeouts", "hardware", "staff"}
+    known = {f.name for f in fields(KioskConfig)} - {
+        "display",
+        "timeouts",
+        "hardware",
+        "staff",
+        "printer",
+        "speech",
+    }
     unknown = set(top) - known
     if unknown:
         raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
@@ -216,7 +292,15 @@ def parse_config(raw: dict[str, Any], path: Path, environ: Mapping[str, str]) ->
     elif "data_dir" not in top:
         top["data_dir"] = DEVICE_DATA_DIR if path == DEVICE_CONFIG else default_data_dir(environ)
     top["source"] = f"{where}" + (" (simulation)" if hardware.simulated else "")
-    config = KioskConfig(display=display, timeouts=timeouts, hardware=hardware, staff=staff, **top)
+    config = KioskConfig(
+        display=display,
+        timeouts=timeouts,
+        hardware=hardware,
+        staff=staff,
+        printer=printer,
+        speech=speech,
+        **top,
+    )
     _validate(config, where)
     return config
 
@@ -272,11 +356,40 @@ def _validate(config: KioskConfig, where: str) -> None:
             raise ConfigError(f"{where} [timeouts]: {f.name} must be positive")
     if config.no_repeat_window < 0:
         raise ConfigError(f"{where}: no_repeat_window must be >= 0")
+    problem = printer_problem(config.printer)
+    if problem is not None:
+        raise ConfigError(f"{where} [printer]: {problem}")
+
     if config.staff.person_call not in PERSON_CALL:
         choices = ", ".join(PERSON_CALL)
         raise ConfigError(f"{where} [staff]: person_call must be one of {choices}")
     if config.staff.person_call_clear_s <= 0:
         raise ConfigError(f"{where} [staff]: person_call_clear_s must be positive")
+
+
+def printer_problem(printer: PrinterConfig) -> str | None:
+    """What is wrong with `[printer]`, or None. The common mistakes, checked without importing
+    the printer layer (Pillow takes a fifth of a second: not before the first frame); the
+    printer layer checks the rest when it opens the printer, and says so as a staff alert."""
+    if printer.kind not in PRINTER_KINDS:
+        return f"kind {printer.kind!r} is not one of {', '.join(PRINTER_KINDS)}"
+    if printer.paper_mm not in (58, 80):
+        return f"paper_mm {printer.paper_mm} is not 58 or 80"
+    if printer.cutter not in ("partial", "full", "none"):
+        return f"cutter {printer.cutter!r} is not partial, full or none"
+    if printer.kind == "usb":
+        for name in ("vendor_id", "product_id", "in_endpoint", "out_endpoint"):
+            value = getattr(printer, name)
+            try:
+                number = int(value, 16)
+            except ValueError:
+                number = -1
+            limit = 0xFFFF if name.endswith("_id") else 0xFF
+            if not 0 <= number <= limit:
+                return f'{name} {value!r} is not hex (as lsusb shows it, e.g. "0416")'
+    if printer.roll_m <= 0 or not 0 <= printer.low_paper_m < printer.roll_m:
+        return "roll_m must be positive and low_paper_m between 0 and roll_m"
+    return None
 
 
 def config_for_command(explicit: str | None) -> KioskConfig | None:

@@ -19,7 +19,9 @@ from hardware.dispenser import VendResult
 from kiosk.shell.input import Nav
 
 if TYPE_CHECKING:
+    from hardware.printer import PrinterState, PrintResult
     from kiosk.cabinet.alerts import Alert
+    from kiosk.visit.flow.state import PrinterReady
     from prescriptions.model import Content
 
 
@@ -73,12 +75,52 @@ class ServiceButtonPressed:
 
 
 @dataclass(frozen=True)
+class EarphoneChanged:
+    """The front earphone jack's detect switch: an earphone was plugged in (or pulled out).
+    The speaker goes quiet while one is in, and voice guidance starts."""
+
+    present: bool
+
+
+@dataclass(frozen=True)
 class Attach:
     """A part that started in the background (the cabinet's hardware) is ready; `attach`
     joins it to the running kiosk, on the UI thread."""
 
     what: str
     attach: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class PrinterStatusChanged:
+    """The receipt printer's condition changed (or it joined): whether a slip can be offered
+    (`ready`), its state and a sentence for the log; `paper_left_mm` is the estimate from what
+    was printed since the roll was changed (None: not known)."""
+
+    ready: PrinterReady
+    state: PrinterState
+    detail: str
+    paper_left_mm: int | None = None
+
+
+@dataclass(frozen=True)
+class DrawSlip:
+    """Draw a slip on the UI thread (the fonts are the screen's), at the start of the next
+    frame: the tap that asked for it has its answer on the screen first."""
+
+    draw: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class PrintDone:
+    """A slip job finished (printed, refused before a byte went out, or cut off midway)."""
+
+    job_id: str
+    slip_no: int
+    result: PrintResult
+    printed: bool  # the slip came out whole
+    state: PrinterState  # the printer's state after the job
+    detail: str = ""
 
 
 class Inbox:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.cabinet.alerts import Alert, AlertMonitor, alerts_for
 from kiosk.cabinet.cabinet import Cabinet
@@ -18,6 +18,9 @@ from kiosk.reports.stats import Totals, day_bounds, summarize
 from kiosk.staff.content import ContentKeeper, ContentStatus
 from prescriptions.live import ReloadResult
 
+if TYPE_CHECKING:
+    from kiosk.visit.printing.paper import PrinterCondition
+
 log = logging.getLogger(__name__)
 
 
@@ -25,9 +28,10 @@ log = logging.getLogger(__name__)
 class Live:
     """Hardware state that changes by itself; read every frame on the hardware screen."""
 
-    board_fault: str | None = None  # None: the board answers
+    dispensing_fault: str | None = None  # None: the cabinet can dispense
     door_closed: bool | None = None  # None: there is no door switch to read
     drop_breaks: int | None = None  # beam breaks since start; None: no drop sensor
+    printer: PrinterCondition | None = None  # None: this machine has no printer
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,18 @@ class StaffBackend(Protocol):
 
     def check_board(self) -> bool: ...
 
+    def paper_changed(self) -> None: ...
+
     @property
     def content(self) -> ContentKeeper: ...
+
+
+class PrinterPart(Protocol):
+    """What staff mode sees of the receipt printer (`kiosk.visit.printing.PrintService`)."""
+
+    def condition(self) -> PrinterCondition: ...
+
+    def paper_changed(self) -> None: ...
 
 
 class CabinetBackend:
@@ -68,17 +82,19 @@ class CabinetBackend:
         *,
         ledger: Ledger | None,
         cabinet: Cabinet | None,
-        fault: Callable[[], str | None],
+        dispensing_fault: Callable[[], str | None],
         content: ContentKeeper,
         monitor: AlertMonitor | None = None,
         simulated: bool = False,
+        printer: PrinterPart | None = None,
     ) -> None:
         self._ledger = ledger
         self._cabinet = cabinet
-        self._fault = fault
+        self._fault = dispensing_fault
         self._content = content
         self._monitor = monitor
         self._simulated = simulated
+        self._printer = printer
 
     @property
     def content(self) -> ContentKeeper:
@@ -108,9 +124,10 @@ class CabinetBackend:
     def live(self) -> Live:
         io = self._cabinet.io if self._cabinet is not None else None
         return Live(
-            board_fault=self._fault(),
+            dispensing_fault=self._fault(),
             door_closed=None if io is None else io.door.is_closed,
             drop_breaks=None if io is None else io.drop_sensor.breaks,
+            printer=None if self._printer is None else self._printer.condition(),
         )
 
     def refill(self, slot: int, count: int | None) -> int:
@@ -136,6 +153,13 @@ class CabinetBackend:
         if self._cabinet is None:
             return False
         return self._cabinet.check_board()
+
+    def paper_changed(self) -> None:
+        """Staff put a new roll in the printer: the paper estimate starts again."""
+        if self._printer is None:
+            raise RuntimeError("this machine has no printer")
+        self._printer.paper_changed()
+        log.info("staff: printer paper changed")
 
     def _need_ledger(self) -> Ledger:
         if self._ledger is None:

@@ -29,6 +29,7 @@ class NoticeKind(enum.Enum):
     BOARD_LOST = "board_lost"
     DROP_SEEN = "drop_seen"
     DROP_NOT_SEEN = "drop_not_seen"
+    PAPER_CHANGED = "paper_changed"
     FAILED = "failed"
 
 
@@ -134,6 +135,11 @@ class StartDropTest:
 
 
 @dataclass(frozen=True)
+class ChangePaper:
+    """ "용지 교체": staff put a new roll in the printer."""
+
+
+@dataclass(frozen=True)
 class DropSeen:
     """The drop sensor's beam broke since the drop test started."""
 
@@ -179,6 +185,7 @@ StaffEvent = (
     | ReloadContent
     | CheckBoard
     | StartDropTest
+    | ChangePaper
     | DropSeen
     | Done
     | SetLanguage
@@ -223,6 +230,11 @@ class ProbeBoard:
 
 
 @dataclass(frozen=True)
+class NewRoll:
+    """Record the new roll (writes the ledger: a job); answer with `Done`."""
+
+
+@dataclass(frozen=True)
 class ArmDropTest:
     """Remember the drop sensor's count now; answer with `DropSeen` when it goes up."""
 
@@ -255,6 +267,7 @@ StaffCommand = (
     | ChangeSlot
     | Reload
     | ProbeBoard
+    | NewRoll
     | ArmDropTest
     | Refresh
     | Leave

@@ -21,6 +21,7 @@ from kiosk.staff.events import (
     DropSeen,
     Leave,
     LockedOut,
+    NewRoll,
     Notice,
     NoticeKind,
     Open,
@@ -42,6 +43,7 @@ from kiosk.staff.pin import PinHash, verify_pin
 from kiosk.staff.screens import build_staff_page
 from kiosk.staff.screens.base import StaffPage, StaffView
 from kiosk.staff.state import StaffRules, StaffState, step
+from kiosk.staff.state import next_deadline as staff_deadline
 from kiosk.ui.i18n import Texts
 from kiosk.visit.screens.base import View
 
@@ -132,12 +134,33 @@ class StaffMode:
         leave: Leave | None = None
         for event in self.jobs.collect():
             leave = self.handle(event, now) or leave
-        if self.state.screen is StaffScreen.HARDWARE and now - self._live_at >= LIVE_EVERY_S:
+        if self._watching() and now >= self._live_at + LIVE_EVERY_S:
             self._live_at = now
             self._read_live()
         if self.state.drop_test_until is not None and self._dropped():
             leave = self.handle(DropSeen(), now) or leave
         return self.handle(Tick(), now) or leave
+
+    def next_deadline(self, now: float) -> float | None:
+        """When staff mode must look again without a touch or a job's answer: its timeouts,
+        the live readings on the machine-check screen, the drop test's countdown, the lock's
+        minutes and checkpoint. None: sleep until something comes."""
+        state = self.state
+        due: list[float] = []
+        if (timeout := staff_deadline(state, self.rules)) is not None:
+            due.append(timeout)
+        if self._watching():
+            due.append(self._live_at + LIVE_EVERY_S)  # door and drop sensor are read, not told
+        if state.drop_test_until is not None:  # the countdown shows whole seconds
+            left = state.drop_test_until - now
+            due.append(now + (left - int(left) or 1.0))
+        gate = state.gate
+        if gate.locked_until is not None:
+            due.append(gate.locked_until)
+            left = gate.seconds_left(now)
+            due.append(now + (left % 60 or 60.0))  # "try again in N minutes" changes
+            due.append(self._saved_at + CHECKPOINT_S)
+        return min(due, default=None)
 
     def key(self, now: float) -> tuple[object, ...]:
         """Changes whenever the staff page would look different."""
@@ -187,7 +210,9 @@ class StaffMode:
             self.jobs.submit(self._job(command))
         return None
 
-    def _job(self, command: Refill | ChangeSlot | Reload | ProbeBoard) -> Callable[[], StaffEvent]:
+    def _job(
+        self, command: Refill | ChangeSlot | Reload | ProbeBoard | NewRoll
+    ) -> Callable[[], StaffEvent]:
         backend = self.backend
         if isinstance(command, Refill):
 
@@ -213,6 +238,13 @@ class StaffMode:
                 return Done(Notice(NoticeKind.RELOAD_REFUSED, count=len(result.issues)))
 
             return reload
+        if isinstance(command, NewRoll):
+
+            def new_roll() -> StaffEvent:
+                backend.paper_changed()
+                return Done(Notice(NoticeKind.PAPER_CHANGED))
+
+            return new_roll
 
         def probe() -> StaffEvent:
             ok = backend.check_board()
@@ -250,6 +282,10 @@ class StaffMode:
         if live != self.live:
             self.live = live
             self._version += 1
+
+    def _watching(self) -> bool:
+        """The door and drop sensor are on the screen (or a drop test waits for the sensor)."""
+        return self.state.screen is StaffScreen.HARDWARE or self.state.drop_test_until is not None
 
     def _dropped(self) -> bool:
         base, now = self._drop_base, self.live.drop_breaks

@@ -10,7 +10,7 @@ from datetime import datetime
 from kiosk.cabinet.link import CabinetLink
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.systemd import read_boot_id
-from kiosk.staff.backend import CabinetBackend
+from kiosk.staff.backend import CabinetBackend, PrinterPart
 from kiosk.staff.content import ContentKeeper, ContentSource
 from kiosk.staff.jobs import Jobs, ThreadJobs
 from kiosk.staff.lockout_store import LOCKOUT_FILE, LockoutStore
@@ -46,6 +46,7 @@ def build_staff_mode(
     now: float,
     boot_id: str | None = None,
     post: Callable[[object], None] | None = None,
+    printer: PrinterPart | None = None,
 ) -> StaffMode:
     """Staff mode for the kiosk that `handle`, `session` and its content feed make up. `wall`
     is local wall time, for "today" only, never for timeouts; `now` is the monotonic clock at
@@ -55,10 +56,11 @@ def build_staff_mode(
     backend = CabinetBackend(
         ledger=cabinet.ledger if cabinet is not None else None,
         cabinet=cabinet,
-        fault=handle.current_fault,
+        dispensing_fault=handle.dispensing_fault,
         content=keeper,
         monitor=handle.monitor,
         simulated=simulated,
+        printer=printer,
     )
     lockout = LockoutStore(
         config.data_dir / LOCKOUT_FILE,

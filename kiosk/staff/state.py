@@ -19,6 +19,7 @@ from kiosk.staff.events import (
     ArmDropTest,
     Back,
     ChangeCount,
+    ChangePaper,
     ChangeSlot,
     CheckBoard,
     Digit,
@@ -29,6 +30,7 @@ from kiosk.staff.events import (
     Help,
     Leave,
     LockedOut,
+    NewRoll,
     Notice,
     NoticeKind,
     Open,
@@ -195,6 +197,8 @@ def _inside(state: StaffState, event: StaffEvent, now: float, rules: StaffRules)
     if state.screen is StaffScreen.HARDWARE:
         if isinstance(event, CheckBoard):
             return replace(state, busy=True, notice=None), [ProbeBoard()]
+        if isinstance(event, ChangePaper):
+            return replace(state, busy=True, notice=None), [NewRoll()]
         if isinstance(event, StartDropTest):
             until = now + rules.drop_test_s
             return replace(state, drop_test_until=until, notice=None), [ArmDropTest()]
@@ -229,13 +233,30 @@ def _done(state: StaffState, event: Done) -> Result:
     return replace(state, busy=False, notice=event.notice, count=count), [Refresh()]
 
 
+def next_deadline(state: StaffState, rules: StaffRules) -> float | None:
+    """The earliest time at which a `Tick` can change `state` (the same sums `_tick` tests),
+    or None: nothing will happen without a touch or a job's answer."""
+    due: list[float] = []
+    if state.gate.locked_until is not None:  # `step` forgets a lock that ran out
+        due.append(state.gate.locked_until)
+    if not state.active:
+        return min(due, default=None)
+    if state.screen is StaffScreen.PIN and not state.checking:
+        due.append(state.last_activity + rules.pin_idle_s)
+    if state.inside and not state.busy:
+        due.append(state.last_activity + rules.idle_s)
+    if state.drop_test_until is not None:
+        due.append(state.drop_test_until)
+    return min(due, default=None)
+
+
 def _tick(state: StaffState, now: float, rules: StaffRules) -> Result:
     if not state.active:
         return state, []
-    idle = now - state.last_activity
-    if state.screen is StaffScreen.PIN and idle >= rules.pin_idle_s and not state.checking:
+    last = state.last_activity  # written as `now >= due`, the very sums next_deadline gives
+    if state.screen is StaffScreen.PIN and not state.checking and now >= last + rules.pin_idle_s:
         return _close(state, resume_visit=True)
-    if state.inside and idle >= rules.idle_s and not state.busy:
+    if state.inside and not state.busy and now >= last + rules.idle_s:
         return _close(state, resume_visit=False)
     if state.drop_test_until is not None and now >= state.drop_test_until:
         return replace(state, drop_test_until=None, notice=Notice(NoticeKind.DROP_NOT_SEEN)), []

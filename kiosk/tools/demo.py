@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -21,9 +22,13 @@ from kiosk.cabinet.link import CabinetLink
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.errors import KioskError
 from kiosk.shell.runtime import Runtime, build_runtime
+from kiosk.tools.demo_voice import VoiceShots
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.theme import PANELS, panel
-from kiosk.visit.flow import Screen
+from kiosk.visit.flow import Access, Mode, Screen
+
+if TYPE_CHECKING:  # python-escpos and Pillow: only for `demo --printer`
+    from kiosk.tools.demo_printer import DemoPrinter
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,8 @@ class Director:
         self.gate = gate
         self.shots: list[Shot] = []
         self.quiet = False  # after the first visit of a soak run: no more pictures
+        self.printer: DemoPrinter | None = None  # `demo --printer`: slips come out
+        self.voice: VoiceShots | None = None  # with voice guidance: .txt and .wav per shot
 
     def wait(self, seconds: float) -> None:
         self.now += seconds
@@ -88,6 +95,8 @@ class Director:
         if self.gate is not None:
             self.gate.set()
         self.rt.worker.join(timeout=30)
+        if self.printer is not None:
+            self.printer.settle(self)
         self.wait(0.1)
 
     def shoot(self, name: str) -> None:
@@ -99,6 +108,8 @@ class Director:
         path = self.out / f"{self.prefix}{len(self.shots) + 1:02d}-{name}.png"
         pygame.image.save(self.surface, str(path))
         self.shots.append(Shot(name, path, self.rt.session.state.screen))
+        if self.voice is not None:
+            self.voice.write(path, app.voice.here)
 
 
 def visit_script(d: Director, lang: str) -> Iterator[None]:
@@ -176,9 +187,14 @@ def run_demo(
     visits: int = 1,
     cabinet: CabinetLink | None = None,
     fonts: FontBook | None = None,
+    printer: DemoPrinter | None = None,
+    access: Access | None = None,
 ) -> list[Shot]:
     """Run the scripted visits and write the PNGs into `out`; returns what was written.
-    DemoBlocked (with the pictures it could take) when the kiosk is out of service."""
+    DemoBlocked (with the pictures it could take) when the kiosk is out of service.
+    `printer`: the visits print their slips on it (`demo --printer`).
+    `access`: the modes every visit starts with; with voice, each PNG gets what is said there
+    beside it (`.txt` and `.wav`)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     pygame.init()
@@ -187,6 +203,8 @@ def run_demo(
     shots: list[Shot] = []
     blocked: str | None = None
     sizes = resolutions or ((config.display.width, config.display.height),)
+    modes = access or Access()
+    voice = VoiceShots(config) if Mode.VOICE in modes else None
     for width, height in sizes:
         display = (
             panel(width, height)
@@ -197,7 +215,9 @@ def run_demo(
         surface = pygame.Surface((width, height))
         prefix = f"{width}x{height}-{lang}-" if len(sizes) > 1 else f"{lang}-"
         try:
-            shots += _one_size(sized, surface, out, prefix, lang, visits, cabinet, fonts)
+            shots += _one_size(
+                sized, surface, out, prefix, lang, visits, cabinet, fonts, printer, modes, voice
+            )
         except DemoBlocked as exc:  # the other sizes still get their pictures
             shots += exc.shots
             blocked = exc.reason
@@ -215,6 +235,9 @@ def _one_size(
     visits: int,
     cabinet: CabinetLink | None,
     fonts: FontBook,
+    printer: DemoPrinter | None = None,
+    access: Access | None = None,
+    voice: VoiceShots | None = None,
 ) -> list[Shot]:
     """With a cabinet (`--port`), vends go to that board; else to an in-process one."""
     gate = threading.Event() if cabinet is None else None
@@ -234,7 +257,14 @@ def _one_size(
     try:
         if cabinet is not None:
             cabinet.attach(rt.inbox.post)
+        if access:  # the machine's default modes: every visit of the script starts with them
+            state = rt.session.state
+            rt.session.state = replace(state, access=access, default_access=access)
         d = Director(rt, surface, out, prefix, gate)
+        if printer is not None:
+            printer.attach(rt)
+            d.printer = printer
+        d.voice = voice
         if rt.session.state.screen is Screen.OUT_OF_SERVICE:
             for _ in out_of_service_script(d, lang):
                 pass
@@ -252,8 +282,15 @@ def _one_size(
                 gate.set()
             for _ in failure_script(d, lang):
                 pass
+        if printer is not None:
+            from kiosk.tools.demo_printer import printer_fault_script
+
+            for _ in printer_fault_script(d, lang, printer):
+                pass
         return d.shots
     finally:
+        if printer is not None:
+            printer.detach()
         if gate is not None:
             gate.set()
         rt.worker.join(timeout=30)

@@ -66,7 +66,7 @@ class CardStage:
             prescription=rx.id,
             slot=1,
             show_help_first=help_first,
-            slip=WIDEST_STAMP,
+            stamp=WIDEST_STAMP,
             item=rx.items[0] if rx.items else None,
         )
         texts = Texts(self.translations, lang)
@@ -129,18 +129,6 @@ def make_fit_check(
         return None
 
     return fits
-
-
-def card_fit_problem(
-    prescription: Prescription,
-    lang: str,
-    size: tuple[int, int] = SMALLEST,
-    *,
-    content: Content | None = None,
-    fonts: FontBook | None = None,
-) -> str | None:
-    """None when the prescription screen shows this prescription whole at `size`."""
-    return make_fit_check(content or Content(), size, fonts)(prescription, lang)
 
 
 def render_card(

@@ -15,7 +15,15 @@ from typing import Protocol
 from hardware.dispenser import Dispenser, VendOutcome
 from kiosk.cabinet.vending import VendWorker
 from kiosk.shell.config import KioskConfig
-from kiosk.shell.inbox import ContentReady, ContentUnusable, DispensingStatus, VendDone
+from kiosk.shell.inbox import (
+    ContentReady,
+    ContentUnusable,
+    DispensingStatus,
+    DrawSlip,
+    PrintDone,
+    PrinterStatusChanged,
+    VendDone,
+)
 from kiosk.visit.flow import (
     CallStaff,
     ChoosePrescription,
@@ -26,7 +34,11 @@ from kiosk.visit.flow import (
     Event,
     FlowState,
     PrescriptionChosen,
+    PrinterChanged,
+    PrinterReady,
+    PrintSlip,
     ServiceChanged,
+    SlipDone,
     StartVend,
     Tick,
     VendFinished,
@@ -36,6 +48,7 @@ from kiosk.visit.flow import (
     step,
 )
 from kiosk.visit.flow.state import Screen
+from kiosk.visit.printing.order import NoSlips, SlipOrder, SlipPrinter
 from kiosk.visit.slips import SlipBook
 from prescriptions.history import History
 from prescriptions.model import Content, Intensity
@@ -100,6 +113,9 @@ class KioskSession:
         self.stats = stats
         self.state: FlowState = initial_state(config.language, now)
         self._pending_content: Content | None = None
+        # The printer joins in the background (kiosk.shell.assembly), like the cabinet.
+        self.printer: SlipPrinter = NoSlips()
+        self._slip_job: str | None = None  # this visit's print job, until its answer comes
         # Told whenever visitors start to be served other content (the ledger notes its
         # version for the fleet agent); set after construction, like the staff mode.
         self.on_content: Callable[[Content], None] | None = None
@@ -124,7 +140,7 @@ class KioskSession:
         own state (a fault, whether it can dispense)."""
         old = self.state
         fresh = initial_state(self.config.language, now)
-        self.state = replace(fresh, dispensing_ok=old.dispensing_ok)
+        self.state = replace(fresh, dispensing_ok=old.dispensing_ok, printer=old.printer)
         if old.service_fault is not None:
             self.handle(ServiceChanged(old.service_fault), now)
         if old.screen is Screen.TAKE_ITEM:
@@ -183,6 +199,12 @@ class KioskSession:
             self.set_service_fault(None, now)
         elif isinstance(event, ContentUnusable):
             self.set_service_fault(event.reason, now)
+        elif isinstance(event, PrinterStatusChanged):
+            self.set_printer(event.ready, now)
+        elif isinstance(event, PrintDone):
+            self._print_done(event, now)
+        elif isinstance(event, DrawSlip):
+            event.draw()
         else:
             return False
         return True
@@ -205,6 +227,17 @@ class KioskSession:
         if available != self.state.dispensing_ok:
             self.handle(DispensingChanged(available), now)
 
+    def set_printer(self, ready: PrinterReady, now: float) -> None:
+        if ready is not self.state.printer:
+            self.handle(PrinterChanged(ready), now)
+
+    def _print_done(self, done: PrintDone, now: float) -> None:
+        # Counted whatever became of the visit (a visitor who left still got the slip).
+        self._stat("slip", done.result.value)
+        if done.job_id == self._slip_job:
+            self._slip_job = None
+            self.handle(SlipDone(done.printed), now)
+
     def set_service_fault(self, fault: str | None, now: float) -> None:
         if fault != self.state.service_fault:
             self.handle(ServiceChanged(fault), now)
@@ -220,6 +253,8 @@ class KioskSession:
             if not self.worker.submit(command.slot):
                 return VendFinished(VendOutcome.UNVERIFIED)
             return None
+        if isinstance(command, PrintSlip):
+            return self._print_slip()
         if isinstance(command, ChuteLightOff):
             try:
                 self.chute_off()
@@ -232,6 +267,32 @@ class KioskSession:
                 self._stat("visit_completed")
             else:
                 self._stat("visit_abandoned", command.screen)
+        return None
+
+    def _print_slip(self) -> Event | None:
+        """Hand this visit's slip to the printer; a slip that cannot even start is said at
+        once (the visit never waits for the printer)."""
+        visit, self._slip_job = self.state.visit, None
+        if visit.prescription is None:
+            return SlipDone(printed=False)
+        order = SlipOrder(
+            self.content,
+            visit.prescription,
+            visit.symptom,
+            self.state.language,
+            visit.show_help_first,
+            stamp=visit.stamp,
+            item=visit.item,
+        )
+        try:
+            job = self.printer.submit(order)
+        except Exception:  # a slip must never stop a visit
+            log.exception("the slip could not be started")
+            job = None
+        if job is None:
+            self._stat("slip", "not_started")
+            return SlipDone(printed=False)
+        self._slip_job = job
         return None
 
     def _stat(self, event: str, key: str = "") -> None:
@@ -257,10 +318,10 @@ class KioskSession:
         except Exception:
             log.exception("selection failed for symptom %s", command.symptom)
             return None
-        slip = self.slips.next(self.wall().date())
+        stamp = self.slips.next(self.wall().date())
         item = stocked.get(choice.slot) if choice.slot is not None else None
         return PrescriptionChosen(
-            choice.prescription, choice.slot, choice.show_help_first, slip=slip, item=item
+            choice.prescription, choice.slot, choice.show_help_first, stamp=stamp, item=item
         )
 
 

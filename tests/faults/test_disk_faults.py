@@ -89,7 +89,7 @@ def test_disk_full_while_the_motor_turns(tmp_path: Path, caplog: pytest.LogCaptu
             # The visitor is told what really happened: the item fell.
             assert first.outcome is VendOutcome.DISPENSED
             # Dispensing stops, staff are told, the lamp is lit.
-            assert handle.current_fault() is not None
+            assert handle.dispensing_fault() is not None
             assert AlertKind.STORAGE in alert_kinds(handle)
             assert machine.io is not None and machine.io.attention_led.is_lit
 
@@ -111,7 +111,7 @@ def test_disk_full_while_the_motor_turns(tmp_path: Path, caplog: pytest.LogCaptu
             assert machine.ledger.probe()
             assert machine.check_board()
             handle.stats.count("visit_started")
-            assert handle.current_fault() is None
+            assert handle.dispensing_fault() is None
             assert AlertKind.STORAGE not in alert_kinds(handle)
             vends = machine.ledger.vends()
             assert [(v.vend_id, v.outcome) for v in vends] == [
@@ -137,7 +137,7 @@ def test_full_disk_at_start_is_honest_to_the_visitor(tmp_path: Path) -> None:
         disk.fill()
         handle = open_cabinet(cfg, None)
         try:
-            assert handle.current_fault() is not None
+            assert handle.dispensing_fault() is not None
             assert alert_kinds(handle) == {AlertKind.STORAGE}
             d = visit_to_the_gift(handle, cfg)
             state = d.rt.session.state

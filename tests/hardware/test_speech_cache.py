@@ -153,3 +153,23 @@ def test_a_missing_engine_stops_the_batch_with_one_report(tmp_path: Path) -> Non
     [failed] = inbox.of(SpeechFailed)
     assert isinstance(failed.error, EngineMissing)
     assert len(engine.calls) == 1
+
+
+def test_a_nearly_full_cache_stops_pre_rendering_before_it_pushes_out_the_first_phrases(
+    tmp_path: Path,
+) -> None:
+    """The list comes in the order of need (the screens' words first): when the cache is
+    nearly full, the rest waits to be made on first use instead of evicting what came first."""
+    book = book_in(tmp_path, max_bytes=300 * 1024)  # room for a few seconds of speech
+    inbox = Inbox()
+    pre = Prerenderer(book, inbox.emit)
+    pre.start()
+    phrases = [(f"지금 도움이 필요해요. 문장 {n}번이에요.", "ko") for n in range(1, 21)]
+    try:
+        pre.submit(phrases)
+        done = inbox.wait_for(PrerenderDone)
+    finally:
+        pre.close()
+    assert done.left_out > 0 and done.rendered + done.left_out == len(phrases)
+    assert book.cached(*phrases[0], 1.0) is not None  # the first phrase was kept
+    assert book.cache.total_bytes <= book.cache.max_bytes

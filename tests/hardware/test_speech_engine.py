@@ -131,3 +131,11 @@ def test_settings_problems_name_the_key() -> None:
     found = " / ".join(settings_problems(bad))
     for key in ("engine", "voices", "speed", "volume", "base_wpm", "timeout", "cache_mb"):
         assert key in found
+
+
+def test_the_configuration_knows_the_same_engines_as_the_code() -> None:
+    """The machine configuration checks engine names without loading the engines."""
+    from hardware.speech.engine import ENGINES
+    from hardware.speech.settings import KNOWN_ENGINES
+
+    assert tuple(ENGINES) == KNOWN_ENGINES

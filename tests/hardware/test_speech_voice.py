@@ -25,7 +25,14 @@ from hardware.speech.events import (
 )
 from hardware.speech.settings import SpeechSettings
 from hardware.speech.voice import SPEED_STEPS, VOLUME_STEPS, Voice, route_for, step
-from tests.hardware.speech_kit import CountingEngine, HeldEngine, Inbox, RecordingAudioOut
+from hardware.speech.wav import is_wav, join_wavs, read_wav, write_wav
+from tests.hardware.speech_kit import (
+    CountingEngine,
+    HeldEngine,
+    Inbox,
+    RecordingAudioOut,
+    tone_wav,
+)
 
 DUMMY_DEVICE = "System audio output device"  # the one device SDL's dummy driver names
 HELP = "지금 도움이 필요해요"
@@ -309,3 +316,107 @@ def test_steps_and_routes() -> None:
     assert step(VOLUME_STEPS, 0.2, -1) == 0.2
     assert step(SPEED_STEPS, 1.0, -1) == 0.75
     assert step(SPEED_STEPS, 1.1, +1) == 1.25
+
+
+# --- utterances of several phrases -------------------------------------------------------------
+
+
+def test_phrases_are_joined_as_they_are_with_silence_first() -> None:
+    one, two = tone_wav(0.3), tone_wav(0.5, 660.0)
+    joined = read_wav(join_wavs([one, two], lead_s=0.2))
+    assert joined.duration_s == pytest.approx(1.0, abs=0.001)
+    assert max(abs(s) for s in joined.samples[: round(0.2 * 22050)]) == 0  # the lead is quiet
+    assert joined.samples[round(0.2 * 22050) :] == read_wav(one).samples + read_wav(two).samples
+    with pytest.raises(ValueError):
+        join_wavs([one, write_wav([0.1] * 100, rate=16000)])
+    assert not is_wav(one[:-2]) and not is_wav(b"RIFF....WAVE") and is_wav(one)
+
+
+def test_the_first_phrase_plays_at_once_and_the_rest_follows_without_a_gap(
+    make_rig: MakeRig,
+) -> None:
+    rig = make_rig()
+    first, rest = "마음약방", "요즘 마음에 어떤 증상이 있으세요? 하나만 골라 주세요."
+    for text in (first, rest):
+        rig.book.prerender(text, "ko", rig.voice.speed)
+    rig.voice.say_all([(first, "ko"), (rest, "ko")])
+    head = rig.said(f"{first} {rest}")
+    follow = rig.inbox.wait_for(SpeechStarted, lambda e: e.continued)
+    assert head.from_cache and follow.text == rest
+    channel = pygame.mixer.Channel(0)
+    assert channel.get_queue() is not None or channel.get_sound() is not None
+    assert follow.duration_s > head.duration_s  # the rest is longer, and starts after the head
+
+
+def test_stopping_the_speech_drops_what_is_queued_after_it() -> None:
+    out = RecordingAudioOut()
+    out.open("")
+    try:
+        out.play_speech(tone_wav(2.0), 0.8)
+        assert out.queue_speech(tone_wav(3.0, 660.0), 0.8) == pytest.approx(3.0, abs=0.01)
+        channel = pygame.mixer.Channel(0)
+        assert channel.get_queue() is not None
+        out.stop_speech()  # pygame would start the queued phrase on a stop: it must not
+        assert channel.get_queue() is None
+        playing = channel.get_sound()
+        assert playing is None or playing.get_length() < 0.01
+    finally:
+        out.close()
+
+
+def test_an_unmade_rest_does_not_hold_up_the_first_phrase_or_a_newer_one(
+    make_rig: MakeRig,
+) -> None:
+    engine = HeldEngine(held="천천히 만들어지는 긴 문장")
+    rig = make_rig(engine)
+    rig.voice.say_all([("제목", "ko"), ("천천히 만들어지는 긴 문장", "ko")])
+    rig.said("제목 천천히 만들어지는 긴 문장")  # the title plays while the rest is made
+    assert engine.entered.wait(10) and not engine.finished.is_set()
+    rig.voice.say("다음 버튼", "ko")  # the visitor moved on before the rest was made
+    rig.said("다음 버튼")
+    assert not engine.finished.is_set()  # it did not wait for the slow phrase
+    engine.release.set()
+    assert not [e for e in rig.inbox.seen if isinstance(e, SpeechStarted) and e.continued]
+
+
+def test_the_cache_can_be_emptied(tmp_path: Path) -> None:
+    book = Phrasebook(CountingEngine(), PhraseCache(tmp_path, 1 << 20))
+    book.prerender(HELP, "ko", 1.0)
+    assert len(book.cache) == 1
+    book.cache.clear()
+    assert len(book.cache) == 0 and not list(tmp_path.glob("*.wav"))
+
+
+def test_after_a_silence_the_output_rests_and_wakes_for_the_next_sound(
+    make_rig: MakeRig,
+) -> None:
+    """An open mixer mixes silence all the time; after `rest_after_s` of quiet the output is
+    closed, and the next phrase or click opens it again."""
+    rig = make_rig(settings=SpeechSettings(rest_after_s=0.05))
+    rig.voice.say("하나", "ko")
+    rig.said("하나")
+    assert rig.voice.rested.wait(10)
+    assert not pygame.mixer.get_init()
+    rig.voice.say("둘", "ko")
+    assert rig.said("둘").duration_s > 0.2 and pygame.mixer.get_init()
+    assert not rig.voice.rested.is_set()
+    assert rig.voice.rested.wait(10)
+    rig.voice.click()  # a tap on a quiet kiosk is heard too
+    rig.voice.say("셋", "ko")
+    rig.said("셋")
+    assert Effect.CLICK in rig.audio.effects
+
+
+def test_closing_while_the_rest_is_made_ends_quietly(
+    make_rig: MakeRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = HeldEngine(held="천천히 만들어지는 긴 문장")
+    rig = make_rig(engine)
+    rig.voice.say_all([("제목", "ko"), ("천천히 만들어지는 긴 문장", "ko"), ("끝", "ko")])
+    rig.said("제목 천천히 만들어지는 긴 문장 끝")
+    assert engine.entered.wait(10)
+    with caplog.at_level(logging.ERROR, logger="hardware.speech"):
+        rig.voice.close(timeout_s=0.5)  # the slow phrase is still being made
+        engine.release.set()
+        rig.voice.close()  # the threads have ended: a second close is harmless
+    assert not caplog.records, [r.getMessage() for r in caplog.records]

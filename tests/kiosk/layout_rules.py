@@ -62,6 +62,8 @@ NOT_ON_SCREEN = {
     "person.call": "the button shows person.called once pressed",
     "person.called": "the button shows person.call until pressed",
     "take_item.next": "checked as the button of every take-item state",
+    "prescription.medicine": "spoken by the voice guide before the name; the card shows the name",
+    "info.places_title_short": "spoken by the voice guide; the screens show info.places_title",
 }
 
 

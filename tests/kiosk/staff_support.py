@@ -19,6 +19,7 @@ from kiosk.staff.screens.base import StaffPage, StaffView
 from kiosk.staff.state import StaffState
 from kiosk.ui.i18n import Texts
 from kiosk.visit.flow import FlowState, Screen
+from kiosk.visit.printing.paper import PaperLevel, PrinterCondition, printer_alerts
 from prescriptions.errors import ContentIssue
 from tests.kiosk.ui_support import bundled, translations, view
 
@@ -59,6 +60,8 @@ def busy_day() -> list[HourCount]:
         HourCount(hour, "intensity", "high", 2),
         HourCount(hour, "outcome", f"1:{VendOutcome.DISPENSED.value}", 8),
         HourCount(hour, "outcome", f"3:{VendOutcome.NO_DROP.value}", 1),
+        HourCount(hour, "slip", "printed", 9),
+        HourCount(hour, "slip", "interrupted", 1),
         HourCount(hour, "language", "ko", 10),
         HourCount(hour, "language", "en", 2),
     ]
@@ -103,13 +106,16 @@ def snapshot(n_slots: int = 6, simulated: bool = True, board_lost: bool = False)
         slots=s,
         alerts=tuple(alerts_for(s, fault)),
         today=summarize(busy_day()),
-        live=Live(board_fault=fault, door_closed=True, drop_breaks=4),
+        live=Live(dispensing_fault=fault, door_closed=True, drop_breaks=4),
         simulated=simulated,
         day=DAY,
     )
 
 
 NOW = 100.0
+ROLL = PaperLevel(roll_mm=50_000, used_mm=12_345, low_mm=3_000)
+LOW = PaperLevel(roll_mm=50_000, used_mm=48_200, low_mm=3_000)
+OUT_OF_PAPER = PrinterCondition("paper_out", "the paper roll is empty", LOW)
 
 
 def staff_states(lang: str) -> dict[str, tuple[StaffState, Snapshot]]:
@@ -166,6 +172,26 @@ def staff_states(lang: str) -> dict[str, tuple[StaffState, Snapshot]]:
         "hardware-drop-test": (
             replace(base, screen=StaffScreen.HARDWARE, drop_test_until=NOW + 12),
             replace(snapshot(board_lost=True), live=Live("lost", False, 4)),
+        ),
+        "hardware-printer": (  # the printer out of paper, the estimate nearly used up
+            replace(base, screen=StaffScreen.HARDWARE, notice=Notice(NoticeKind.PAPER_CHANGED)),
+            replace(snap, live=replace(snap.live, printer=OUT_OF_PAPER)),
+        ),
+        "hardware-printer-ready": (
+            replace(base, screen=StaffScreen.HARDWARE),
+            replace(
+                snap, live=replace(snap.live, printer=PrinterCondition("ready", "ready", ROLL))
+            ),
+        ),
+        "overview-printer": (  # a printer fault and its low paper beside the slot alerts
+            replace(base, screen=StaffScreen.OVERVIEW),
+            replace(
+                snap,
+                alerts=(
+                    *alerts_for(snap.slots, None),
+                    *printer_alerts(PrinterCondition("cover_open", "the cover is open", LOW)),
+                ),
+            ),
         ),
         "hardware-seen": (
             replace(base, screen=StaffScreen.HARDWARE, notice=Notice(NoticeKind.DROP_NOT_SEEN)),

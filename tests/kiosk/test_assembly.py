@@ -118,9 +118,11 @@ def test_the_real_assembly_serves_a_visit_and_stops_in_order(tmp_path: Path) -> 
     assert [r.name for r in results] == [
         "systemd",
         "content watcher",
+        "audio",
         "vends",
         "staff",
         "disk writes",
+        "printer",
         "cabinet",
         "display",
     ]

@@ -64,7 +64,7 @@ def vend_ids_on_the_wire(server: PtyBoardServer) -> list[int]:
 
 def test_simulation_dispenses_and_says_so(machine: Cabinet) -> None:
     assert machine.simulated and machine.dispenser.simulated
-    assert machine.fault is None
+    assert machine.board_fault is None
     result = machine.dispenser.vend(1)
     assert result.outcome is VendOutcome.DISPENSED
     assert machine.server is not None and machine.server.revolutions == {result.vend_id: 1}
@@ -253,7 +253,7 @@ def test_broken_gpio_puts_the_machine_out_of_service(
         port_override=outside.path,
     )
     try:
-        assert built.io is None and built.fault is not None and "GPIO" in built.fault
+        assert built.io is None and built.board_fault is not None and "GPIO" in built.board_fault
         assert not built.simulated
         assert built.stocked_slots() == {}
         assert built.dispenser.vend(1).outcome is VendOutcome.BOARD_UNREACHABLE
@@ -267,7 +267,7 @@ def test_missing_board_is_out_of_service_not_simulated(tmp_path: Path) -> None:
     try:
         handle = cabinet_link(built, MemoryHistory(0))
         assert built.server is None
-        assert built.fault is not None and "no-board" in built.fault
+        assert built.board_fault is not None and "no-board" in built.board_fault
         assert handle.dispenser.vend(1).outcome is VendOutcome.BOARD_UNREACHABLE
         assert built.io is not None and built.io.attention_led.is_lit
     finally:
@@ -282,12 +282,12 @@ def test_a_board_that_comes_back_is_found_without_a_vend(
     try:
         inbox = Inbox()
         cabinet_link(built, MemoryHistory(0), inbox.post)
-        assert built.fault is not None
+        assert built.board_fault is not None
         assert built.io is not None and built.io.attention_led.is_lit
         assert not built.check_board()
         outside.replug()
         assert built.check_board()
-        assert built.fault is None and not built.io.attention_led.is_lit
+        assert built.board_fault is None and not built.io.attention_led.is_lit
         assert vend_ids_on_the_wire(outside) == []
         # The frame hears of both changes through the inbox; nothing polls.
         status = [e.fault is None for e in inbox.drain() if isinstance(e, DispensingStatus)]

@@ -181,7 +181,7 @@ def test_a_long_card_on_a_7_inch_screen_leaves_out_the_least_needed_first() -> N
     layout = layout_card(card, pygame.Rect(0, 0, 786, 327), small)
     assert layout.fits
     assert layout.left_out == SPARE[: len(layout.left_out)]  # in the documented order
-    shown = [b.source for b in layout.blocks]
+    shown = " / ".join(b.source for b in layout.blocks)
     for part in (card.medicine, card.phrase, card.dosage, card.step, card.number):
         assert part in shown  # never the medicine, the phrase, 복용법, the step or the number
 

@@ -58,7 +58,8 @@ def test_a_first_schema_ledger_is_upgraded_with_its_data(tmp_path: Path) -> None
     db.commit()
     db.close()
     ledger = Ledger(path)
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4  # upgraded through every step, the printer's slips included
+    assert ledger.paper_used_mm() == 0
     assert ledger.counts(datetime(2026, 3, 2), datetime(2026, 3, 3))[0].count == 4
     ledger.record_alerts([AlertRow("empty", 2, "tea")])
     raw = sqlite3.connect(path)

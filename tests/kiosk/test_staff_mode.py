@@ -128,7 +128,7 @@ def _kiosk(tmp_path: Path, pin_hash: str | None) -> Kiosk:
     backend = CabinetBackend(
         ledger=ledger,
         cabinet=None,
-        fault=lambda: None,
+        dispensing_fault=lambda: None,
         content=ContentKeeper(feed, lambda: rt.session.content),
         monitor=monitor,
         simulated=True,
@@ -451,7 +451,7 @@ def test_the_machine_check_sees_the_door_and_a_hand_in_the_chute(
     k.log_in()
     k.press("hardware")
     k.wait(0.3)
-    assert k.staff.live.door_closed is True and k.staff.live.board_fault is None
+    assert k.staff.live.door_closed is True and k.staff.live.dispensing_fault is None
     open_door(handle.cabinet.io)
     k.wait(0.3)
     assert k.staff.live.door_closed is False

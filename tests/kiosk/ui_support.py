@@ -13,7 +13,7 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Typesetter
 from kiosk.ui.theme import PANELS, Palette, metrics_for, panel
-from kiosk.visit.flow import FlowState, Screen, SlipStamp, Visit
+from kiosk.visit.flow import FlowState, Screen, Slip, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.checks import check_directory
@@ -64,7 +64,7 @@ def a_visit(
         slot=4,
         show_help_first=help_first,
         outcome=outcome,
-        slip=STAMP,
+        stamp=STAMP,
         item="hand_warmer",
     )
 
@@ -89,6 +89,18 @@ def states(content: Content, lang: str) -> dict[str, FlowState]:
     for outcome in VendOutcome:
         out[f"take-{outcome.value}"] = replace(
             base, screen=Screen.TAKE_ITEM, visit=a_visit(content, outcome)
+        )
+    # What the screens say about the printed slip, beside each outcome's own words.
+    for outcome in VendOutcome:
+        printed = replace(a_visit(content, outcome), slip=Slip.NOT_PRINTED)
+        out[f"take-{outcome.value}-no-slip"] = replace(out[f"take-{outcome.value}"], visit=printed)
+    out["take-dispensed-slip-printing"] = replace(
+        out["take-dispensed"],
+        visit=replace(a_visit(content, VendOutcome.DISPENSED), slip=Slip.PRINTING),
+    )
+    for slip in (Slip.PRINTING, Slip.NOT_PRINTED):
+        out[f"dispensing-slip-{slip.value}"] = replace(
+            out["dispensing"], visit=replace(visit, slip=slip)
         )
     out["more-time"] = replace(out["symptom"], prompt_until=15.0)
     out["help-more-time"] = replace(out["help"], prompt_until=15.0)

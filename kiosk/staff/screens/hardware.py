@@ -8,7 +8,7 @@ import math
 
 import pygame
 
-from kiosk.staff.events import CheckBoard, StaffEvent, StartDropTest
+from kiosk.staff.events import ChangePaper, CheckBoard, StaffEvent, StartDropTest
 from kiosk.staff.screens.base import (
     Line,
     StaffPage,
@@ -22,7 +22,7 @@ from kiosk.ui.scene import TextBlock
 
 
 def board_line(sv: StaffView) -> Line:
-    if sv.live.board_fault is None:
+    if sv.live.dispensing_fault is None:
         return Line(sv.t("staff.hardware.board_ok"), tone="good", bold=True)
     return Line(sv.t("staff.hardware.board_lost"), tone="warn", bold=True)
 
@@ -44,6 +44,20 @@ def drop_line(sv: StaffView) -> Line:
     return Line(sv.t("staff.hardware.drop_none"), tone="muted", bold=True)
 
 
+def printer_line(sv: StaffView) -> Line:
+    """The printer's state in a word, and the paper left by the estimate."""
+    printer = sv.live.printer
+    assert printer is not None
+    state = printer.state or "starting"
+    known = f"staff.hardware.printer_{state}" in sv.v.texts.translations.tables["ko"]
+    text = sv.t(f"staff.hardware.printer_{state}" if known else "staff.hardware.printer_fault")
+    if printer.paper is not None and state not in ("not_configured", "paper_out"):
+        metres = printer.paper.left_mm / 1000
+        text += " · " + sv.t("staff.hardware.paper_left", metres=f"{metres:.0f}")
+    good = state in ("ready", "unchecked")
+    return Line(text, tone="good" if good else "warn", bold=True)
+
+
 def build(sv: StaffView) -> StaffPage:
     page = StaffPage()
     area = chrome(sv, page)
@@ -57,11 +71,14 @@ def build(sv: StaffView) -> StaffPage:
         (door_line(sv), None),
         (drop_line(sv), ("drop-test", sv.t("staff.hardware.drop_test"), StartDropTest())),
     ]
+    if sv.live.printer is not None:
+        paper = ("paper-changed", sv.t("staff.hardware.paper_changed"), ChangePaper())
+        checks.append((printer_line(sv), paper))
     extra = notice_line(sv, "staff.hardware.busy")
     if sv.snap.simulated:
         extra.append(Line(sv.t("staff.hardware.simulated"), tone="muted"))
-    if sv.live.board_fault is not None:  # for the technician; dropped when there is no room
-        extra.append(Line(sv.live.board_fault, tone="muted"))
+    if sv.live.dispensing_fault is not None:  # for the technician; dropped when there is no room
+        extra.append(Line(sv.live.dispensing_fault, tone="muted"))
     if m.portrait:
         _stacked(sv, page, body, checks, extra)
     else:

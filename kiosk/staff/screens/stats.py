@@ -73,6 +73,9 @@ def lines(sv: StaffView, today: Totals) -> list[Line]:
     if bands:
         out.append(Line(sv.t("staff.stats.intensity", **{b: bands.get(b, 0) for b in BANDS})))
     out.append(Line(_items(sv, today)))
+    printed, failed = today.slips()
+    if printed or failed:
+        out.append(Line(sv.t("staff.stats.slips", printed=printed, failed=failed)))
     out.append(Line(sv.t("staff.stats.languages", list=_languages(sv, today))))
     liked = _least_liked(sv, today)
     if liked:  # before the symptoms: on a small screen the last line gives way first

@@ -37,9 +37,9 @@ SCALES = (1.9, 1.7, 1.5, 1.35, 1.2, 1.1, 1.0)
 
 # What a card too long for a 7-inch screen leaves out, in this order, before any text would
 # be cut: the date, then the symptom (chosen one screen before), then the gift's picture, last
-# the words "처 방 전" (the seal then stands beside the medicine's name and the number). The
-# printed slip always has all of them.
-SPARE = ("date", "symptom", "picture", "title")
+# the words "처 방 전" (the seal then stands beside the medicine's name and the number), and
+# only then the line that says there is no gift today. The printed slip always has them all.
+SPARE = ("date", "symptom", "picture", "title", "note")
 
 
 def layout_card(card: Card, rect: pygame.Rect, kit: CardKit) -> CardLayout:
@@ -89,8 +89,10 @@ def _without(card: Card, part: str) -> Card:
     if part == "symptom":
         return replace(card, symptom="")
     if part == "picture":
-        return replace(card, item=None, note="")
-    return replace(card, title="")
+        return replace(card, item=None)
+    if part == "title":
+        return replace(card, title="")
+    return replace(card, note="")
 
 
 def frame(rect: pygame.Rect, kit: CardKit, level: int = ROOMY) -> tuple[int, int, int, int]:
@@ -130,6 +132,7 @@ def attempt(
         picture, top = _symptom_and_medicine(plan, inner, top)
     else:
         seal, top = seal_and_medicine(plan, inner)
+        top = _note(plan, inner, top)
     bottom = _dosage_and_step(plan, inner)
     _phrase(plan, inner, top, bottom)
     decor = Decor(
@@ -194,12 +197,18 @@ def _symptom_and_medicine(
         label = f"{card.symptom_label} · {card.symptom}"
         box = pygame.Rect(x, y, inner.x + text_w - x, big)
         plan.text(label, box, s.small, look.muted, align="right", valign="middle", max_lines=1)
-    y += big
-    if card.item is None and card.note:  # no gift today: said where its picture would be
-        lines = 1 if plan.width(card.note, s.small) <= inner.width else 2
-        box = pygame.Rect(inner.x, y, inner.width, lines * line)
-        y = plan.text(card.note, box, s.small, look.muted, max_lines=lines).box.bottom
+    y = _note(plan, inner, y + big)
     return picture, max(y, picture.bottom if picture else y) + s.gap
+
+
+def _note(plan: Plan, inner: pygame.Rect, y: int) -> int:
+    """No gift today: said where its picture would be. Returns the y below."""
+    s, card = plan.sizes, plan.card
+    if card.item is not None or not card.note:
+        return y
+    lines = 1 if plan.width(card.note, s.small) <= inner.width else 2
+    box = pygame.Rect(inner.x, y, inner.width, lines * plan.lh(s.small))
+    return plan.text(card.note, box, s.small, plan.kit.look.muted, max_lines=lines).box.bottom
 
 
 def _symptom_fits_beside(plan: Plan, inner: pygame.Rect) -> bool:

@@ -101,7 +101,7 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
             symptom = content.symptom(visit.symptom).name.get(lang)
         except KeyError:
             symptom = ""
-    number, date = stamp_texts(visit.slip, texts)
+    number, date = stamp_texts(visit.stamp, texts)
     gentle = visit.show_help_first
     step = (
         texts("prescription.gentle_help") if gentle else resource_line(content, rx.next_step, lang)

@@ -46,4 +46,12 @@ class CallStaff:
     """Light the attention LED and raise the staff alert: a visitor asked for a person."""
 
 
-Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | CallStaff
+@dataclass(frozen=True)
+class PrintSlip:
+    """Print this visit's prescription slip off the UI thread; answer with `SlipDone`. Given
+    at most once per visit, when the prescription is confirmed and the printer can print."""
+
+
+Command = (
+    ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | PrintSlip | CallStaff
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hardware.dispenser import VendOutcome
-from kiosk.visit.flow.state import Mode, SlipStamp
+from kiosk.visit.flow.state import Mode, PrinterReady, SlipStamp
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class PrescriptionChosen:
     prescription: str
     slot: int | None
     show_help_first: bool = False
-    slip: SlipStamp | None = None  # the slip's number and date, given by the shell
+    stamp: SlipStamp | None = None  # the slip's number and date, given by the shell
     item: str | None = None  # the item kind in `slot`
 
 
@@ -99,6 +99,13 @@ class ToggleMode:
 
 
 @dataclass(frozen=True)
+class Listening:
+    """Voice guidance finished reading to the visitor: time spent listening is not
+    inactivity, so the timers count from here, as after a touch. Does nothing else (the
+    "more time?" prompt stays until the visitor answers it)."""
+
+
+@dataclass(frozen=True)
 class CallPerson:
     """ "직원 불러 주세요": the visitor asks for a person (help screen; more where staff are on
     site)."""
@@ -116,6 +123,20 @@ class DispensingChanged:
     """Items can (True) or cannot (False) be dispensed; visits go on either way."""
 
     available: bool
+
+
+@dataclass(frozen=True)
+class PrinterChanged:
+    """The printer can print now, cannot, or is not there (`PrinterReady`)."""
+
+    ready: PrinterReady
+
+
+@dataclass(frozen=True)
+class SlipDone:
+    """The answer to `PrintSlip`: the slip came out whole (`printed`), or it did not."""
+
+    printed: bool
 
 
 Event = (
@@ -136,9 +157,20 @@ Event = (
     | ServiceChanged
     | DispensingChanged
     | ToggleMode
+    | PrinterChanged
+    | SlipDone
+    | Listening
     | CallPerson
     | Feedback
 )
 
 # Events that are not a person touching the kiosk: they never count as activity.
-PASSIVE = (Tick, PrescriptionChosen, VendFinished, ServiceChanged, DispensingChanged)
+PASSIVE = (
+    Tick,
+    PrescriptionChosen,
+    VendFinished,
+    ServiceChanged,
+    DispensingChanged,
+    PrinterChanged,
+    SlipDone,
+)

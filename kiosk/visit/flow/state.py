@@ -31,6 +31,24 @@ class Mode(enum.Enum):
     VOICE = "voice"  # 음성 안내: screens, focus and the card are spoken
 
 
+class PrinterReady(enum.Enum):
+    """Whether a printed slip can be offered now."""
+
+    ABSENT = "absent"  # this machine has no printer (or it has not joined yet): none offered
+    READY = "ready"  # it answered that it can print
+    DOWN = "down"  # there is one, but it cannot print now (paper, cover, cable…)
+
+
+class Slip(enum.Enum):
+    """The printed slip of this visit. Screens promise a slip only while it is PRINTING or
+    PRINTED: that is, only when one is really coming."""
+
+    NONE = "none"  # not asked for (yet), or this machine prints no slips
+    PRINTING = "printing"
+    PRINTED = "printed"
+    NOT_PRINTED = "not_printed"  # the printer could not, or stopped midway: said kindly
+
+
 @dataclass(frozen=True)
 class Access:
     """The modes on for this visit. They combine freely and end with the visit."""
@@ -75,7 +93,8 @@ class Visit:
     slot: int | None = None  # the slot chosen for the item, None = phrase only
     show_help_first: bool = False  # high score + low-mood symptom: help lines up front
     outcome: VendOutcome | None = None
-    slip: SlipStamp | None = None  # given with the prescription
+    slip: Slip = Slip.NONE
+    stamp: SlipStamp | None = None  # the slip's number and date, given with the prescription
     item: str | None = None  # the item kind of `slot` ("hand_warmer"), for the card's picture
     feedback: bool | None = None  # goodbye's "did it help?": True, False, or not answered
 
@@ -99,6 +118,7 @@ class FlowState:
     help_return: Screen | None = None  # where the help screen goes back to
     service_fault: str | None = None  # set while the kiosk cannot serve visits at all
     dispensing_ok: bool = True  # False while the board or GPIO is down: phrase only
+    printer: PrinterReady = PrinterReady.ABSENT  # whether a slip can be printed now
     access: Access = field(default_factory=Access)  # this visit's modes
     default_access: Access = field(default_factory=Access)  # the machine's; back at visit end
     person_called: bool = False  # "직원 불러 주세요" was pressed (once per visit)

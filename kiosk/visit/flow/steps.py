@@ -21,6 +21,7 @@ from kiosk.visit.flow.commands import (
     ChuteLightOff,
     Command,
     CountStat,
+    PrintSlip,
     StartVend,
     VisitEnded,
 )
@@ -35,18 +36,21 @@ from kiosk.visit.flow.events import (
     Event,
     Feedback,
     GoHome,
+    Listening,
     MoodAnswer,
     OpenHelp,
     PrescriptionChosen,
+    PrinterChanged,
     ServiceChanged,
     SetLanguage,
     SkipMood,
+    SlipDone,
     Start,
     Tick,
     ToggleMode,
     VendFinished,
 )
-from kiosk.visit.flow.state import Access, FlowState, Screen, Visit
+from kiosk.visit.flow.state import Access, FlowState, PrinterReady, Screen, Slip, Visit
 
 UCLA_QUESTIONS = 3  # the three items of the UCLA short loneliness scale (FACTS.md)
 
@@ -106,7 +110,7 @@ def next_deadline(state: FlowState, t: Timeouts) -> float | None:
             return state.last_activity + t.inactivity
         return None
     due: list[float] = []
-    if screen is Screen.GOODBYE:
+    if screen is Screen.GOODBYE:  # after the last touch or words heard on it
         due.append(max(state.entered_at, state.last_activity) + t.goodbye)
     if screen is Screen.DISPENSING:
         due.append(state.entered_at + t.dispense_deadline)
@@ -131,12 +135,18 @@ def _step(
         return _service_changed(state, event, now)
     if isinstance(event, DispensingChanged):
         return replace(state, dispensing_ok=event.available), []
+    if isinstance(event, PrinterChanged):
+        return replace(state, printer=event.ready), []
+    if isinstance(event, SlipDone):
+        return _slip_done(state, event.printed)
     if isinstance(event, VendFinished):
         return _vend_finished(state, event.outcome, now)
     if isinstance(event, PrescriptionChosen):
         return _prescription_chosen(state, event, now)
     if not isinstance(event, PASSIVE):
         state = replace(state, last_activity=now)
+    if isinstance(event, Listening):
+        return state, []
     if state.prompting:
         if isinstance(event, GoHome):
             return _to_attract(state, now)
@@ -169,7 +179,7 @@ def _on_screen(state: FlowState, event: Event, now: float, languages: tuple[str,
         return _mood(state, event, now)
     elif screen is Screen.PRESCRIPTION:
         if isinstance(event, Continue):
-            return _start_dispensing(state, now)
+            return _with_slip(*_start_dispensing(state, now))
     elif screen is Screen.TAKE_ITEM:
         if isinstance(event, Continue):
             return _go(state, Screen.INFO, now), []
@@ -236,7 +246,7 @@ def _prescription_chosen(state: FlowState, event: PrescriptionChosen, now: float
         prescription=event.prescription,
         slot=event.slot,
         show_help_first=event.show_help_first,
-        slip=event.slip,
+        stamp=event.stamp,
         item=event.item if event.slot is not None else None,
     )
     if state.screen is Screen.HELP:
@@ -258,6 +268,25 @@ def _start_dispensing(state: FlowState, now: float) -> Result:
             CountStat("outcome", f"-:{outcome.value}")
         ]
     return _go(state, Screen.DISPENSING, now), [StartVend(visit.slot)]
+
+
+def _with_slip(state: FlowState, commands: list[Command]) -> Result:
+    """The prescription is confirmed: its slip is printed now, once, if the printer can. A
+    printer known to be down is not tried: the screens say kindly that no slip comes."""
+    if state.visit.slip is not Slip.NONE or state.printer is PrinterReady.ABSENT:
+        return state, commands
+    if state.printer is PrinterReady.DOWN:
+        visit = replace(state.visit, slip=Slip.NOT_PRINTED)
+        return replace(state, visit=visit), [*commands, CountStat("slip", "unavailable")]
+    visit = replace(state.visit, slip=Slip.PRINTING)
+    return replace(state, visit=visit), [*commands, PrintSlip()]
+
+
+def _slip_done(state: FlowState, printed: bool) -> Result:
+    if state.visit.slip is not Slip.PRINTING:
+        return state, []  # a late answer: the visit is gone (the slip is counted anyway)
+    visit = replace(state.visit, slip=Slip.PRINTED if printed else Slip.NOT_PRINTED)
+    return replace(state, visit=visit), []
 
 
 def _vend_finished(state: FlowState, outcome: VendOutcome, now: float) -> Result:
@@ -363,6 +392,7 @@ def _to_attract(state: FlowState, now: float) -> Result:
         entered_at=now,
         service_fault=state.service_fault,
         dispensing_ok=state.dispensing_ok,
+        printer=state.printer,
         access=state.default_access,
         default_access=state.default_access,
     )

@@ -17,6 +17,7 @@ from kiosk.visit.screens import (
     prescription,
     symptom,
     take_item,
+    voice_controls,
 )
 from kiosk.visit.screens.base import Page, View
 
@@ -35,8 +36,11 @@ BUILDERS: dict[Screen, Callable[[View], Page]] = {
 
 
 def build_page(view: View) -> Page:
-    """The page for the flow's current screen, with the "more time?" prompt on top if due."""
+    """The page for the flow's current screen, with the voice's controls over it when open
+    and the "more time?" prompt on top if due."""
     page = BUILDERS[view.state.screen](view)
+    if voice_controls.shown(view):
+        page = voice_controls.overlay(view, page)
     if view.state.prompting:
         page = more_time.overlay(view, page)
     return page

@@ -17,7 +17,7 @@ from kiosk.ui.fonts import Weight
 from kiosk.ui.i18n import Texts
 from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset, text_blocks
 from kiosk.ui.theme import Metrics, Palette
-from kiosk.visit.flow import Event, FlowState, OpenHelp
+from kiosk.visit.flow import Event, FlowState, Mode, OpenHelp
 from prescriptions.model import Content
 
 Style = Literal["primary", "secondary", "help", "choice"]
@@ -31,7 +31,22 @@ class PageTurn:
     delta: int
 
 
-Action = Event | PageTurn
+@dataclass(frozen=True)
+class AudioStep:
+    """A screen-local action of the voice controls: one step of volume or speaking speed."""
+
+    what: Literal["volume", "speed"]
+    delta: int  # +1 louder / faster, -1 quieter / slower
+
+
+@dataclass(frozen=True)
+class VoicePanel:
+    """A screen-local action: open (or close) the voice's volume and speed controls."""
+
+    show: bool
+
+
+Action = Event | PageTurn | AudioStep | VoicePanel
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class Button:
     action: Action
     ops: tuple[Op, ...]
     primary: bool = False  # gets the focus when the screen opens
+    spoken: str = ""  # what the voice calls it, when the words on it are not enough ("◀")
 
 
 class Named(Protocol):
@@ -95,6 +111,7 @@ class UiState:
     """Screen-local state that is not part of the visit (reset on every screen change)."""
 
     list_page: int = 0
+    voice_panel: bool = False  # the voice's volume and speed controls are open over the page
 
 
 # Big pictures are kept fewer: a card's paper at 1920×1080 is 4 MB (the visit's card, and
@@ -245,6 +262,8 @@ def chrome(
             room - sum(lefts) - m.gap * (len(left) + 1), _label_width(v, action[1]) + 4 * m.gap
         )
     free = room - sum(lefts) - action_w - m.gap * (len(left) + 2)
+    voice_w = _voice_width(v, free)
+    free -= voice_w + m.gap if voice_w else 0
     badge_w = _badge_width(v) if v.simulated else 0
     badge_in_bar = v.simulated and free >= badge_w + 2 * m.gap
 
@@ -264,6 +283,10 @@ def chrome(
         rect = pygame.Rect(x, inner.y, width, inner.height)
         page.add_button(button(v, name, rect, label, event))
         x = rect.right + m.gap
+    if voice_w:  # the voice's controls open from here, in the room the bar has left
+        rect = pygame.Rect(x, inner.y, voice_w, inner.height)
+        page.add_button(button(v, "voice:panel", rect, _voice_label(v), VoicePanel(True)))
+        x = rect.right + m.gap
     right = inner.right if help_row else help_rect.x - m.gap
     if action is not None:  # the screen's main action, in the bar on short screens: next to
         # the left buttons, so that the free room keeps it well away from the help button
@@ -279,6 +302,19 @@ def chrome(
     return pygame.Rect(0, bar.bottom, screen.width, bottom - bar.bottom).inflate(
         -2 * m.gap, -2 * m.gap
     )
+
+
+def _voice_label(v: View) -> str:
+    return v.t("voice_controls.open")
+
+
+def _voice_width(v: View, free: int) -> int:
+    """With voice guidance on, the width of the button that opens the voice's controls, when
+    the bar has room for it (else 0: the keypad's volume keys still work on this screen)."""
+    if Mode.VOICE not in v.state.access:
+        return 0
+    width = max(v.metrics.target_px, _label_width(v, _voice_label(v)) + 3 * v.metrics.gap)
+    return width if free >= width + v.metrics.gap else 0
 
 
 def _badge_width(v: View) -> int:

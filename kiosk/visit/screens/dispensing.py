@@ -14,6 +14,7 @@ import pygame
 from kiosk.ui.scene import Op, Picture, split_rows
 from kiosk.visit.card import item_picture
 from kiosk.visit.flow import GoHome
+from kiosk.visit.printing.words import with_slip_note
 from kiosk.visit.screens.base import Page, View, chrome
 from kiosk.visit.screens.stage import card_on_stage, stage
 
@@ -28,7 +29,9 @@ def build(v: View) -> Page:
     where = stage(v, area)
     page.add(*card_on_stage(v, where))
     title_h = v.typesetter.line_height(m.heading_px) * 2
-    wait_h = v.typesetter.line_height(m.body_px)
+    wait = with_slip_note(v, v.t("dispensing.wait"))  # and the slip's, when one is coming
+    probe = v.text(wait, pygame.Rect(0, 0, where.side.width, 10_000))
+    wait_h = v.typesetter.line_height(m.body_px) * max(1, len(probe.lines))
     rows = split_rows(where.side, [title_h, None, wait_h], m.gap)
     page.add(
         v.text(
@@ -44,7 +47,7 @@ def build(v: View) -> Page:
     scene = _scene_rect(v, rows[1])
     page.add(*on_its_way(v, scene))
     page.motion = scene
-    page.add(v.text(v.t("dispensing.wait"), rows[2], color=p.muted, align="center"))
+    page.add(v.text(wait, rows[2], color=p.muted, align="center"))
     return page
 
 

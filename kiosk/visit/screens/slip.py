@@ -32,7 +32,7 @@ def slip(
         prescription=rx.id,
         slot=visit.slot,
         show_help_first=help_first,
-        slip=visit.slip,
+        stamp=visit.stamp,
         item=visit.item,
     )
     card = card_for_visit(visit, v.content, v.texts, v.item_name(visit.slot))

@@ -39,7 +39,9 @@ def short_screen(v: View) -> bool:
     return not v.metrics.portrait and v.metrics.height < 700
 
 
-def stage(v: View, area: pygame.Rect, *, prescription: bool = False) -> Stage:
+def stage(v: View, area: pygame.Rect, *, prescription: bool = False, wordy: bool = False) -> Stage:
+    """Where the card and the side go. `wordy`: the screen has much to say (an outcome that
+    went wrong): on a 7-inch screen its side takes more of the width, the card less."""
     m = v.metrics
     if m.portrait:
         card, side = split_rows(area, [area.height * 3 // 5, None], 2 * m.gap)
@@ -47,7 +49,8 @@ def stage(v: View, area: pygame.Rect, *, prescription: bool = False) -> Stage:
     if short_screen(v):
         if prescription:
             return Stage(area, pygame.Rect(area.right, area.y, 0, area.height), area)
-        side, rest = split_cols(area, [area.width * 9 // 20, None], 2 * m.gap)
+        share = 3 / 5 if wordy else 9 / 20
+        side, rest = split_cols(area, [round(area.width * share), None], 2 * m.gap)
         scale = min(rest.width / area.width, rest.height / area.height)
         card = pygame.Rect(0, 0, round(area.width * scale), round(area.height * scale))
         card.center = rest.center
@@ -103,4 +106,7 @@ def action_rect(v: View, side: pygame.Rect) -> pygame.Rect:
     """The screen's main action: along the bottom of the side, its full width."""
     m = v.metrics
     bottom = side.bottom - clear_of_help(v)
-    return pygame.Rect(side.x, bottom - m.target_px, side.width, m.target_px)
+    width = side.width
+    if v.low_screen:  # the help button is in the bar right below, at the right: keep away
+        width = min(width, max(4 * m.target_px, side.width // 2))
+    return pygame.Rect(side.x, bottom - m.target_px, width, m.target_px)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pygame
+
 from hardware.dispenser import VendOutcome
+from kiosk.ui.fonts import Weight
 from kiosk.ui.scene import split_rows
 from kiosk.visit.flow import CallPerson, Continue, GoHome
+from kiosk.visit.printing.words import with_slip_note
 from kiosk.visit.screens.base import Page, View, button, chrome
 from kiosk.visit.screens.stage import action_rect, card_on_stage, stage
 
@@ -15,9 +19,10 @@ def build(v: View) -> Page:
     m, p = v.metrics, v.palette
     outcome = v.state.visit.outcome or VendOutcome.UNVERIFIED
     key = outcome.value
-    where = stage(v, area)
-    page.add(*card_on_stage(v, where))
     good = outcome is VendOutcome.DISPENSED
+    body = with_slip_note(v, v.t(f"take_item.{key}", item=v.item_name(v.state.visit.slot)))
+    where = stage(v, area, wordy=not good or "\n" in body)
+    page.add(*card_on_stage(v, where))
     action = action_rect(v, where.side)
     page.add_button(
         button(
@@ -32,15 +37,18 @@ def build(v: View) -> Page:
         label = v.t("person.called" if v.state.person_called else "person.call")
         page.add_button(button(v, "call-person", call, label, CallPerson()))
         room.height = call.y - m.gap - room.y
-    title_h = v.typesetter.line_height(m.heading_px) * 2
-    body_h = v.typesetter.line_height(m.body_px) * 4
+    title = v.t(f"take_item.{key}_title")
+    one_line = v.typesetter.fonts.measure(title, m.heading_px, Weight.BOLD) <= room.width
+    title_h = v.typesetter.line_height(m.heading_px) * (1 if one_line else 2)
+    probe = v.text(body, pygame.Rect(0, 0, room.width, 10_000))
+    body_h = v.typesetter.line_height(m.body_px) * max(2, len(probe.lines))
     words = room.copy()  # centred in its room, so that no empty band opens under it
     words.height = min(room.height, title_h + m.gap + body_h)
     words.y = room.y + (room.height - words.height) // 2
     rows = split_rows(words, [title_h, None], m.gap)
     page.add(
         v.text(
-            v.t(f"take_item.{key}_title"),
+            title,
             rows[0],
             px=m.heading_px,
             bold=True,
@@ -48,6 +56,5 @@ def build(v: View) -> Page:
             valign="bottom",
         )
     )
-    body = v.t(f"take_item.{key}", item=v.item_name(v.state.visit.slot))
     page.add(v.text(body, rows[1]))
     return page
