@@ -7,8 +7,9 @@
 #   system-deps.sh test  — plus what the test suite uses (shellcheck for the installer,
 #                          mosquitto and openssl for the fleet's real broker,
 #                          systemd-analyze for the unit, and espeak-ng, required here: the
-#                          speech tests run the real one, and Xvfb: a test starts `run` on a
-#                          real X display the way systemd starts it)
+#                          speech tests run the real one, Xvfb: a test starts `run` on a
+#                          real X display the way systemd starts it, and chromium with
+#                          chromium-driver: the dashboard's tests drive a real browser)
 # As root it runs apt-get; otherwise it says exactly which command to run.
 set -euo pipefail
 
@@ -34,6 +35,11 @@ fi
 # A real X display for the test that starts `main.py run` the way systemd does.
 if [ "${1:-run}" = "test" ] && ! command -v Xvfb >/dev/null 2>&1; then
     want+=(xvfb)
+fi
+# The central dashboard is tested in a real headless browser (tests/dashboard/test_browser.py).
+if [ "${1:-run}" = "test" ]; then
+    command -v chromium >/dev/null 2>&1 || want+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
 fi
 # `systemd-analyze verify` judges the kiosk's unit file (tests/test_deploy.py).
 if [ "${1:-run}" = "test" ] && ! command -v systemd-analyze >/dev/null 2>&1; then

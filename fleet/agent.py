@@ -8,7 +8,8 @@ One loop owns everything; the MQTT thread only puts events into its inbox. Each 
      transaction);
   2. publish outbox records not yet handed to the broker on this connection (QoS 1), and
      again those the centre has not confirmed within `receipt_timeout_s` while it is up;
-  3. receipts from the centre delete records from the outbox;
+  3. receipts from the centre delete records from the outbox; content the centre published
+     is checked and taken, or refused (`fleet.delivery`), and the answer queued;
   4. heartbeat, certificate check, and the status file the kiosk shows staff.
 
 Nothing leaves the outbox before the centre has stored it, so a broker outage, a network cut,
@@ -25,12 +26,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fleet.config import AgentConfig
 from fleet.credentials import cert_dates
 from fleet.cursor import Cursor
+from fleet.delivery import ContentDelivery
 from fleet.ledger_reader import LedgerReader, LedgerUnreadable
 from fleet.link import (
     Acked,
@@ -44,8 +47,11 @@ from fleet.link import (
     Will,
 )
 from fleet.payloads import decode_receipt, encode
-from fleet.status import ADVICE, Health, Problem, classify, write_status
+from fleet.status import ADVICE, Health, Problem, certificate_checks, classify, write_status
 from fleet.topics import CENTRE_STATUS, BadMessage, Kind, topic
+
+if TYPE_CHECKING:
+    from prescriptions.checks import FitCheckFor
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +74,11 @@ class Agent:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        content_dir: Path | None = None,
+        fits_for: FitCheckFor | None = None,
     ) -> None:
+        """`content_dir`: where published content goes (default: the agent.toml's; None:
+        this agent takes none); `fits_for`: the kiosk's card check for it."""
         self.config = config
         self.site = config.site
         self.settings = config.agent
@@ -80,12 +90,15 @@ class Agent:
         self.health = Health(config.agent.unreachable_alert_s)
         self.conn = self.cursor.next_conn()
         offline = {"state": "offline", "epoch": self.cursor.epoch, "conn": self.conn}
+        self.delivery = ContentDelivery.for_agent(config, content_dir, fits_for)
+        self._bundle_topic = topic(self.site, Kind.BUNDLE)
+        reads = (topic(self.site, Kind.RECEIPT), CENTRE_STATUS)
         self.link = Link(
             config.broker,
             f"kiosk-{self.site}",
             self.inbox.put,
             will=Will(topic(self.site, Kind.STATUS), encode(offline)),
-            subscriptions=(topic(self.site, Kind.RECEIPT), CENTRE_STATUS),
+            subscriptions=(*reads, self._bundle_topic) if self.delivery else reads,
         )
         self._started = clock()
         self._sent: dict[int, float] = {}  # seq → when handed to the broker
@@ -301,6 +314,10 @@ class Agent:
         if event.topic == CENTRE_STATUS:
             self._centre_status(event.payload)
             return
+        if event.topic == self._bundle_topic:
+            if self.delivery is not None and self.delivery.receive(event.payload, self.cursor):
+                self._dirty = True  # the report goes to the centre
+            return
         try:
             receipt = decode_receipt(event.payload)
         except BadMessage as exc:
@@ -349,17 +366,7 @@ class Agent:
         if dates is None:
             log.warning("cannot read this kiosk's certificate %s", self.config.broker.cert)
             return
-        start, end = dates
-        today = self._wall()
-        checks = (
-            (Problem.CLOCK, today < start, f"the clock says {today:%Y-%m-%d %H:%M}"),
-            (Problem.CERT_EXPIRED, today > end, f"ended {end:%Y-%m-%d}"),
-            (
-                Problem.CERT_EXPIRING,
-                today <= end < today + timedelta(days=self.settings.cert_warn_days),
-                f"ends {end:%Y-%m-%d}",
-            ),
-        )
+        checks = certificate_checks(*dates, self._wall(), self.settings.cert_warn_days)
         for problem, found, detail in checks:
             if found and self.health.raise_(problem, detail, now):
                 self._problem_logged(problem)

@@ -5,7 +5,9 @@
   2. the agent's memory (RSS, and its peak) — target ≤ 35 MB;
   3. messages per second the central server stores, flooded by N kiosks at once;
   4. bytes per kiosk per day through a counting proxy (what an LTE router carries): a day's
-     visits, keepalives, heartbeats and a reconnect.
+     visits, keepalives, heartbeats and a reconnect;
+  5. the web dashboard over a year of hourly counts for N sites: page times and the server's
+     RSS (fleet/bench_dashboard.py).
 
 Everything runs on loopback in a temporary folder: its own CA, broker, store and ledgers.
 """
@@ -25,6 +27,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
+from fleet.bench_dashboard import dashboard_bench
 from fleet.bench_parts import BenchBroker, CountingProxy, rss_kb, start_blast
 from fleet.config import DEFAULT_KEEPALIVE_S, AgentSettings, ServerSettings, load_server_config
 from fleet.credentials import FleetDir, enroll_kiosks, init_centre
@@ -77,7 +80,9 @@ class Stored:
             return self._changed.wait_for(lambda: self.messages >= n, timeout)
 
 
-def run_fleet_bench(kiosks: int, visits_per_day: int = 80) -> Iterator[str]:
+def run_fleet_bench(
+    kiosks: int, visits_per_day: int = 80, only_dashboard: bool = False
+) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="maeum-fleet-bench-") as tmp, ExitStack() as stack:
         work = Path(tmp)
         fleet = FleetDir(work / "fleet")
@@ -86,10 +91,14 @@ def run_fleet_bench(kiosks: int, visits_per_day: int = 80) -> Iterator[str]:
         enroll_kiosks(fleet, sites, "127.0.0.1")
         broker = BenchBroker(fleet, work / "broker")
         stack.callback(broker.stop)
+        if only_dashboard:
+            yield from dashboard_bench(fleet, broker.port, work / "dashboard", kiosks)
+            return
         stored = Stored()
         server = _server(fleet, broker.port, work, stored)
         server.start()
-        stack.callback(server.stop)
+        running = stack.enter_context(ExitStack())
+        running.callback(server.stop)
         server.ingest.subscribed.wait(30)
         yield f"fleet bench: {kiosks} kiosks, broker and server on loopback ({work})"
 
@@ -107,6 +116,8 @@ def run_fleet_bench(kiosks: int, visits_per_day: int = 80) -> Iterator[str]:
         yield from _throughput(stored, fleet, broker.port, work, sites[:-1])
         yield from _bandwidth(stored, fleet, broker.port, work, sites[-1], ledgers[sites[-1]],
                               visits_per_day)  # fmt: skip
+        running.close()  # the dashboard's server is a process of its own, the centre's login
+        yield from dashboard_bench(fleet, broker.port, work / "dashboard", kiosks)
 
 
 def _server(fleet: FleetDir, port: int, work: Path, stored: Stored) -> Server:
@@ -114,7 +125,12 @@ def _server(fleet: FleetDir, port: int, work: Path, stored: Stored) -> Server:
     config = replace(
         config,
         broker=replace(config.broker, port=port),
-        server=replace(ServerSettings(), store=work / "centre.sqlite3", http_port=0),
+        server=replace(
+            ServerSettings(),
+            store=work / "centre.sqlite3",
+            http_port=0,
+            signing_key=fleet.centre / "content-signing.key",
+        ),
     )
     return Server.build(config, on_stored=stored)
 
@@ -134,10 +150,11 @@ def _agent(
     text = text.replace("port = 8883", f"port = {port}").replace(
         "keepalive = 60", f"keepalive = {keepalive}"
     )
-    for name in ("ca.crt", "client.crt", "client.key"):
+    for name in ("ca.crt", "client.crt", "client.key", "content.pub"):
         (work / name).write_bytes((fleet.kiosk(site) / name).read_bytes())
     text += (
-        f'\n[agent]\nledger = "{ledger}"\nstate_dir = "{work / "state"}"\n'
+        f'\n[agent]\nledger = "{ledger}"\ncontent_dir = "{work / "content"}"\n'
+        f'state_dir = "{work / "state"}"\n'
         f'status_file = "{work / "status.json"}"\npoll_s = {s.poll_s}\nbatch_s = {s.batch_s}\n'
         f"heartbeat_s = {s.heartbeat_s}\n"
     )

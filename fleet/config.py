@@ -43,6 +43,8 @@ class BrokerSettings:
 @dataclass(frozen=True)
 class AgentSettings:
     ledger: Path | None = None  # None: the kiosk's data_dir/ledger.sqlite3
+    content_dir: Path | None = None  # where published content goes; None: the kiosk's own
+    content_key: Path = Path("content.pub")  # the centre's public key for published content
     state_dir: Path = Path("/var/lib/maeum-fleet")
     status_file: Path = Path("/run/maeum-fleet/status.json")
     poll_s: float = 1.0  # how often to ask the ledger whether anything changed (cheap)
@@ -70,6 +72,27 @@ class ServerSettings:
     batch_s: float = 0.05  # messages arriving within this are stored in one transaction
     check_s: float = 1.0
     max_store_mb: float = 0.0  # 0: no cap; else the store refuses to grow past this
+    # The web dashboard (docs/dashboard.md). Empty paths: beside the store.
+    accounts: Path = Path("")  # staff accounts, sessions, uploads, publications (SQLite)
+    content_dir: Path = Path("")  # the content last published: what a CSV upload completes
+    signing_key: Path = Path("content-signing.key")  # Ed25519, signs published content
+    session_minutes: float = 30.0  # a login ends after this long without a click
+    cookie_secure: bool = True  # the session cookie travels over HTTPS only (and localhost)
+    timezone: str = "Asia/Seoul"  # the kiosks' local time: "today", days and months
+    upload_max_mb: float = 4.0
+    http_threads: int = 4
+
+    def resolved(self) -> ServerSettings:
+        """The settings with the empty paths filled in: beside the store."""
+        return replace(
+            self,
+            accounts=self.accounts
+            if self.accounts != Path("")
+            else self.store.with_name("dashboard.sqlite3"),
+            content_dir=self.content_dir
+            if self.content_dir != Path("")
+            else self.store.with_name("content"),
+        )
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,8 @@ def load_agent_config(path: Path) -> AgentConfig:
     agent = replace(
         agent,
         ledger=None if agent.ledger in (None, Path("")) else base / agent.ledger,
+        content_dir=None if agent.content_dir in (None, Path("")) else base / agent.content_dir,
+        content_key=base / agent.content_key,
         state_dir=base / agent.state_dir,
         status_file=base / agent.status_file,
     )
@@ -102,7 +127,13 @@ def load_server_config(path: Path) -> ServerConfig:
     raw, base = _read(path)
     broker = _broker(raw.pop("broker", {}), base, f"{path} [broker]")
     server = _section(ServerSettings, raw.pop("server", {}), f"{path} [server]")
-    server = replace(server, store=base / server.store)
+    server = replace(
+        server,
+        store=base / server.store,
+        accounts=base / server.accounts if server.accounts != Path("") else Path(""),
+        content_dir=base / server.content_dir if server.content_dir != Path("") else Path(""),
+        signing_key=base / server.signing_key,
+    )  # the empty paths are filled in (beside the store) when the server is built
     _no_more(raw, path)
     if broker.username != CENTRE:
         raise FleetConfigError(f"{path}: [broker] username must be {CENTRE!r}")
@@ -152,7 +183,7 @@ def _section(cls: type[Any], raw: Any, where: str) -> Any:
             if value <= 0:
                 raise FleetConfigError(f"{where}: {key} must be positive")
             values[key] = float(value)
-        elif hint in (int, str) and type(value) is hint:
+        elif hint in (int, str, bool) and type(value) is hint:
             values[key] = value
         else:
             raise FleetConfigError(f"{where}: {key} must be {getattr(hint, '__name__', hint)}")

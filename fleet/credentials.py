@@ -3,8 +3,11 @@ central machine.
 
     <dir>/ca/                 ca.key (never leaves this folder), ca.crt
     <dir>/broker/             mosquitto.conf, acl, passwd, ca.crt, server.crt, server.key
-    <dir>/centre/             server.toml and the central server's own client credentials
-    <dir>/kiosks/<site>/      agent.toml, ca.crt, client.crt, client.key: copy to the kiosk's
+    <dir>/centre/             server.toml, the central server's own client credentials, and
+                              content-signing.key/.pub: the Ed25519 key published content is
+                              signed with (`fleet.bundle`)
+    <dir>/kiosks/<site>/      agent.toml, ca.crt, client.crt, client.key, content.pub (the
+                              centre's public content key): copy to the kiosk's
                               /etc/maeum-fleet/
 
 Every connection needs both a client certificate signed by the fleet's CA and the name and
@@ -36,6 +39,9 @@ TEMPLATE_PERSISTENCE = "/var/lib/mosquitto/"
 TEMPLATE_LISTENER = "listener 8883"
 CA_DAYS = 3650
 CERT_DAYS = 825  # about two years and a quarter; the agent warns a month before the end
+SIGNING_KEY = "content-signing.key"
+SIGNING_PUBLIC = "content-signing.pub"
+KIOSK_CONTENT_KEY = "content.pub"  # fleet.config.AgentSettings.content_key
 # The passwords are 144-bit random tokens: stretching adds nothing against guessing them, and
 # the broker pays it on every connect (25 at once after an outage).
 PBKDF2_ITERATIONS = 1_000
@@ -229,6 +235,7 @@ def init_centre(
     write_atomically(
         fleet.broker / "mosquitto.conf", broker_config(fleet.broker, persistence_dir, port, bind)
     )
+    _signing_key(fleet)
     password = secrets.token_urlsafe(24)
     issue_cert(fleet, fleet.centre / "client", CENTRE)
     _copy(fleet.ca / "ca.crt", fleet.centre / "ca.crt")
@@ -254,6 +261,9 @@ def enroll_kiosks(fleet: FleetDir, sites: list[str], host: str, port: int = 8883
             )
     if not (fleet.ca / "ca.key").exists():
         raise CredentialsError(f"no CA in {fleet.ca}: run `fleet-server init` first")
+    # A centre made before content publishing gets its key now (kiosks enrolled before it
+    # must be enrolled again to receive content).
+    _signing_key(fleet)
     with ThreadPoolExecutor(max_workers=4) as pool:
         made = list(pool.map(lambda site: _kiosk_files(fleet, site, host, port), sites))
     set_hashes(fleet.passwd, {site: h for site, h in made})
@@ -269,6 +279,7 @@ def _kiosk_files(fleet: FleetDir, site: str, host: str, port: int) -> tuple[str,
     password = secrets.token_urlsafe(24)
     issue_cert(fleet, out / "client", site)
     _copy(fleet.ca / "ca.crt", out / "ca.crt")
+    _copy(fleet.centre / SIGNING_PUBLIC, out / KIOSK_CONTENT_KEY)
     agent_toml = (
         f"# 마음약방 fleet agent of {site}: copy this folder to /etc/maeum-fleet/ on the kiosk.\n"
         f"# docs/fleet.md. Made by `fleet-server enroll {site}`.\n"
@@ -284,6 +295,14 @@ def revoke_kiosk(fleet: FleetDir, site: str) -> bool:
         return False
     set_password(fleet.passwd, site, None)
     return True
+
+
+def _signing_key(fleet: FleetDir) -> None:
+    """The centre's content key pair (kept if it exists). Imported here: the agent, which
+    reads its certificate's dates from this module, needs no signing library at start."""
+    from fleet.bundle import make_signing_key
+
+    make_signing_key(fleet.centre / SIGNING_KEY, fleet.centre / SIGNING_PUBLIC)
 
 
 def _broker_toml(host: str, port: int, user: str, password: str) -> str:

@@ -2,7 +2,9 @@
 queued from the ledger, and the outbox of records the centre has not yet confirmed.
 
     meta     epoch (this cursor's identity, random), next_seq, conn (runs of the agent),
-             ledger (the ledger followed), alert_pos (its last alert id queued)
+             ledger (the ledger followed), alert_pos (its last alert id queued),
+             bundle_payload (the last content bundle handled), bundle_taken (the highest
+             publication taken: an older one is refused)
     queued   family, hour, name, key → value last queued (to find what changed)
     state    name → the last of each slot ('stock/<n>'), the slot numbers and the content
              version queued (JSON)
@@ -95,9 +97,10 @@ class Cursor:
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)",
                     (secrets.token_hex(8),),
                 )
-                for key in ("next_seq", "conn", "alert_pos"):
+                for key in ("next_seq", "conn", "alert_pos", "bundle_taken"):
                     db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '0')", (key,))
-                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('ledger', '')")
+                for key in ("ledger", "bundle_payload"):
+                    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '')", (key,))
         except sqlite3.Error as exc:
             raise CursorError(f"{path}: {exc}") from exc
         self.path = path
@@ -155,6 +158,21 @@ class Cursor:
     def state(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
+
+    # --- published content ----------------------------------------------------------------
+
+    def bundle_seen(self) -> tuple[str, int]:
+        """(the id of the last bundle payload handled, the highest publication taken)."""
+        return self._meta("bundle_payload"), int(self._meta("bundle_taken"))
+
+    def record_delivery(self, payload: str, taken: int | None, body: dict[str, Any]) -> None:
+        """A bundle was handled: remember it (and the publication, when it was taken) and
+        queue the report for the centre, in one transaction."""
+        with self._tx():
+            self._set_meta("bundle_payload", payload)
+            if taken is not None:
+                self._set_meta("bundle_taken", taken)
+            self._put(Kind.DELIVERY, "delivery", body)
 
     # --- the outbox ---------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ are absolute totals per (site, hour, counter), never increments, and the centre 
 larger of what it has and what arrives: a record sent twice, or late, changes nothing.
 
 Everything in a payload is an id, a number or a time: the ledger's anonymous counts, never
-anything about a visitor. An id matches `[\w.:-]{0,64}`, so no sentence fits.
+anything about a visitor. An id matches `[\w.:-]{0,64}`, so no sentence fits. The one
+exception is a delivery refusal, whose reason and issues are sentences about the content
+files the centre itself sent (`Delivery`).
 """
 
 from __future__ import annotations
@@ -124,13 +126,29 @@ class ContentVersion:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """What the kiosk's agent did with published content: taken, or refused and why. The
+    reason and the issues speak of content files, never of a visitor."""
+
+    env: Envelope
+    publication: int  # 0: the bundle could not be read far enough to know
+    version: str
+    state: str  # "accepted" | "refused"
+    code: str  # "accepted", or why not: "bad-signature", "content-check", …
+    reason: str  # Korean, for the dashboard
+    issues: tuple[str, ...]  # the first content problems, "file:line: message [code]"
+
+
+@dataclass(frozen=True)
 class Receipt:
     epoch: str
     seqs: tuple[tuple[int, int], ...]  # inclusive ranges
 
 
-Record = Counters | Vends | Alerts | Stock | ContentVersion
-RECORD_TYPES = (Counters, Vends, Alerts, Stock, ContentVersion)
+Record = Counters | Vends | Alerts | Stock | ContentVersion | Delivery
+RECORD_TYPES = (Counters, Vends, Alerts, Stock, ContentVersion, Delivery)
+MAX_ISSUES = 10  # content problems a refusal carries; the rest are counted in the reason
+MAX_ISSUE_TEXT = 300
 Message = Status | Heartbeat | Record
 
 
@@ -178,6 +196,22 @@ def decode(kind: Kind, payload: bytes) -> Message:
         slots = tuple(_slot(s) for s in _list(body, "slots", 16))
         numbers = tuple(_count(n, "numbers[]") for n in _list(body, "numbers", 16))
         return Stock(env, slots, numbers)
+    if kind is Kind.DELIVERY:
+        state = _text(body, "state")
+        if state not in ("accepted", "refused"):
+            raise BadMessage(f"delivery: state {state!r}")
+        issues = tuple(
+            _short(i, "issues[]", MAX_ISSUE_TEXT) for i in _list(body, "issues", MAX_ISSUES)
+        )
+        return Delivery(
+            env,
+            _int(body, "publication"),
+            _ident(body, "version"),
+            state,
+            _ident(body, "code"),
+            _text(body, "reason", MAX_ISSUE_TEXT),
+            issues,
+        )
     return ContentVersion(env, _ident(body, "version"))
 
 
@@ -233,6 +267,12 @@ def _int(body: dict[str, Any], name: str) -> int:
 
 def _text(body: dict[str, Any], name: str, limit: int = _MAX_TEXT) -> str:
     value = _field(body, name)
+    if not isinstance(value, str) or len(value) > limit:
+        raise BadMessage(f"{name}: not a short text")
+    return value
+
+
+def _short(value: Any, name: str, limit: int) -> str:
     if not isinstance(value, str) or len(value) > limit:
         raise BadMessage(f"{name}: not a short text")
     return value

@@ -14,7 +14,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,21 @@ def classify(error: str, refused: bool) -> Problem | None:
     if "alert" in text and ("certificate" in text or "unknown ca" in text):
         return Problem.AUTH  # the broker did not accept our certificate
     return None
+
+
+def certificate_checks(
+    start: datetime, end: datetime, today: datetime, warn_days: int
+) -> tuple[tuple[Problem, bool, str], ...]:
+    """(problem, whether it holds, detail) for a certificate valid from `start` to `end`."""
+    return (
+        (Problem.CLOCK, today < start, f"the clock says {today:%Y-%m-%d %H:%M}"),
+        (Problem.CERT_EXPIRED, today > end, f"ended {end:%Y-%m-%d}"),
+        (
+            Problem.CERT_EXPIRING,
+            today <= end < today + timedelta(days=warn_days),
+            f"ends {end:%Y-%m-%d}",
+        ),
+    )
 
 
 @dataclass

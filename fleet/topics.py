@@ -8,6 +8,8 @@ built from. The payloads on these topics are in `fleet.payloads`.
     maeum/v1/<site>/alerts     kiosk → centre  QoS 1: alerts raised and cleared, and those open
     maeum/v1/<site>/stock      kiosk → centre  QoS 1: the slots that changed, and which exist
     maeum/v1/<site>/content    kiosk → centre  QoS 1: the content version serving
+    maeum/v1/<site>/delivery   kiosk → centre  QoS 1: published content taken or refused, why
+    maeum/v1/<site>/bundle     centre → kiosk  retained: the content published to it, signed
     maeum/v1/<site>/receipt    centre → kiosk  QoS 1: which records the centre has stored
     maeum/v1/_centre/status    centre → all    retained; the central server online/offline
 """
@@ -35,7 +37,9 @@ class Kind(enum.Enum):
     ALERTS = "alerts"
     STOCK = "stock"
     CONTENT = "content"
+    DELIVERY = "delivery"
     RECEIPT = "receipt"
+    BUNDLE = "bundle"
 
 
 # What a kiosk may publish (records go through its outbox), and what it may read.
@@ -47,9 +51,11 @@ KIOSK_WRITES = (
     Kind.ALERTS,
     Kind.STOCK,
     Kind.CONTENT,
+    Kind.DELIVERY,
 )
-RECORDS = (Kind.COUNTERS, Kind.VENDS, Kind.ALERTS, Kind.STOCK, Kind.CONTENT)
-KIOSK_READS = (Kind.RECEIPT,)
+RECORDS = (Kind.COUNTERS, Kind.VENDS, Kind.ALERTS, Kind.STOCK, Kind.CONTENT, Kind.DELIVERY)
+KIOSK_READS = (Kind.RECEIPT, Kind.BUNDLE)
+CENTRE_WRITES = (Kind.RECEIPT, Kind.BUNDLE)
 
 
 class BadMessage(ValueError):
@@ -82,7 +88,8 @@ def parse_topic(name: str) -> tuple[str, Kind]:
 
 def acl_text() -> str:
     """The broker's ACL: a kiosk (user name = site id) writes only its own topics and reads
-    only its own receipts and the centre's status; the centre reads all and answers."""
+    only its own receipts, its own content bundle and the centre's status; the centre reads
+    all, answers and publishes content."""
     lines = [
         "# 마음약방 fleet broker ACL. Made by `python main.py fleet-server init` from",
         "# fleet/topics.py; edits here are replaced. %u is the user name, which for a kiosk",
@@ -99,5 +106,6 @@ def acl_text() -> str:
         f"user {CENTRE}",
     ]
     lines += [f"topic read {ROOT}/+/{k.value}" for k in KIOSK_WRITES]
-    lines += [f"topic write {ROOT}/+/{Kind.RECEIPT.value}", f"topic readwrite {CENTRE_STATUS}"]
+    lines += [f"topic write {ROOT}/+/{k.value}" for k in CENTRE_WRITES]
+    lines += [f"topic readwrite {CENTRE_STATUS}"]
     return "\n".join(lines) + "\n"

@@ -4,30 +4,33 @@
 a Korean message staff can act on; an empty list means the kiosk may use the directory. The
 structural checks (syntax, fields, types, ids, duplicates) happen while loading
 (`prescriptions.loader`); this module adds what needs the whole picture: references between
-files, minimum counts, the help hotlines, phone numbers, banned terms and whether each card
-fits the screen. The card check is injected (`fits`), because measuring needs the kiosk's real
-font and layout code, which this package must not import.
+files, minimum counts, the help hotlines, phone numbers, and over every visitor-facing text
+banned words, placeholders and help numbers written out by hand (prescriptions.visible); then
+the set as a whole: cards that name an item, gentle cards for a lonely visitor, near-duplicate
+cards (prescriptions.editorial); and whether each card fits the screen. The card check is
+injected (`fits`), because measuring needs the kiosk's real font and layout code, which this
+package must not import; so are the screen texts (`screen_texts`), which the kiosk owns.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prescriptions.coverage import GENTLE_MARGIN
+from prescriptions.editorial import duplicate_issues, gentle_issues, item_issues
 from prescriptions.errors import ContentIssue, IssueCode
 from prescriptions.files import FolderSnapshot
 from prescriptions.guards import REQUIRED_HOTLINES, RequiredHotline
+from prescriptions.history import DEFAULT_NO_REPEAT_WINDOW
+from prescriptions.honesty import naming_cards
 from prescriptions.loader import SourceMap, read_content
-from prescriptions.model import (
-    BASE_LANGUAGE,
-    Content,
-    Localized,
-    Prescription,
-    Record,
-)
+from prescriptions.model import BASE_LANGUAGE, Content, Prescription
+from prescriptions.safety import BannedMatcher
 from prescriptions.schema import PRESCRIPTIONS_DIR, Where, issue
+from prescriptions.visible import VisibleText, content_texts, text_issues
 
 # The minimum the product needs: enough choice on the symptom screen, and enough prescriptions
 # per category that a visitor rarely meets the same card twice.
@@ -74,6 +77,10 @@ class Minimums:
     symptoms: int = MIN_SYMPTOMS
     prescriptions_per_category: int = MIN_PRESCRIPTIONS_PER_CATEGORY
     places: int = MIN_PLACES
+    # Gentle cards per category: the no-repeat window the machines use, plus a margin
+    # (prescriptions.coverage).
+    no_repeat_window: int = DEFAULT_NO_REPEAT_WINDOW
+    gentle_margin: int = GENTLE_MARGIN
 
 
 DEFAULT_MINIMUMS = Minimums()
@@ -98,13 +105,16 @@ def check_directory(
     fits_for: FitCheckFor | None = None,
     snapshot: FolderSnapshot | None = None,
     screened: bool = False,
+    screen_texts: Sequence[VisibleText] = (),
 ) -> CheckResult:
     """Load and check `directory` (or `snapshot`, its files already read); the content is
     usable only when `result.ok`.
 
     The card check is `fits`, or else `fits_for(content)` once the content is loaded.
     `screened`: the files passed every check before (the kiosk's last good copy), so the
-    slow language screening for banned terms is not run again."""
+    checks of the texts and of the set as a whole (banned words, placeholders, items, gentle
+    cards, near-duplicates) are not run again. `screen_texts`: the screen's
+    own texts, checked like the content's (banned words, placeholders, written-out numbers)."""
     loaded = read_content(Path(directory), snapshot)
     if fits is None and fits_for is not None:
         fits = fits_for(loaded.content)
@@ -113,7 +123,14 @@ def check_directory(
         unsure = {i.file for i in loaded.issues}
         unread = {i.file for i in loaded.issues if i.code in _UNREAD}
         issues += _check_loaded(
-            loaded.content, loaded.sources, fits, minimums, unsure, unread, screened=screened
+            loaded.content,
+            loaded.sources,
+            fits,
+            minimums,
+            unsure,
+            unread,
+            screened=screened,
+            screen_texts=screen_texts,
         )
     return CheckResult(loaded.content, loaded.sources, tuple(sorted(set(issues))))
 
@@ -134,6 +151,7 @@ def _check_loaded(
     unread: set[str],
     *,
     screened: bool = False,
+    screen_texts: Sequence[VisibleText] = (),
 ) -> list[ContentIssue]:
     """The checks over the whole content. `unsure`: files with any problem (counts over them
     would be wrong); `unread`: files none of whose records could be read."""
@@ -142,7 +160,26 @@ def _check_loaded(
         *_counts(content, sources, minimums, unsure),
         *_hotlines(content, sources),
         *_phones(content, sources),
-        *(() if screened else _banned_terms(content, sources)),
+    ]
+    if screened:  # every check below depends on the files alone, and they passed them all
+        return found + (list(_card_fit(content, sources, fits)) if fits is not None else [])
+    terms = [term for _, group in content.banned_terms for term in group]
+    banned = BannedMatcher(terms) if terms else None
+    texts = [*content_texts(content, sources), *screen_texts]
+    prescriptions_sure = not any(f.startswith(f"{PRESCRIPTIONS_DIR}/") for f in unsure)
+    whole_set = prescriptions_sure and not unsure & {"categories.toml", "items.toml"}
+    naming = naming_cards(content) if whole_set else {}
+    found += [
+        *text_issues(texts, content, banned),
+        *(item_issues(content, sources, naming) if whole_set else ()),
+        *(
+            gentle_issues(
+                content, sources, naming, minimums.no_repeat_window, minimums.gentle_margin
+            )
+            if whole_set and "symptoms.toml" not in unsure
+            else ()
+        ),
+        *(duplicate_issues(content, sources) if prescriptions_sure else ()),
     ]
     if fits is not None:
         found += _card_fit(content, sources, fits)
@@ -277,6 +314,7 @@ def _hotlines(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
         for key, value, expected in (
             ("number", hotline.number, required.number),
             ("then_press", hotline.then_press, required.then_press),
+            ("also", hotline.also, " · ".join(required.also_named) or None),
         ):
             if value != expected:
                 line = where.line(key) if value is not None else where.line("id")
@@ -337,68 +375,6 @@ def _phones(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
     for place in content.places:
         if not PLACE_PHONE.match(place.phone):
             yield _bad_phone(sources.where("place", place.id), "phone", place.phone, "02-876-0900")
-
-
-def _visible_texts(content: Content, sources: SourceMap) -> Iterator[tuple[Where, str, Localized]]:
-    """Every text a visitor may read, with where it is and its field name."""
-    groups: tuple[tuple[str, tuple[Record, ...]], ...] = (
-        ("category", content.categories),
-        ("symptom", content.symptoms),
-        ("item", content.items),
-        ("prescription", content.prescriptions),
-        ("hotline", content.hotlines),
-        ("place", content.places),
-        ("programme", content.programmes),
-    )
-    for table, records in groups:
-        for record in records:
-            where = sources.where(table, record.id)
-            for name, value in vars(record).items():
-                if isinstance(value, Localized):
-                    yield where, name, value
-
-
-def _term_pattern(term: str) -> re.Pattern[str]:
-    # Latin words match whole words ("die" must not hit "diet"); Korean matches inside words
-    # and ignores spacing, because Korean spacing varies ("극단적 선택" / "극단적선택").
-    if term.isascii():
-        return re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
-    letters = [re.escape(ch) for ch in term if not ch.isspace()]
-    return re.compile(r"\s*".join(letters), re.IGNORECASE)
-
-
-def _unspaced(text: str) -> str:
-    return "".join(text.split()).casefold()
-
-
-def _banned_terms(content: Content, sources: SourceMap) -> Iterator[ContentIssue]:
-    terms = [term for _, group in content.banned_terms for term in group]
-    if not terms:
-        return
-    # Korean terms: a plain substring test on the text with its spacing taken out (what the
-    # `\s*`-joined pattern of `_term_pattern` means, a hundred times faster); Latin words
-    # keep their whole-word patterns, in one pass over all of them together.
-    korean = [(term, _unspaced(term)) for term in terms if not term.isascii()]
-    latin = [(term, _term_pattern(term)) for term in terms if term.isascii()]
-    anything = (
-        re.compile("|".join(f"(?:{p.pattern})" for _, p in latin), re.IGNORECASE) if latin else None
-    )
-    for where, name, text in _visible_texts(content, sources):
-        for lang, value in text.texts:
-            unspaced = _unspaced(value)
-            hits = [term for term, needle in korean if needle in unspaced]
-            if anything is not None and anything.search(value):
-                hits += [term for term, pattern in latin if pattern.search(value)]
-            for term in hits:
-                yield issue(
-                    where.file,
-                    where.line(lang, name),
-                    IssueCode.BANNED_TERM,
-                    f"쓰면 안 되는 말이 있습니다: '{term}' ({lang}.{name}). "
-                    f"자살예방 보도준칙에 따라 다른 말로 바꾸세요.",
-                    f"'{name}' ({lang}) contains the banned term '{term}' "
-                    f"(safe-messaging rules); rephrase it.",
-                )
 
 
 def _card_fit(content: Content, sources: SourceMap, fits: FitCheck) -> Iterator[ContentIssue]:

@@ -55,6 +55,7 @@ from prescriptions.schema import (
     issue,
     normalize_text,
 )
+from prescriptions.sheets import FILE_NAME
 from prescriptions.spreadsheet import (
     EXCEL_ERRORS,
     decode,
@@ -70,9 +71,6 @@ PLAIN_COLUMNS = ("file", "id", "categories", "items", "gentle", "weight", "next_
 REQUIRED_COLUMNS = ("file", "id", "categories", *(f"{f}_ko" for f in TEXT_FIELDS))
 _TRUE = frozenset({"true", "1", "yes", "y", "예", "o"})
 _FALSE = frozenset({"false", "0", "no", "n", "아니오", "아니요", "x", ""})
-# A file name under prescriptions/: no folders, nothing Windows forbids, and not starting with
-# a dot (hidden), a formula character or a space.
-_FILE_NAME = re.compile(r'[^/\\:*?"<>|.=+\-@\'\s][^/\\:*?"<>|]*')
 
 _LIST_SPLIT = re.compile(r"[,;\s]+")
 
@@ -240,7 +238,7 @@ class _RowReader:
         name = cell.strip()
         if name and not name.endswith(".toml"):
             name += ".toml"
-        if not _FILE_NAME.fullmatch(name):
+        if not FILE_NAME.fullmatch(name):
             self.bad(
                 row,
                 "file",

@@ -45,33 +45,34 @@ REQUIRED_HOTLINES: tuple[RequiredHotline, ...] = (
     RequiredHotline("hotline-112-119", "112", also_named=("119",)),  # police / fire, ambulance
 )
 
-# The minimum banned list: the retired phrase, methods, means and places. Each entry is specific
-# enough never to hit innocent text (banned-terms.toml explains the matching and the words that
-# are deliberately left out); the file's own list adds the rest, sensational words included.
+# The minimum banned list: the retired phrase, the acts, methods, means and places. Terms are
+# matched as prescriptions.safety explains (spacing, particles, conjugation and inflections do
+# not matter; a Korean verb is written in its dictionary form, "자해하다"). Each entry is
+# specific enough never to hit innocent text (banned-terms.toml explains the words left out on
+# purpose); the file's own list adds the rest, sensational and stigma words included.
 BUILT_IN_BANNED: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {
         "ko": (
             "극단적 선택",
             "극단 선택",
+            "자살하다",
             "자살 방법",
             "자살 시도",
             "자살 충동",
             "동반 자살",
-            "자해하",
-            "목숨을 끊",
-            "스스로 목숨",
-            "죽고 싶",
+            "자해하다",
+            "목숨 끊다",
+            "죽고 싶다",
             "투신",
-            "뛰어내리",
-            "목을 매달",
-            "목매달",
-            "손목을 긋",
+            "뛰어내리다",
+            "목 매달다",
+            "손목 긋다",
             "과다 복용",
             "번개탄",
             "착화탄",
             "연탄가스",
             "수면제",
-            "농약을 마",
+            "농약 마시다",
             "제초제",
             "독극물",
             "자살 명소",
@@ -80,23 +81,22 @@ BUILT_IN_BANNED: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         ),
         "en": (
             "commit suicide",
-            "committed suicide",
             "suicide attempt",
-            "kill myself",
-            "kill yourself",
-            "end my life",
-            "end your life",
-            "take my own life",
+            "attempt suicide",
+            "suicide pact",
+            "kill oneself",
+            "end one's life",
+            "take one's own life",
             "want to die",
             "better off dead",
             "self-harm",
-            "self harm",
             "cut myself",
-            "hang myself",
+            "hang oneself",
             "noose",
             "jump off a bridge",
             "overdose",
-            "sleeping pills",
+            "sleeping pill",
+            "sleeping tablet",
             "charcoal burning",
             "carbon monoxide",
             "pesticide",

@@ -18,6 +18,10 @@ from prescriptions.atomic import write_atomically
 
 LOG = logging.getLogger(__name__)
 HISTORY_FILE = "recent-prescriptions.json"
+# How many of the last prescriptions a machine never repeats, unless configured otherwise
+# (kiosk.toml `no_repeat_window`). The content check asks for more gentle cards per category
+# than this (prescriptions.coverage).
+DEFAULT_NO_REPEAT_WINDOW = 10
 _FORMAT_VERSION = 1
 
 

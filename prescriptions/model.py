@@ -83,7 +83,9 @@ class Localized:
 class Category:
     id: str
     name: Localized
-    low_mood: bool = False  # a HIGH mood check here brings the help lines forward
+    # Where visitors are most often at their lowest (the preview and statistics group by it).
+    # It no longer decides the help lines: a HIGH mood check brings them forward everywhere.
+    low_mood: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class Symptom:
 class Item:
     id: str
     name: Localized
+    # Other words a text may use for this item ("핫팩", "hand warmer"): a text that uses one
+    # names the item, and is only given with it (prescriptions.honesty).
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class Hotline:
     description: Localized
     then_press: str | None = None
     hours: str = ""
+    also: str | None = None  # another number the record stands for (119 beside 112)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Kind:
     WEIGHT = "number"
     IDS = "list of ids"
     REQUIRED_IDS = "non-empty list of ids"
+    WORDS = "list of words"
 
 
 KIND_KO = MappingProxyType(
@@ -81,6 +82,7 @@ KIND_KO = MappingProxyType(
         Kind.WEIGHT: "숫자 (1.0)",
         Kind.IDS: 'id 목록 (["a", "b"])',
         Kind.REQUIRED_IDS: 'id 목록 (["a", "b"])',
+        Kind.WORDS: '낱말 목록 (["핫팩", "hand warmer"])',
         "table": "표 ([이름.ko] 형식)",
     }
 )
@@ -115,7 +117,14 @@ SPECS: tuple[Spec, ...] = (
         {"id": Kind.ID, "category": Kind.ID},
         {"name": True, "description": True},
     ),
-    Spec("item", "items.toml", Item, {"id": Kind.ID}, {"name": True}),
+    Spec(
+        "item",
+        "items.toml",
+        Item,
+        {"id": Kind.ID, "words": Kind.WORDS},
+        {"name": True},
+        {"words": ()},
+    ),
     Spec(
         "prescription",
         PRESCRIPTIONS_DIR,
@@ -139,10 +148,11 @@ SPECS: tuple[Spec, ...] = (
             "id": Kind.ID,
             "number": Kind.TEXT,
             "then_press": Kind.OPTIONAL_TEXT,
+            "also": Kind.OPTIONAL_TEXT,
             "hours": Kind.OPTIONAL_TEXT,
         },
         {"name": True, "description": True},
-        {"then_press": None, "hours": ""},
+        {"then_press": None, "also": None, "hours": ""},
     ),
     Spec(
         "place",
@@ -314,6 +324,8 @@ class RecordReader:
             return value
         if kind == Kind.WEIGHT:
             return self._weight(name, value)
+        if kind == Kind.WORDS:
+            return self._words(name, value)
         return self._ids(name, kind, value)
 
     def _text(self, name: str, kind: str, value: Any) -> str | None:
@@ -369,6 +381,22 @@ class RecordReader:
             raise self._bad(name, "하나 이상 적어야 합니다", "needs at least one id")
         ids = [self._id(name, v) for v in value]  # raises on the first bad one
         return tuple(ids)
+
+    def _words(self, name: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._wrong((name,), Kind.WORDS, value)
+        words = tuple(normalize_text(v) for v in value)
+        for word in words:
+            if self._control(word, (name,), name, newline_ok=False):
+                raise _Invalid()
+            if not word or "," in word or ";" in word:
+                raise self._bad(
+                    name,
+                    f"빈 낱말이나 쉼표·세미콜론이 든 낱말은 쓸 수 없습니다 ('{shown(word)}')",
+                    f"may not hold an empty word or one with a comma or semicolon "
+                    f"('{shown(word)}')",
+                )
+        return words
 
     def _texts(self) -> dict[str, Localized] | None:
         """Per-field Localized texts, or None when a required Korean text is unusable."""

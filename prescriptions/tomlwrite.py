@@ -1,21 +1,30 @@
-"""Prescriptions written as canonical TOML: the layout `content import` produces.
+"""Content records written as canonical TOML: the layout `content import` produces.
 
-Always the same order (id, categories, items, gentle, weight, next_step, then one table per
-language, Korean first), a commented header that tells staff what each field means, and texts
-with line breaks written as multi-line strings so the file reads like the card.
+Always the same order (the plain fields in the order of their `Spec`, then one table per
+language, Korean first), a commented header that points staff to the rules, and texts with
+line breaks written as multi-line strings so the file reads like the card. A record is written
+from its "raw" form, the shape TOML itself has: plain values, and one table of texts per
+language (`raw_of` makes it from a model record).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
-from prescriptions.model import BASE_LANGUAGE, Prescription
+from prescriptions.model import BASE_LANGUAGE, Localized, Prescription, Record
+from prescriptions.schema import SPECS, Spec
+
+Raw = Mapping[str, Any]
 
 HEADER = """\
-# 마음약방 처방: {name}
-# 이 파일은 `python main.py content import`가 엑셀(CSV)에서 다시 썼습니다.
-# 직접 고쳐도 되고 엑셀로 고쳐도 됩니다. 형식: docs/content-format.md, docs/staff-guide.md
+# 마음약방 {what}: {name}
+# 이 파일은 `python main.py content import`가 엑셀에서 다시 썼습니다.
+# 직접 고쳐도 되고 엑셀로 고쳐도 됩니다. 형식과 문구 규칙: docs/content-format.md
+"""
+
+PRESCRIPTION_FIELDS = """\
 #
 #   id          처방의 이름표 (영어 소문자, 숫자, -, _). 다른 처방과 겹치면 안 됩니다.
 #   categories  이 처방이 나오는 분류 id들 (categories.toml)
@@ -25,6 +34,18 @@ HEADER = """\
 #   next_step   다음 한 걸음: 상담전화·장소·프로그램 id (없으면 이 줄이 없습니다)
 #   [prescription.ko]  한국어 (꼭 필요), [prescription.en] 영어 (없으면 한국어가 나옵니다)
 """
+
+WHAT = MappingProxyType(
+    {
+        "category": "분류",
+        "symptom": "증상",
+        "item": "물품",
+        "prescription": "처방",
+        "hotline": "상담전화",
+        "place": "서울마음편의점",
+        "programme": "프로그램",
+    }
+)
 
 _ESCAPES = MappingProxyType(
     {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\f": "\\f", "\r": "\\r"}
@@ -49,38 +70,66 @@ def toml_string(text: str) -> str:
     return '"' + "".join(_escape(ch, keep_newline=False) for ch in text) + '"'
 
 
-def _id_list(ids: Sequence[str]) -> str:
-    return "[" + ", ".join(toml_string(i) for i in ids) + "]"
+def toml_value(value: Any) -> str:
+    """A plain field's value as TOML: text, true/false, a number or a list of texts."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_string(str(v)) for v in value) + "]"
+    return toml_string(str(value))
 
 
-def _prescription(p: Prescription) -> list[str]:
-    lines = [
-        "[[prescription]]",
-        f"id = {toml_string(p.id)}",
-        f"categories = {_id_list(p.categories)}",
-        f"items = {_id_list(p.items)}",
-        f"gentle = {'true' if p.gentle else 'false'}",
-        f"weight = {p.weight!r}",
-    ]
-    if p.next_step is not None:
-        lines.append(f"next_step = {toml_string(p.next_step)}")
-    texts = p.texts()
+def spec_for(table: str) -> Spec:
+    return next(spec for spec in SPECS if spec.table == table)
+
+
+def raw_of(spec: Spec, record: Record) -> dict[str, Any]:
+    """The record in the shape its TOML has: plain fields (None left out), then a table per
+    language holding that language's texts."""
+    raw: dict[str, Any] = {}
+    for name in spec.plain:
+        value = getattr(record, name)
+        if value is not None:
+            raw[name] = list(value) if isinstance(value, tuple) else value
     languages: list[str] = [BASE_LANGUAGE]
+    texts: dict[str, Localized] = {name: getattr(record, name) for name in spec.texts}
     for text in texts.values():
         languages += [lang for lang in text.languages if lang not in languages]
     for lang in languages:
-        lines += ["", f"[prescription.{lang}]"]
+        table = {name: dict(text.texts)[lang] for name, text in texts.items() if text.has(lang)}
+        if table or lang == BASE_LANGUAGE:
+            raw[lang] = table
+    return raw
+
+
+def record_lines(spec: Spec, raw: Raw) -> list[str]:
+    """One `[[table]]` entry: plain fields in the spec's order, then the language tables."""
+    lines = [f"[[{spec.table}]]"]
+    lines += [f"{name} = {toml_value(raw[name])}" for name in spec.plain if name in raw]
+    for lang, table in raw.items():
+        if lang in spec.plain or not isinstance(table, Mapping):
+            continue
+        lines += ["", f"[{spec.table}.{lang}]"]
         lines += [
-            f"{name} = {toml_string(dict(text.texts)[lang])}"
-            for name, text in texts.items()
-            if text.has(lang)
+            f"{name} = {toml_string(str(table[name]))}" for name in spec.texts if name in table
         ]
     return lines
 
 
+def records_toml(spec: Spec, name: str, raws: Sequence[Raw]) -> str:
+    """The whole file `name` holding `raws`, in order, with its header."""
+    header = HEADER.format(what=WHAT.get(spec.table, spec.table), name=name)
+    if spec.table == "prescription":
+        header += PRESCRIPTION_FIELDS
+    parts = [header]
+    for raw in raws:
+        parts.append("\n".join(record_lines(spec, raw)) + "\n")
+    return "\n".join(parts)
+
+
 def prescriptions_toml(name: str, prescriptions: Sequence[Prescription]) -> str:
     """The whole file `name` (e.g. "loneliness.toml") holding `prescriptions`, in order."""
-    parts = [HEADER.format(name=name)]
-    for p in prescriptions:
-        parts.append("\n".join(_prescription(p)) + "\n")
-    return "\n".join(parts)
+    spec = spec_for("prescription")
+    return records_toml(spec, name, [raw_of(spec, p) for p in prescriptions])

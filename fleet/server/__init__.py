@@ -1,3 +1,3 @@
-"""The central side: MQTT in (`ingest`), SQLite store (`store`), HTTP out (`api`), put
-together by `app`. The store knows nothing of MQTT or HTTP, so a web dashboard can read it
-(or replace the HTTP layer) without touching the rest."""
+"""The central side: MQTT in (`ingest`), the SQLite store (`store`) and its read-only
+questions (`queries`), content out (`publish`), the dashboard's HTTP server (`web`, serving
+`fleet.dashboard`), put together by `app`. The store knows nothing of MQTT or HTTP."""

@@ -120,6 +120,9 @@ class Ingest:
         self._clock = clock
         self._wall = wall
         self._on_stored = on_stored
+        # Called (in the ingest thread) on every connect: the publisher sends the content
+        # bundles again in case the broker lost its retained copies.
+        self.on_connected: Callable[[], None] | None = None
         self.inbox: queue.Queue[LinkEvent | None] = queue.Queue()
         self._conn = secrets.randbelow(2**30)  # new on every connect: agents resend then
         self.subscribed = threading.Event()  # set once the broker confirmed the subscriptions
@@ -238,7 +241,7 @@ class Ingest:
             seen = self.store.online_last_seen()
             stale = [s for s, t in seen.items() if (now - _parse(t)).total_seconds() > stale_s]
             if stale:
-                self.store.mark_offline(stale)
+                self.store.mark_offline(stale, now.isoformat(timespec="seconds"))
                 log.warning("no word from %s for %.0f s: shown offline", ", ".join(stale), stale_s)
         except StoreError as exc:
             log.error("cannot mark silent sites offline: %s", exc)
@@ -253,6 +256,8 @@ class Ingest:
             self.health.broker_up()
             resumed = "resumed" if event.session_present else "new"
             log.info("connected to the broker (session %s)", resumed)
+            if self.on_connected is not None:
+                self.on_connected()
         elif isinstance(event, Disconnected | ConnectFailed):
             text = event.reason if isinstance(event, Disconnected) else event.error
             if self.health.broker_down(text):

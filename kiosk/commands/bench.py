@@ -1,8 +1,9 @@
 """`python main.py bench`: start-up, frame times, idle CPU, memory, board round trip.
 
 `python main.py bench --fleet 25` measures the fleet instead (fleet/bench.py): latency from a
-ledger write to the central store, the server's messages per second, the agent's memory and
-the bytes a kiosk sends per day."""
+ledger write to the central store, the server's messages per second, the agent's memory,
+the bytes a kiosk sends per day, and the web dashboard over a year of data for 25 sites
+(`--dashboard-only`: that part alone)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="measure the fleet with N kiosks instead (a real broker on loopback)",
     )
     parser.add_argument(
+        "--dashboard-only",
+        action="store_true",
+        help="for --fleet: only the web dashboard (a year of hourly counts for N sites)",
+    )
+    parser.add_argument(
         "--visits-per-day",
         type=int,
         default=80,
@@ -43,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         from fleet.bench import run_fleet_bench
 
-        for line in run_fleet_bench(args.fleet, args.visits_per_day):
+        for line in run_fleet_bench(args.fleet, args.visits_per_day, args.dashboard_only):
             print(line, flush=True)
         return 0
     from kiosk.tools.bench import run_all

@@ -1,8 +1,10 @@
 """`python main.py content`: check, export, import and preview the prescription content.
 
     content check [DIR]            every problem as `file:line: message [code]`; exit 1 if any
-    content export FILE.csv        the prescriptions as a spreadsheet (UTF-8 with BOM, for Excel)
-    content import FILE.csv        the spreadsheet back, only if the whole result passes the checks
+    content export FILE.xlsx       all the content as an Excel workbook, one sheet per kind
+    content import FILE.xlsx       the workbook back, only if the whole result passes the checks
+    content export FILE.csv        the prescriptions alone as CSV (UTF-8 with BOM, for Excel)
+    content import FILE.csv        that CSV back, likewise checked
     content preview --out DIR      every prescription card as PNG, plus contact-sheet.png
 
 DIR defaults to the configured content directory. The card check measures each prescription
@@ -21,15 +23,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pygame
 
+    from kiosk.shell.config import KioskConfig
     from kiosk.ui.fonts import FontBook
-    from prescriptions.checks import FitCheckFor
+    from prescriptions.checks import FitCheckFor, Minimums
     from prescriptions.errors import ContentIssue
-    from prescriptions.model import Content, Prescription
+    from prescriptions.model import Content
 
 NAME = "content"
 HELP = "check, export, import and preview the prescription content"
 
 SHEET_FILE = "contact-sheet.png"
+LOCALE_PREFIX = "kiosk/ui/locale/"
 SHEET_COLUMNS = 8
 THUMB_WIDTH = 256
 
@@ -39,10 +43,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check = actions.add_parser("check", help="check the content (default: the configured one)")
     check.add_argument("dir", nargs="?", metavar="DIR", help="content directory")
     check.add_argument("--english", action="store_true", help="messages in English")
-    export = actions.add_parser("export", help="write the prescriptions to a CSV for Excel")
-    export.add_argument("file", metavar="FILE.csv")
-    imp = actions.add_parser("import", help="replace the prescriptions with a checked CSV")
-    imp.add_argument("file", metavar="FILE.csv")
+    export = actions.add_parser(
+        "export", help="write the content to an Excel workbook (.xlsx) or the prescriptions to CSV"
+    )
+    export.add_argument("file", metavar="FILE.xlsx|FILE.csv")
+    imp = actions.add_parser(
+        "import", help="replace the content with a checked workbook (.xlsx) or CSV"
+    )
+    imp.add_argument("file", metavar="FILE.xlsx|FILE.csv")
     preview = actions.add_parser("preview", help="render every prescription card to PNG")
     preview.add_argument("--out", required=True, metavar="DIR", help="where to write the PNGs")
     preview.add_argument("--size", metavar="WxH", help="screen size (default: configured)")
@@ -50,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     preview.add_argument(
         "--help-first",
         action="store_true",
-        help="also the cards with the help lines first (low-mood categories)",
+        help="also every card with the help lines first (a high mood-check score)",
     )
     for sub in (export, imp, preview):
         sub.add_argument("--dir", metavar="DIR", help="content directory (default: configured)")
@@ -80,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         else (config.display.width, config.display.height)
     )
     actions: dict[str, Callable[[], int]] = {
-        "check": lambda: _check(directory, english=args.english),
+        "check": lambda: _check(directory, config, english=args.english),
         "export": lambda: _export(directory, Path(args.file)),
         "import": lambda: _import(directory, Path(args.file)),
         "preview": lambda: _preview(
@@ -122,11 +130,15 @@ def _print_issues(
     from dataclasses import replace
 
     for found in issues:
-        where = (
-            str(csv)
-            if csv is not None and found.file == csv.name
-            else _shown(directory, found.file)
+        spreadsheet = csv is not None and (
+            found.file == csv.name or found.file.startswith(f"{csv.name}:")
         )
+        if csv is not None and spreadsheet:
+            where = str(csv.parent / found.file)
+        elif found.file.startswith(LOCALE_PREFIX):  # a screen text, not in the content folder
+            where = _shown(_locale_dir(), found.file.removeprefix(LOCALE_PREFIX))
+        else:
+            where = _shown(directory, found.file)
         print(replace(found, file=where).format("en" if english else "ko"))
 
 
@@ -146,14 +158,51 @@ def _fits_for() -> FitCheckFor:
     return lambda content: make_fit_check(content, fonts=fonts)
 
 
-def _check(directory: Path, english: bool) -> int:
+def _locale_dir() -> Path:
+    from kiosk.ui.i18n import LOCALE_DIR
+
+    return LOCALE_DIR
+
+
+def _minimums(config: KioskConfig) -> Minimums:
+    """The checks' minimums for this machine: enough gentle cards for its no-repeat window
+    (at least the default's, so content checked on one machine serves the others)."""
+    from dataclasses import replace
+
+    from prescriptions.checks import DEFAULT_MINIMUMS
+
+    window = max(DEFAULT_MINIMUMS.no_repeat_window, config.no_repeat_window)
+    return replace(DEFAULT_MINIMUMS, no_repeat_window=window)
+
+
+def _nearest_note(config: KioskConfig, content: Content) -> None:
+    """Which 서울마음편의점 this machine's screens will name: said, never guessed."""
+    if not config.nearest_place:
+        print(
+            "참고: 이 자판기에는 가까운 서울마음편의점(kiosk.toml의 nearest_place)이 정해지지 "
+            "않았습니다. 화면은 어느 곳도 고르지 않고 외로움안녕120에서 가까운 곳을 안내한다고 "
+            "보여 줍니다. (note: no nearest_place configured)"
+        )
+    elif not any(p.id == config.nearest_place for p in content.places):
+        print(
+            f"경고: 설정의 nearest_place '{config.nearest_place}'이(가) places.toml에 없습니다. "
+            f"화면은 외로움안녕120에서 가까운 곳을 안내한다고 보여 줍니다. "
+            f"(warning: nearest_place not in places.toml)"
+        )
+
+
+def _check(directory: Path, config: KioskConfig, english: bool) -> int:
     _headless()
     from kiosk.ui.card import SMALLEST
+    from kiosk.ui.i18n import screen_texts
     from prescriptions.checks import check_directory
 
-    result = check_directory(directory, fits_for=_fits_for())
+    result = check_directory(
+        directory, minimums=_minimums(config), fits_for=_fits_for(), screen_texts=screen_texts()
+    )
     _print_issues(result.issues, directory, english=english)
     c = result.content
+    _nearest_note(config, c)
     if result.issues:
         print(
             f"문제 {len(result.issues)}개: 고친 뒤 다시 검사하세요. "
@@ -168,10 +217,16 @@ def _check(directory: Path, english: bool) -> int:
     return 0
 
 
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
 def _export(directory: Path, target: Path) -> int:
     from prescriptions.csvio import export_csv
     from prescriptions.errors import ContentError
 
+    if _is_workbook(target):
+        return _export_workbook(directory, target)
     try:
         count = export_csv(directory, target)
     except ContentError as exc:
@@ -185,10 +240,57 @@ def _export(directory: Path, target: Path) -> int:
     return 0
 
 
+def _export_workbook(directory: Path, target: Path) -> int:
+    from prescriptions.errors import ContentError
+    from prescriptions.workbook import export_workbook
+
+    try:
+        counts = export_workbook(directory, target)
+    except ContentError as exc:
+        _print_issues(exc.issues, directory)
+        print("내용 파일에 문제가 있어 내보내지 않았습니다. 먼저 고치세요. (nothing exported)")
+        return 1
+    except OSError as exc:
+        print(f"{target}: 쓸 수 없습니다 ({exc.strerror})", file=sys.stderr)
+        return 2
+    listed = ", ".join(f"{name} {n}" for name, n in counts.items())
+    print(
+        f"{target}에 썼습니다 ({listed}). 엑셀에서 고친 뒤 저장하고 `content import {target.name}`"
+        f"로 가져오세요. 첫 시트에 쓰는 규칙이 있습니다. (workbook exported)"
+    )
+    return 0
+
+
+def _import_workbook(directory: Path, source: Path) -> int:
+    from prescriptions.errors import ContentError
+    from prescriptions.workbook import import_workbook
+
+    try:
+        result = import_workbook(source, directory, fits_for=_fits_for())
+    except ContentError as exc:
+        _print_issues(exc.issues, directory, csv=source)
+        print(
+            f"문제 {len(exc.issues)}개: 아무 파일도 바꾸지 않았습니다. "
+            f"({len(exc.issues)} problem(s); nothing was changed.)"
+        )
+        return 1
+    except OSError as exc:
+        print(f"{source}: 읽을 수 없습니다 ({exc.strerror})", file=sys.stderr)
+        return 2
+    listed = ", ".join(f"{name} {n}" for name, n in result.counts.items())
+    print(
+        f"가져왔습니다 ({listed}). 바뀐 파일: {', '.join(result.written) or '-'}; 지운 파일: "
+        f"{', '.join(result.removed) or '-'} (imported)"
+    )
+    return 0
+
+
 def _import(directory: Path, source: Path) -> int:
     from prescriptions.csvio import import_csv
     from prescriptions.errors import ContentError
 
+    if _is_workbook(source):
+        return _import_workbook(directory, source)
     try:
         result = import_csv(source, directory, fits_for=_fits_for())
     except ContentError as exc:
@@ -234,7 +336,7 @@ def _preview(
     cards: list[tuple[str, pygame.Surface, bool]] = []
     for p in content.prescriptions:
         for lang in languages:
-            for first in (False, True) if help_first and _low_mood(content, p) else (False,):
+            for first in (False, True) if help_first else (False,):
                 surface = render_card(p, content, lang, size, help_first=first, stage=stage)
                 label = f"{p.id}.{lang}" + (".help-first" if first else "")
                 pygame.image.save(surface, str(out / f"{label}.png"))
@@ -246,10 +348,6 @@ def _preview(
         f"넘치는 카드 {overflow}장은 빨간 테두리입니다. ({len(cards)} cards written)"
     )
     return 0
-
-
-def _low_mood(content: Content, prescription: Prescription) -> bool:
-    return any(c.low_mood for c in content.categories if c.id in prescription.categories)
 
 
 def _contact_sheet(

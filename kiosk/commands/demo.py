@@ -1,4 +1,8 @@
-"""`python main.py demo`: a scripted visit, headless, one PNG per screen."""
+"""`python main.py demo`: a scripted visit, headless, one PNG per screen.
+
+`demo --dashboard DIR` instead clicks through the central web dashboard in headless
+Chromium (sample kiosks, no broker) and writes every page at a desktop's and a phone's width
+(fleet/dashboard/demo_shots.py)."""
 
 from __future__ import annotations
 
@@ -57,6 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "low, voice (with voice, each PNG gets a .txt and a .wav of what is said there)",
     )
     parser.add_argument(
+        "--dashboard",
+        metavar="DIR",
+        help="instead: screenshots of the central web dashboard (needs chromium, "
+        "chromium-driver and the dev extra's selenium)",
+    )
+    parser.add_argument(
         "--contact-sheet",
         action="store_true",
         help="also write contact-sheet-WxH.png: every screen of each resolution side by side",
@@ -72,6 +82,8 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.dashboard:
+        return _dashboard(Path(args.dashboard))
     from kiosk.shell.config import config_for_command
     from kiosk.tools.demo import RESOLUTIONS, DemoBlocked, run_demo
     from kiosk.visit.flow import Access
@@ -152,3 +164,16 @@ def blocked_message(exc: DemoBlocked, out: Path) -> str:
         f"Saved what a visitor would see in {out}/: {saved}. "
         "Fix the cause (see `python main.py content check` for the content) and run it again."
     )
+
+
+def _dashboard(out: Path) -> int:
+    from fleet.dashboard.browser import BrowserMissing
+    from fleet.dashboard.demo_shots import dashboard_screenshots
+
+    try:
+        shots = dashboard_screenshots(out)
+    except BrowserMissing as exc:
+        print(f"demo --dashboard: {exc}", file=sys.stderr)
+        return 2
+    print(f"demo: wrote {len(shots)} dashboard screenshots to {out}/ (sample kiosks, no broker)")
+    return 0

@@ -1,11 +1,14 @@
 """`python main.py fleet-server`: the central server, and the fleet's credentials.
 
-    fleet-server                       serve: MQTT in, SQLite store, GET /api/sites
+    fleet-server                       serve: MQTT in, SQLite store, the web dashboard
     fleet-server init --host NAME      make the CA, the broker's files and the server's login
     fleet-server enroll SITE...        a kiosk's certificate, password and agent.toml
     fleet-server revoke SITE           lock a kiosk out (after `systemctl reload mosquitto`)
+    fleet-server add-user NAME --role programme|site [--site SITE]
+                                       a dashboard account (asks for its password)
 
-See docs/fleet.md for setting up the central machine and enrolling a kiosk.
+See docs/fleet.md for setting up the central machine and enrolling a kiosk, and
+docs/dashboard.md for the dashboard and its accounts.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 from pathlib import Path
 
 NAME = "fleet-server"
-HELP = "the central fleet server (serve, init, enroll SITE, revoke SITE)"
+HELP = "the central fleet server and dashboard (serve, init, enroll, revoke, add-user)"
 FLEET_DIR = Path("/etc/maeum-fleet")
 
 
@@ -46,12 +49,65 @@ def configure(parser: argparse.ArgumentParser) -> None:
     enroll.add_argument("--host", help="the broker's name for the kiosk (default: as at init)")
     revoke = actions.add_parser("revoke", help="remove a kiosk's password")
     revoke.add_argument("site")
+    user = actions.add_parser("add-user", help="a dashboard account (asks for the password)")
+    user.add_argument("name", help="the login name: 2-32 of a-z, 0-9, . _ -")
+    user.add_argument(
+        "--role",
+        choices=["programme", "site"],
+        required=True,
+        help="programme: every site; site: one site's staff (with --site)",
+    )
+    user.add_argument("--site", help="the site a site's staff see (its site id)")
+    user.add_argument(
+        "--replace", action="store_true", help="renew an existing account (new password, unlocked)"
+    )
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     if args.action in ("init", "enroll", "revoke"):
         return _credentials(args)
+    if args.action == "add-user":
+        return _add_user(args)
     return _serve(args)
+
+
+def _server_config_path(args: argparse.Namespace) -> Path:
+    return Path(args.server_config or args.dir / "centre" / "server.toml")
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from fleet.config import FleetConfigError, load_server_config
+    from fleet.dashboard.accounts import AccountError, Accounts, utc_now
+    from fleet.dashboard.db import DashboardDb
+
+    try:
+        settings = load_server_config(_server_config_path(args)).server.resolved()
+    except FleetConfigError as exc:
+        print(f"fleet-server add-user: {exc}", file=sys.stderr)
+        return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"{args.name}의 비밀번호 (password): ")
+        if getpass.getpass("한 번 더 (again): ") != password:
+            print("두 비밀번호가 다릅니다 (the passwords differ)", file=sys.stderr)
+            return 1
+    db = DashboardDb(settings.accounts)
+    try:
+        Accounts(db, utc_now).add(args.name, args.role, args.site, password, args.replace)
+    except AccountError as exc:
+        print(f"fleet-server add-user: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    who = "모든 현장 (every site)" if args.role == "programme" else f"{args.site}"
+    print(f"{args.name}: 계정을 만들었습니다 ({who}); {settings.accounts}")
+    return 0
 
 
 def _credentials(args: argparse.Namespace) -> int:
@@ -99,9 +155,8 @@ def _serve(args: argparse.Namespace) -> int:
     from fleet.server.app import Server
     from fleet.server.store import StoreError
 
-    path = Path(args.server_config or args.dir / "centre" / "server.toml")
     try:
-        config = load_server_config(path)
+        config = load_server_config(_server_config_path(args))
         server = Server.build(config)
     except (FleetConfigError, StoreError, OSError) as exc:
         print(f"fleet server: {exc}", file=sys.stderr)

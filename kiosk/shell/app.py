@@ -63,6 +63,7 @@ from kiosk.visit.screens.base import (
     VoicePanel,
 )
 from kiosk.visit.session import KioskSession
+from prescriptions.facts import Facts
 from prescriptions.model import Content
 
 if TYPE_CHECKING:  # staff mode is imported only once the cabinet joins (kiosk.shell.assembly)
@@ -414,7 +415,7 @@ class App:
 
     def view(self, now: float) -> View:
         state = self.session.state
-        texts = Texts(self.translations, state.language)
+        texts = Texts(self.translations, state.language, self.facts())
         return View(
             state=state,
             texts=texts,
@@ -428,6 +429,7 @@ class App:
             item_name=lambda slot: self.item_name(slot, texts),
             low_screen=self.config.display.low_screen,
             nearest_place=self.nearest_place(texts),
+            nearest_place_short=texts("footer.place_short"),
             pictures=self.pictures,
             nearest_id=self.config.nearest_place,
             wall=self.session.wall(),
@@ -593,7 +595,7 @@ class App:
         self._screen_key = None
         self._key = None
         try:
-            texts = Texts(self.translations, self.session.state.language)
+            texts = Texts(self.translations, self.session.state.language, self.facts())
             failsafe.draw(surface, self.fonts.regular, failsafe.lines(texts))
         except Exception:
             log.exception("failsafe: drawing with the kiosk's font failed")
@@ -623,13 +625,14 @@ class App:
                     return fallback
         return fallback
 
+    def facts(self) -> Facts:
+        """Where screen texts and phrases take numbers and places from: the content in use and
+        this machine's nearest place (prescriptions.facts; without one configured, how to
+        find the nearest, never some other district's)."""
+        return Facts(self.session.content, self.config.nearest_place)
+
     def nearest_place(self, texts: Texts) -> str:
-        places = self.session.content.places
-        chosen = [p for p in places if p.id == self.config.nearest_place] or list(places[:1])
-        if not chosen:
-            return ""
-        p, lang = chosen[0], texts.lang
-        return f"{p.district.get(lang)} · {p.phone}"
+        return texts("footer.place")
 
 
 def _system_font(px: int) -> pygame.font.Font:

@@ -179,7 +179,9 @@ class KioskConfig:
     content_dir: Path = BUNDLED_CONTENT
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     no_repeat_window: int = 10
-    nearest_place: str = ""  # a place id from places.toml shown on every screen; "" = the first
+    # The place id (places.toml) every screen names with its hours; "" names none and points
+    # to 120 for the nearest instead (prescriptions.facts), never the first place in the file.
+    nearest_place: str = ""
     source: str = "built-in defaults (simulation)"
 
     def with_resolution(self, width: int, height: int) -> KioskConfig:

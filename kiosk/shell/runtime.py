@@ -76,6 +76,22 @@ def load_first_good(*sources: Path, screened: Path | None = None) -> tuple[Conte
     return Content(), fault
 
 
+def _say_nearest(config: KioskConfig, content: Content) -> None:
+    """Which 서울마음편의점 the screens will name, in the log: never a silent guess."""
+    if not config.nearest_place:
+        log.warning(
+            "no nearest_place configured (%s): the screens name no 서울마음편의점 and say that "
+            "120 tells the nearest one",
+            config.source,
+        )
+    elif content.places and not any(p.id == config.nearest_place for p in content.places):
+        log.error(
+            "nearest_place %r is not in places.toml: the screens name no 서울마음편의점 and say "
+            "that 120 tells the nearest one",
+            config.nearest_place,
+        )
+
+
 def build_runtime(
     config: KioskConfig,
     now: float,
@@ -97,6 +113,7 @@ def build_runtime(
     fault = content_fault
     if content is None:
         content, fault = load_first_good(config.content_dir)
+    _say_nearest(config, content)
     inbox = inbox if inbox is not None else Inbox()
     dispenser = dispenser if dispenser is not None else SimulatedDispenser()
     worker = VendWorker(dispenser, inbox.post)

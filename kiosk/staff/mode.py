@@ -173,7 +173,7 @@ class StaffMode:
         )
 
     def build(self, v: View, now: float) -> StaffPage:
-        texts = Texts(v.texts.translations, self.state.language)
+        texts = Texts(v.texts.translations, self.state.language, v.texts.facts)
         sv = StaffView(
             replace(v, texts=texts),
             self.state,

@@ -25,7 +25,8 @@ from kiosk.ui.theme import Metrics, Palette, metrics_for, panel
 from kiosk.visit.flow import FlowState, Screen, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
-from prescriptions.model import Content, Prescription
+from prescriptions.facts import Facts
+from prescriptions.model import Content, Place, Prescription
 
 SMALLEST = (800, 480)
 # The widest number and date a slip can have in a year (a busy New Year's Eve): what the fit
@@ -69,7 +70,9 @@ class CardStage:
             stamp=WIDEST_STAMP,
             item=rx.items[0] if rx.items else None,
         )
-        texts = Texts(self.translations, lang)
+        # Measured with the place whose footer and placeholders take the most room, so the
+        # card fits on every machine, whichever place it names.
+        texts = Texts(self.translations, lang, Facts(content, _widest_place(content, lang)))
         item = texts("items.fallback")
         if rx.items:
             with contextlib.suppress(KeyError):
@@ -88,7 +91,8 @@ class CardStage:
             now=0.0,
             ui=UiState(),
             item_name=lambda _slot: item,
-            nearest_place=_place(content, lang),
+            nearest_place=texts("footer.place"),
+            nearest_place_short=texts("footer.place_short"),
         )
         return build_page(view)
 
@@ -102,12 +106,13 @@ def _stored(content: Content, prescription_id: str) -> Prescription | None:
         return None
 
 
-def _place(content: Content, lang: str) -> str:
-    """The footer's nearest-place line as the kiosk shows it (it takes a second line)."""
-    if not content.places:
-        return ""
-    p = content.places[0]
-    return f"{p.district.get(lang)} · {p.phone}"
+def _widest_place(content: Content, lang: str) -> str:
+    """The id of the place with the longest texts in `lang` ("" when there is none)."""
+
+    def size(p: Place) -> int:
+        return sum(len(t.get(lang)) for t in (p.name, p.district, p.address, p.hours))
+
+    return max(content.places, key=size).id if content.places else ""
 
 
 def make_fit_check(

@@ -2,15 +2,26 @@
 
 A key missing in a language falls back to Korean, never to the key itself. Korean is complete
 by construction: the test suite checks every key the screens use against `ko.toml`.
+
+Help numbers and places are not written here but named by placeholders that
+`prescriptions.facts` fills from hotlines.toml and places.toml ("{hotline-120.number}",
+"{place.name}"): `Texts` carries the facts of the content in use. Without content the
+required hotlines still have their built-in numbers and names, so the help screen never loses
+them. `screen_texts(directory)` lists every string with its file and line for `content check`.
 """
 
 from __future__ import annotations
 
 import logging
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from prescriptions.facts import Facts, expand, fill_facts
+from prescriptions.hangul import has_final_consonant, with_particle
+from prescriptions.lines import scan
+from prescriptions.visible import VisibleText
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 BASE_LANGUAGE = "ko"
@@ -30,30 +41,18 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 # Korean particles that depend on whether the word before ends in a consonant (받침):
-# "{item:을를}" gives 손난로를 / 사탕을. The second of each pair follows a vowel.
-PARTICLES = {"을를": ("을", "를"), "이가": ("이", "가"), "은는": ("은", "는"), "과와": ("과", "와")}
-
-
-def has_final_consonant(word: str) -> bool:
-    """Whether the last Hangul syllable has a 받침 (digits and Latin count as vowels)."""
-    for ch in reversed(word.strip()):
-        code = ord(ch) - 0xAC00
-        if 0 <= code < 11172:
-            return code % 28 != 0
-        if ch.isalnum():
-            return False
-    return False
+# "{item:을를}" gives 손난로를 / 사탕을 (prescriptions.hangul).
+PARTICLES = ("을를", "이가", "은는", "과와", "으로로")
+__all__ = ["Texts", "Translations", "has_final_consonant"]
 
 
 class Word(str):
     """A placeholder value that understands particle format specs."""
 
     def __format__(self, spec: str) -> str:
-        pair = PARTICLES.get(spec)
-        if pair is None:
+        if spec not in PARTICLES:
             return format(str(self), spec)
-        after_consonant, after_vowel = pair
-        return f"{self}{after_consonant if has_final_consonant(self) else after_vowel}"
+        return with_particle(str(self), spec)
 
 
 class _Keep(dict[str, object]):
@@ -81,7 +80,7 @@ class Translations:
                 tables[lang] = {}
         return cls(tables)
 
-    def text(self, lang: str, key: str, **values: object) -> str:
+    def text(self, lang: str, key: str, facts: Facts | None = None, **values: object) -> str:
         table = self.tables.get(lang, {})
         template = table.get(key)
         if template is None:
@@ -90,7 +89,8 @@ class Translations:
                 # A programming error caught by the tests; visitors never see a key.
                 log.error("screen text %r missing in Korean", key)
                 return ""
-        if not values:
+        template = fill_facts(template, facts or Facts(), lang)
+        if "{" not in template and "}" not in template:
             return template
         words = {k: Word(v) if isinstance(v, str) else v for k, v in values.items()}
         try:
@@ -107,10 +107,35 @@ class Translations:
 
 @dataclass(frozen=True)
 class Texts:
-    """Translations bound to one language: `t("help.title")`."""
+    """Translations bound to one language and the facts of the content in use:
+    `t("help.title")`; `t.fill(text)` fills a content text's placeholders."""
 
     translations: Translations
     lang: str
+    facts: Facts = field(default_factory=Facts)
 
     def __call__(self, key: str, **values: object) -> str:
-        return self.translations.text(self.lang, key, **values)
+        return self.translations.text(self.lang, key, self.facts, **values)
+
+    def fill(self, text: str) -> str:
+        """A content text (a phrase, a symptom) with its placeholders filled."""
+        return expand(text, self.facts, self.lang)
+
+
+def screen_texts(directory: Path = LOCALE_DIR) -> list[VisibleText]:
+    """Every screen text of every language file, with its file and line, for the checks
+    content texts get too (banned words, placeholders, numbers written out by hand)."""
+    found: list[VisibleText] = []
+    for path in sorted(directory.glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        lines = {
+            ".".join((*filter(None, block.table.split(".")), *key)): line
+            for block in scan(text)
+            for key, line in block.keys.items()
+        }
+        relative = f"kiosk/ui/locale/{path.name}"
+        for key, value in _flatten(tomllib.loads(text)).items():
+            found.append(
+                VisibleText(relative, lines.get(key, 1), key, path.stem, value, screen=True)
+            )
+    return found

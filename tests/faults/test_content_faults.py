@@ -191,7 +191,9 @@ def test_a_control_character_in_any_spreadsheet_cell_is_refused_with_row_and_col
 
 # Low minimums, so that a half set (a prescription lost between two files) would pass the
 # checks: only the reading itself can keep it out.
-LENIENT = Minimums(categories=2, symptoms=3, prescriptions_per_category=1)
+LENIENT = Minimums(
+    categories=2, symptoms=3, prescriptions_per_category=1, no_repeat_window=0, gentle_margin=1
+)
 
 
 def _moved(content: Path) -> tuple[bytes, bytes]:
@@ -377,7 +379,7 @@ def test_an_emptied_banned_list_cannot_let_a_banned_phrase_through(tmp_path: Pat
     result = store.reload()
     _refused_and_unchanged(store, result, before)
     assert _told(result) == [
-        f"{PRESCRIPTIONS_DIR}/fine.toml:{line}: 쓰면 안 되는 말이 있습니다: '죽고 싶' "
+        f"{PRESCRIPTIONS_DIR}/fine.toml:{line}: 쓰면 안 되는 말이 있습니다: '죽고 싶다' "
         "(ko.phrase). 자살예방 보도준칙에 따라 다른 말로 바꾸세요. [banned-term]"
     ]
 

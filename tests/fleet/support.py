@@ -163,7 +163,8 @@ def agent_toml(
     keepalive: int = RELAXED_KEEPALIVE,
     **agent: float,
 ) -> Path:
-    """The kiosk's enrolled agent.toml, pointed at this broker and ledger, fast timings."""
+    """The kiosk's enrolled agent.toml, pointed at this broker and ledger, fast timings;
+    published content goes to `work`/content."""
     text = (fleet.kiosk(site) / "agent.toml").read_text()
     lines = [
         f"port = {broker.port}" if line.startswith("port =") else line for line in text.splitlines()
@@ -175,6 +176,7 @@ def agent_toml(
         "",
         "[agent]",
         f'ledger = "{ledger}"',
+        f'content_dir = "{work / "content"}"',
         f'state_dir = "{work / "state"}"',
         f'status_file = "{work / "status.json"}"',
     ]
@@ -182,7 +184,7 @@ def agent_toml(
     path = work / "agent.toml"
     work.mkdir(parents=True, exist_ok=True)
     # Beside the kiosk's credentials, which agent.toml names relative to its own folder.
-    for name in ("ca.crt", "client.crt", "client.key"):
+    for name in ("ca.crt", "client.crt", "client.key", "content.pub"):
         target = work / name
         if not target.exists():
             target.write_bytes((fleet.kiosk(site) / name).read_bytes())

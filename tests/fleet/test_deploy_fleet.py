@@ -33,6 +33,9 @@ def test_the_agent_is_its_own_unit_with_the_network_the_kiosk_has_not() -> None:
     families = set(service["RestrictAddressFamilies"][0].split())
     assert {"AF_INET", "AF_INET6"} <= families and "IPAddressDeny" not in service
     assert service["ProtectSystem"] == ["strict"], "the ledger is read-only to the agent"
+    # Published content is swapped into the kiosk's data folder; its ledger stays read-only.
+    assert service["ReadWritePaths"] == ["/var/lib/maeum-kiosk"]
+    assert service["ReadOnlyPaths"] == ["-/var/lib/maeum-kiosk/ledger.sqlite3"]
     assert service["RuntimeDirectory"] == ["maeum-fleet"]
     assert service["RuntimeDirectoryPreserve"] == ["yes"], "a dead agent's status goes stale"
     kiosk = unit_settings(KIOSK_UNIT.read_text())["Service"]
@@ -94,7 +97,9 @@ def test_the_installer_lays_down_the_agent_unit_and_leaves_it_off_until_enrolled
     assert "systemctl enable maeum-fleet.service" in again.stdout
 
 
-def test_a_fresh_ci_machine_installs_the_broker_and_openssl() -> None:
+def test_a_fresh_ci_machine_installs_the_broker_openssl_and_a_browser() -> None:
     script = (DEPLOY / "system-deps.sh").read_text()
     test_part = script[script.index('if [ "${1:-run}" = "test" ]') :]
     assert "want+=(mosquitto)" in test_part and "want+=(openssl)" in test_part
+    # The dashboard's browser tests (tests/fleet/dashboard/test_browser.py).
+    assert "want+=(chromium)" in test_part and "want+=(chromium-driver)" in test_part

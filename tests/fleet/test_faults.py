@@ -196,8 +196,7 @@ def test_bad_messages_are_logged_and_dropped_and_the_centre_goes_on(
         health = server.ingest.health.snapshot()
         assert health["messages_dropped"] == len(bad) + 1
         assert health["dropped_by_site"] == {"site-04": len(bad) + 1}
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.http.port}/api/sites") as r:
-            sites = json.load(r)
+        sites = server.reader.sites()
         assert [(s["site"], s["visits"]) for s in sites] == [("site-04", 4)]
     dropped = [r.getMessage() for r in caplog.records if "dropped a bad message" in r.getMessage()]
     assert len(dropped) == 5, "the first few are logged, then every hundredth"

@@ -1,11 +1,9 @@
-"""The central store and the HTTP API, without a broker: repeats and late arrivals change
-nothing, present-only values follow the agent's order, and GET /api/sites says it all."""
+"""The central store without a broker: repeats and late arrivals change nothing, and
+present-only values follow the agent's order (the JSON API is tested with the dashboard,
+tests/dashboard)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,6 @@ from fleet.payloads import (
     Status,
     Stock,
 )
-from fleet.server.api import Api, HttpServer
 from fleet.server.store import HourKey, Store, StoreReader
 
 E1, E2 = "0123456789abcdef", "fedcba9876543210"
@@ -115,32 +112,3 @@ def test_a_failed_batch_stores_nothing(store: Store, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="full"):
         tiny.write(many, NOW)
     assert StoreReader(tiny.path).sites() == []
-
-
-def test_the_api_answers_json(store: Store) -> None:
-    store.write([("gwanak", Status("online", E1, 1)), ("gwanak", counters(1, 3)),
-                 ("gwanak", stock(2, 2))], NOW)  # fmt: skip
-    health = {"ok": True, "problems": []}
-    server = HttpServer(Api(StoreReader(store.path), lambda: health), "127.0.0.1", 0)
-    server.start()
-    base = f"http://127.0.0.1:{server.port}"
-    try:
-        with urllib.request.urlopen(f"{base}/api/sites") as answer:
-            assert answer.headers["Content-Type"].startswith("application/json")
-            (site,) = json.load(answer)
-        assert {"site", "online", "last_seen", "visits", "open_alerts", "stock",
-                "content_version"} <= set(site)  # fmt: skip
-        assert (site["site"], site["online"], site["visits"]) == ("gwanak", True, 3)
-        assert site["stock"] == [{"slot": 1, "item": "tea", "count": 2, "capacity": 8,
-                                  "enabled": True, "needs_staff": False, "low": True}]  # fmt: skip
-        with urllib.request.urlopen(f"{base}/api/health") as answer:
-            assert json.load(answer)["ok"] is True
-        health.update(ok=False, problems=["store cannot write: disk full"])
-        with pytest.raises(urllib.error.HTTPError) as failed:
-            urllib.request.urlopen(f"{base}/api/health")
-        assert failed.value.code == 503
-        with pytest.raises(urllib.error.HTTPError) as missing:
-            urllib.request.urlopen(f"{base}/api/secrets")
-        assert missing.value.code == 404
-    finally:
-        server.stop()

@@ -138,10 +138,12 @@ def test_the_acl_lets_a_kiosk_write_only_its_own_topics() -> None:
     writes = [line for line in kiosk if line.startswith("pattern write")]
     assert writes and all("/%u/" in line for line in writes)
     assert "pattern write maeum/v1/%u/receipt" not in kiosk
+    assert "pattern write maeum/v1/%u/bundle" not in kiosk, "only the centre publishes content"
     reads = [line.split()[-1] for line in kiosk if line.startswith("pattern read")]
-    assert sorted(reads) == ["maeum/v1/%u/receipt", CENTRE_STATUS]
+    assert sorted(reads) == ["maeum/v1/%u/bundle", "maeum/v1/%u/receipt", CENTRE_STATUS]
     centre = lines[lines.index(f"user {CENTRE}") + 1 :]
     assert "topic write maeum/v1/+/receipt" in centre
+    assert "topic write maeum/v1/+/bundle" in centre
 
 
 def test_the_broker_is_asked_for_a_keepalive_that_keeps_the_promise() -> None:

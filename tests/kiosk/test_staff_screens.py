@@ -62,8 +62,10 @@ def _footer_lines(name: str, lang: str = "ko") -> set[str]:
     """The footer's words: 외로움안녕120 and the nearest place, phone numbers and all."""
     state, snap = staff_states(lang)[name]
     v = staff_view(state, snap, (1280, 800)).v
-    hotline, place = t("footer.hotline", lang), t("footer.nearest", lang, place=v.nearest_place)
-    return {hotline, place, f"{hotline}   ·   {place}"}
+    hotline = t("footer.hotline", lang)
+    # With its hours where the line has room, without them where it has not.
+    places = [t("footer.nearest", lang, place=p) for p in (v.nearest_place, v.nearest_place_short)]
+    return {hotline, *places, *(f"{hotline}   ·   {place}" for place in places)}
 
 
 def _said(name: str) -> str:
@@ -107,8 +109,11 @@ def test_every_staff_screen_has_the_help_button_and_the_120_footer(
         said = " ".join(b.source for b in page.text_blocks())
         assert t("footer.hotline", lang) in said and "02-120" in said, name
         state, snap = staff_states(lang)[name]
-        place = t("footer.nearest", lang, place=staff_view(state, snap, size).v.nearest_place)
-        assert place in said or state.inside, name
+        v = staff_view(state, snap, size).v
+        places = [
+            t("footer.nearest", lang, place=p) for p in (v.nearest_place, v.nearest_place_short)
+        ]
+        assert any(place in said for place in places) or state.inside, name
         footer = [op for op in page.ops if isinstance(op, TextBlock) and "02-120" in op.source]
         assert footer and all(op.box.bottom > size[1] * 0.85 for op in footer), name
 

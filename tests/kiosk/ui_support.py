@@ -17,6 +17,7 @@ from kiosk.visit.flow import FlowState, Screen, Slip, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.checks import check_directory
+from prescriptions.facts import Facts
 from prescriptions.model import Content
 
 RESOLUTIONS = tuple(PANELS)
@@ -118,8 +119,9 @@ def view(
 ) -> View:
     display = replace(panel(*size), low_screen=low_screen)
     metrics = metrics_for(display, glyph_ratio(fonts()))
-    texts = Texts(translations(), state.language)
-    place = content.places[0]
+    # As the kiosk does (App.view): the content's facts, and a machine whose nearest place is
+    # the first in places.toml.
+    texts = Texts(translations(), state.language, Facts(content, content.places[0].id))
     ui = ui or UiState()
     return View(
         state=state,
@@ -133,7 +135,8 @@ def view(
         ui=ui,
         item_name=lambda _slot: texts("items.fallback"),
         low_screen=low_screen,
-        nearest_place=f"{place.district.get(state.language)} · {place.phone}",
+        nearest_place=texts("footer.place"),
+        nearest_place_short=texts("footer.place_short"),
         wall=WALL,
     )
 

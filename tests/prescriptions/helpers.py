@@ -15,10 +15,14 @@ BROKEN = FIXTURES / "broken"
 SPARSE = FIXTURES / "sparse"
 BUNDLED = Path(__file__).resolve().parents[2] / "prescriptions" / "content"
 
-# The good fixture is deliberately small; these are the minimums it is checked against.
-GOOD_MINIMUMS = Minimums(categories=2, symptoms=3, prescriptions_per_category=4)
-BROKEN_MINIMUMS = Minimums(categories=4, symptoms=4, prescriptions_per_category=2)
-SPARSE_MINIMUMS = Minimums(categories=4, symptoms=4, prescriptions_per_category=4)
+# The good fixture is deliberately small; these are the minimums it is checked against (one
+# gentle card per category is enough for it: a window of 0 and a margin of 1).
+SMALL = {"no_repeat_window": 0, "gentle_margin": 1}
+GOOD_MINIMUMS = Minimums(categories=2, symptoms=3, prescriptions_per_category=4, **SMALL)
+BROKEN_MINIMUMS = Minimums(categories=4, symptoms=4, prescriptions_per_category=2, **SMALL)
+SPARSE_MINIMUMS = Minimums(
+    categories=4, symptoms=4, prescriptions_per_category=4, no_repeat_window=0, gentle_margin=2
+)
 
 FAKE_CARD_CHARACTERS = 60
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from prescriptions.checks import (
+    DEFAULT_MINIMUMS,
     HOTLINE_NUMBER,
     MIN_CATEGORIES,
     MIN_PRESCRIPTIONS_PER_CATEGORY,
@@ -77,8 +78,14 @@ def test_good_fixture_passes() -> None:
 
 def test_default_minimums_are_the_product_requirements() -> None:
     assert (MIN_CATEGORIES, MIN_SYMPTOMS, MIN_PRESCRIPTIONS_PER_CATEGORY) == (7, 16, 12)
+    assert (DEFAULT_MINIMUMS.no_repeat_window, DEFAULT_MINIMUMS.gentle_margin) == (10, 2)
     codes = {i.code for i in check_content(GOOD, fits=fake_fits)}
-    assert codes == {"too-few-categories", "too-few-symptoms", "too-few-prescriptions"}
+    assert codes == {
+        "too-few-categories",
+        "too-few-symptoms",
+        "too-few-prescriptions",
+        "gentle-coverage",  # 12 gentle cards a category: the window of 10 and 2 to spare
+    }
 
 
 def test_bundled_content_passes_every_check_but_the_card_fit() -> None:

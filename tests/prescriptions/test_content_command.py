@@ -9,6 +9,7 @@ import pygame
 import pytest
 
 from kiosk.cli import main
+from prescriptions.loader import load_content
 from tests.prescriptions.helpers import BROKEN, BUNDLED, GOOD, copy_of
 
 
@@ -127,9 +128,7 @@ def test_preview_writes_a_png_per_card_and_a_contact_sheet(
     assert "넘치는 카드 0장" in capsys.readouterr().out
 
 
-def test_preview_can_add_the_help_first_cards_of_low_mood_categories(
-    config: Path, tmp_path: Path
-) -> None:
+def test_preview_can_add_every_card_with_the_help_lines_first(config: Path, tmp_path: Path) -> None:
     out = tmp_path / "preview"
     args = [
         "content",
@@ -148,5 +147,40 @@ def test_preview_can_add_the_help_first_cards_of_low_mood_categories(
     ]
     assert main(args) == 0
     extra = sorted(p.name for p in out.glob("*.help-first.png"))
-    # loneliness is the fixture's low-mood category; lonely-003 is also in it
-    assert extra == [f"lonely-00{n}.ko.help-first.png" for n in (1, 2, 3, 4)]
+    # A high mood-check score brings the help lines forward in every category (issue #16).
+    ids = sorted(p.id for p in load_content(GOOD).prescriptions)
+    assert extra == [f"{pid}.ko.help-first.png" for pid in ids]
+
+
+def test_the_workbook_goes_out_and_comes_back_through_the_command(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    content = tmp_path / "bundled"
+    before = {p: p.read_bytes() for p in content.rglob("*.toml")}
+    book = tmp_path / "내용.xlsx"
+    assert main(["content", "export", str(book), "--config", str(config)]) == 0
+    assert "처방 113" in capsys.readouterr().out
+    assert main(["content", "import", str(book), "--config", str(config)]) == 0
+    assert "바뀐 파일: -" in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in content.rglob("*.toml")} == before
+
+    sheets = openpyxl.load_workbook(book)
+    sheets["처방"]["I2"] = "극단적인 선택은 하지 마세요"  # 문구 (한국어) of the first card
+    sheets.save(book)
+    assert main(["content", "import", str(book), "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert f"{book}:처방:2: 쓰면 안 되는 말이 있습니다" in out
+    assert "아무 파일도 바꾸지 않았습니다" in out
+    assert {p: p.read_bytes() for p in content.rglob("*.toml")} == before
+
+
+def test_check_says_which_place_the_screens_will_name(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["content", "check", "--config", str(config)]) == 0
+    assert "nearest_place" in capsys.readouterr().out  # not configured: said, not guessed
+    config.write_text(config.read_text() + 'nearest_place = "place-nowhere"\n')
+    assert main(["content", "check", "--config", str(config)]) == 0
+    assert "place-nowhere" in capsys.readouterr().out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,19 +45,32 @@ def counting_calls() -> Iterator[list[int]]:
         sys.setprofile(None)
 
 
+# Syllables no banned word is made of, for phrases that share nothing but chance pieces.
+_SYLLABLES = "가나다라마바사아자카타파하거너더러머버서어저커터퍼허고노도로모보소오조코토포호"
+
+
+def _distinct_phrase(n: int) -> str:
+    """A phrase of its own for row `n`, so that the rows are not near-duplicates of each
+    other (the check refuses copies) and the sheet stays a realistic one."""
+    chance = random.Random(n)
+    return "".join(chance.choice(_SYLLABLES) for _ in range(24))
+
+
 def _csv_with_rows(tmp_path: Path, rows: int) -> Path:
-    """GOOD's prescriptions repeated under new ids until the sheet has `rows` rows."""
+    """GOOD's prescriptions repeated under new ids and phrases until the sheet has `rows`
+    rows."""
     base = tmp_path / "base.csv"
     export_csv(GOOD, base)
     table = list(csv.reader(io.StringIO(base.read_text(encoding="utf-8-sig"), newline="")))
     header, body = table[0], table[1:]
-    ids = header.index("id")
+    ids, phrase = header.index("id"), header.index("phrase_ko")
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for n in range(rows):
         row = list(body[n % len(body)])
         row[ids] = f"{row[ids]}-{n}"
+        row[phrase] = _distinct_phrase(n)
         writer.writerow(row)
     sheet = tmp_path / f"{rows}.csv"
     sheet.write_bytes(out.getvalue().encode("utf-8-sig"))

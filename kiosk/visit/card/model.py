@@ -98,7 +98,7 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
     symptom = ""
     if visit.symptom:
         try:
-            symptom = content.symptom(visit.symptom).name.get(lang)
+            symptom = texts.fill(content.symptom(visit.symptom).name.get(lang))
         except KeyError:
             symptom = ""
     number, date = stamp_texts(visit.stamp, texts)
@@ -113,10 +113,10 @@ def card_for_visit(visit: Visit, content: Content, texts: Texts, item_name: str)
         date=date,
         symptom_label=texts("prescription.symptom"),
         symptom=symptom,
-        medicine=rx.medicine.get(lang),
-        phrase=rx.phrase.get(lang),
+        medicine=texts.fill(rx.medicine.get(lang)),
+        phrase=texts.fill(rx.phrase.get(lang)),
         dosage_label=texts("prescription.dosage"),
-        dosage=rx.dosage.get(lang),
+        dosage=texts.fill(rx.dosage.get(lang)),
         step_label="" if gentle else texts("prescription.next_step"),
         step=step,
         gentle=gentle,

@@ -160,7 +160,8 @@ class View:
     item_name: Callable[[int | None], str]  # slot -> the item's name in this language
     low_screen: bool = False
     pictures: PictureCache | None = None  # keeps costly pictures (the QR code) between frames
-    nearest_place: str = ""  # "동대문 동대문종합사회복지관 · 02-920-4500", already localized
+    nearest_place: str = ""  # "동대문구 · 02-920-4500 · 월–금 9–18시", already localized
+    nearest_place_short: str = ""  # the same without the hours, for a narrow footer
     nearest_id: str = ""  # the nearest place's id ("" = the first in places.toml)
     wall: datetime | None = None  # local wall time (opening hours), never for timeouts
     person_call: str = "help"  # where "직원 불러 주세요" shows: off, help, present (config)
@@ -347,10 +348,12 @@ def footer(v: View, page: Pages[Any], badge: bool, *, one_row: bool = False) -> 
     m, p = v.metrics, v.palette
     fonts, px = v.typesetter.fonts, m.min_px
     hotline = v.t("footer.hotline")
-    place = v.t("footer.nearest", place=v.nearest_place) if v.nearest_place else ""
     badge_w = _badge_width(v) + m.gap if badge else 0
     line_h = v.typesetter.line_height(px)
     full = m.width - 2 * m.gap
+    place = v.t("footer.nearest", place=v.nearest_place) if v.nearest_place else ""
+    if v.nearest_place_short and fonts.measure(place, px) > full - badge_w:
+        place = v.t("footer.nearest", place=v.nearest_place_short)  # the hours do not fit
     parts = [hotline, place] if place else [hotline]
     one_line = "   ·   ".join(parts)
     rows = [one_line] if fonts.measure(one_line, px) <= full - badge_w else parts

@@ -119,9 +119,12 @@ def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
 
 
 def ordered_places(v: View) -> list[Place]:
-    """The nearest place first (the configured one), then the others as the content lists them."""
+    """The nearest place first (this machine's: kiosk.toml nearest_place), then the others
+    as the content lists them. With none configured, the first listed is marked nearest."""
     places = list(v.content.places)
-    nearest = [p for p in places if p.id == v.nearest_id] or places[:1]
+    configured = v.texts.facts.nearest
+    wanted = configured.id if configured is not None else v.nearest_id
+    nearest = [p for p in places if p.id == wanted] or places[:1]
     return nearest + [p for p in places if p not in nearest]
 
 

@@ -54,11 +54,11 @@ def build(v: View) -> Page:
                 v,
                 f"symptom:{s.id}",
                 cell,
-                s.name.get(lang),
+                v.texts.fill(s.name.get(lang)),
                 ChooseSymptom(s.id),
                 style="choice",
                 primary=i == 0,
-                sublabel=s.description.get(lang),
+                sublabel=v.texts.fill(s.description.get(lang)),
             )
         )
     if pages > 1:
