@@ -43,10 +43,12 @@ ROOM_PERMITTING = {
     "info.hotline_title": "7-inch: the footer right below says 외로움안녕120 on every screen",
     "mood.hint": "7-inch: the three answers say how often by themselves",
     "prescription.pharmacy": "7-inch: the card's seal says 마음약방",
+    "info.places_title": "7-inch: the places' page says info.places_title_short",
 }
 # Drawn only on the small screens, where the info screen turns from the talk to the places.
 SHORT_ONLY = {
     "info.places_next": "the 7-inch screens show the talk and the places one after the other",
+    "info.places_title_short": "the 7-inch screens' page of places, short of room",
 }
 # Screens whose layout another part of the work owns (issue #13's paging of the symptom
 # screen, branch `access`): checked for everything else; drop these when that lands.
@@ -63,7 +65,6 @@ NOT_ON_SCREEN = {
     "person.called": "the button shows person.call until pressed",
     "take_item.next": "checked as the button of every take-item state",
     "prescription.medicine": "spoken by the voice guide before the name; the card shows the name",
-    "info.places_title_short": "spoken by the voice guide; the screens show info.places_title",
 }
 
 

@@ -8,10 +8,12 @@ from datetime import datetime
 
 import pytest
 
+from kiosk.ui.i18n import Texts
 from kiosk.visit.hours import open_now, parse
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import UiState
 from kiosk.visit.screens.info import ordered_places, place_lines
+from prescriptions.facts import Facts
 from tests.kiosk.ui_support import bundled, states, translations, view
 
 MONDAY = datetime(2026, 11, 30, 14, 0)
@@ -59,9 +61,9 @@ def page_text(hour: int, lang: str = "ko", size: tuple[int, int] = (1920, 1080))
 
 def test_the_nearest_place_comes_first_and_is_marked_in_words() -> None:
     v = view(states(bundled(), "ko")["info"], (1920, 1080), bundled())
-    for nearest in ("place-dobong", ""):
-        chosen = replace(v, nearest_id=nearest)
-        first = ordered_places(chosen)[0]
+    for nearest in ("place-dobong", ""):  # kiosk.toml's nearest_place, or none configured
+        texts = Texts(translations(), "ko", Facts(bundled(), nearest))
+        first = ordered_places(replace(v, texts=texts))[0]
         assert first.id == (nearest or bundled().places[0].id)
     shown = page_text(14)
     mark = translations().text("ko", "info.nearest")

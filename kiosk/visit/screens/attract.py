@@ -73,7 +73,13 @@ def build(v: View) -> Page:
     else:
         left, show = split_cols(area, [area.width * 11 // 20, None], 2 * m.gap)
         sign_h = v.typesetter.line_height(round(m.title_px * (1.4 if m.height < 700 else 1.9)))
-        sign, words, start = split_rows(left, [sign_h, None, round(m.target_px * 1.3)], m.gap)
+        start_h = round(m.target_px * 1.3)
+        # The words come first: the sign gives up room (down to a title's line) for them.
+        probe = v.text(v.t("attract.subtitle"), pygame.Rect(0, 0, left.width, 10_000))
+        words_h = v.typesetter.line_height(m.body_px) * len(probe.lines)
+        room = left.height - start_h - words_h - 2 * m.gap
+        sign_h = max(v.typesetter.line_height(m.title_px), min(sign_h, room))
+        sign, words, start = split_rows(left, [sign_h, None, start_h], m.gap)
     _sign(v, page, sign)
     page.add(
         v.text(v.t("attract.subtitle"), words, px=m.heading_px, align="center", valign="middle")

@@ -44,7 +44,7 @@ def build(v: View) -> Page:
             page.add(*_talk(v, body, heading=False))
             _action(v, page, action, "places", v.t("info.places_next"), PageTurn(+1))
             return page
-        _places(v, page, body, turn - 1, pager=action)
+        _places(v, page, body, turn - 1, pager=action, short=True)
         _action(v, page, action, "continue", v.t("info.finish"), Continue())
         return page
     if m.portrait:
@@ -72,6 +72,9 @@ def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
     m, p = v.metrics, v.palette
     head_h = v.typesetter.line_height(m.heading_px) if heading else 0
     hotline = v.t("info.hotline")
+    joined = hotline.replace("\n", " ")  # on one line, where a wide screen has it to spare
+    if v.typesetter.fonts.measure(joined, m.min_px) <= area.width:
+        hotline = joined
     probe = v.text(hotline, pygame.Rect(0, 0, area.width, 10_000), px=m.min_px)
     text_h = v.typesetter.line_height(m.min_px) * len(probe.lines)
     rows = split_rows(area, [head_h, text_h, None], m.gap // 2)
@@ -143,13 +146,15 @@ def place_lines(v: View, place: Place) -> tuple[str, str]:
     return name, f"{details}\n{when}" if when else details
 
 
-def _places(v: View, page: Page, area: pygame.Rect, turn: int, *, pager: pygame.Rect) -> None:
+def _places(
+    v: View, page: Page, area: pygame.Rect, turn: int, *, pager: pygame.Rect, short: bool = False
+) -> None:
     """The places of page `turn`, as many as fit; ◀ ▶ beside the action when there are more
     pages."""
     m, p = v.metrics, v.palette
     line_h = v.typesetter.line_height(m.min_px)
     head = v.text(
-        v.t("info.places_title"),
+        v.t("info.places_title_short" if short else "info.places_title"),
         pygame.Rect(area.x, area.y, area.width, 2 * line_h),
         px=m.min_px,
         bold=True,
