@@ -19,10 +19,13 @@ from kiosk.shell.inbox import AlertsChanged
 
 log = logging.getLogger(__name__)
 
+PERSON_CALL = "person"  # the `hold` source of a visitor's "직원 불러 주세요"
+
 
 class AlertKind(enum.Enum):
     """Worst first; the screen text is `staff.alert.<value>`."""
 
+    PERSON_CALLED = "person_called"  # a visitor pressed "직원 불러 주세요": someone is waiting
     STORAGE = "storage"  # the ledger cannot be written (disk full, read-only): no vends
     BOARD = "board"  # the board does not answer (or a part failed at start)
     AUDIO = "audio"  # voice guidance cannot speak (detail: engine_missing, device)
@@ -55,6 +58,8 @@ class Alert:
         """One line for the log (English, ids only)."""
         if self.kind is AlertKind.FLEET:
             return f"fleet reporting: {self.detail}"
+        if self.kind is AlertKind.PERSON_CALLED:
+            return "a visitor asked for a person at the kiosk"
         if self.kind.value.startswith(("printer", "paper")):
             return f"printer: {self.kind.value.replace('_', ' ')} ({self.detail})"
         if self.kind is AlertKind.AUDIO:
@@ -133,6 +138,11 @@ class AlertMonitor:
     sources: list[Callable[[], Sequence[Alert]]] = field(default_factory=list)
     # `check` runs on the staff screens and on the workers (after a vend, a board check).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def call_person(self, calling: bool) -> list[Alert]:
+        """A visitor asked for a person (True), or that is over (False): held like any alert
+        the kiosk raises itself. Call it off the UI thread (it reads the ledger)."""
+        return self.hold(PERSON_CALL, Alert(AlertKind.PERSON_CALLED) if calling else None)
 
     def check(self) -> list[Alert]:
         """Read the alerts now; the LED, the log and the inbox follow any change."""

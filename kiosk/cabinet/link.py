@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from hardware.dispenser import Dispenser, VendResult
@@ -25,6 +26,7 @@ from kiosk.cabinet.cabinet import Cabinet, NoDispensing, build_cabinet
 from kiosk.cabinet.fleet_status import FLEET_STATUS, fleet_problem
 from kiosk.cabinet.ledger import AlertRow, LedgerError
 from kiosk.reports.held_stats import HeldStats, OffThreadStats
+from kiosk.reports.stats import day_bounds, prescriptions_given
 from kiosk.shell.config import KioskConfig
 from kiosk.shell.inbox import (
     DispensingStatus,
@@ -69,6 +71,8 @@ class CabinetLink:
     build_fault: str | None = None  # why the cabinet could not be built at all
     monitor: AlertMonitor | None = None
     post: Callable[[object], None] = lambda _event: None
+    # Runs work that reads or writes the ledger off the UI thread (the kiosk's disk writer).
+    background: Callable[[Callable[[], None]], None] = lambda job: job()
     _published: object = field(default=_UNSET, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -97,6 +101,31 @@ class CabinetLink:
         if self.monitor is not None:
             self.monitor.post = post
         self.publish()
+
+    def call_person(self, calling: bool) -> None:
+        """A visitor asked for a person (or the call is over): the attention LED and the staff
+        alert, through the alert monitor (the LED's only owner), off the UI thread."""
+        monitor = self.monitor
+        if monitor is None:
+            log.warning("a visitor asked for a person, but there is no LED to light")
+            return
+
+        def call() -> None:
+            monitor.call_person(calling)
+
+        self.background(call)
+
+    def prescriptions_on(self, day: date) -> int:
+        """How many prescriptions the ledger counted on `day` (the slips' running number goes
+        on from there after a restart). A ledger read: call it off the UI thread."""
+        if self.cabinet is None:
+            return 0
+        try:
+            counts = self.cabinet.ledger.counts(*day_bounds(day, day))
+        except Exception:  # the numbers then start again at 1: no visit is stopped for it
+            log.exception("today's prescriptions could not be counted")
+            return 0
+        return prescriptions_given(counts)
 
     def chute_off(self) -> None:
         if self.cabinet is not None:
@@ -159,7 +188,14 @@ def cabinet_link(
     held = HeldStats(cabinet.ledger)
     stats = OffThreadStats(held, writer or InlineWriter(), cabinet.ledger.clock)
     handle = CabinetLink(
-        cabinet.dispenser, cabinet, stats, history, cabinet, monitor=monitor, post=post
+        cabinet.dispenser,
+        cabinet,
+        stats,
+        history,
+        cabinet,
+        monitor=monitor,
+        post=post,
+        background=(writer or InlineWriter()).submit,
     )
     handle.dispenser = ThenPublish(cabinet.dispenser, handle.publish)
     cabinet.on_change = handle.publish

@@ -66,6 +66,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="instead: screenshots of the central web dashboard (needs chromium, "
         "chromium-driver and the dev extra's selenium)",
     )
+    parser.add_argument(
+        "--contact-sheet",
+        action="store_true",
+        help="also write contact-sheet-WxH.png: every screen of each resolution side by side",
+    )
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -105,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         langs = list(config.languages)
     out = Path(args.out)
     total = 0
+    paths: list[Path] = []
     cabinet = None
     if args.port:
         from kiosk.cabinet.link import open_cabinet
@@ -128,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
                 access=access,
             )
             total += len(shots)
+            paths += [shot.path for shot in shots]
     except DemoBlocked as exc:
         print(blocked_message(exc, out), file=sys.stderr)
         return 1
@@ -140,6 +147,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"demo: wrote {total} screenshots to {out}/ ({config.source}; {where})")
     if printer is not None:
         print(f"demo: {len(printer.written)} printed slips in {args.printer}/ (slip-NN.bin, .png)")
+    if args.contact_sheet:
+        from kiosk.tools.contact_sheet import write_sheets
+        from kiosk.ui.fonts import FontBook
+
+        for sheet in write_sheets(paths, out, FontBook()):
+            print(f"demo: contact sheet {sheet}")
     return 0
 
 

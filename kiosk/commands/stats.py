@@ -73,6 +73,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, today: date | None 
         ledger.close()
     days = daily_visits(counts, first, last)
     print(summary_table(days, texts), file=out)
+    liked = least_liked_line(counts, texts, _medicine_names(config.content_dir, lang))
+    if liked:
+        print(liked, file=out)
     note = unsynced_note(counts, texts)
     if note:
         print(note, file=out)
@@ -105,6 +108,36 @@ def summary_table(days: list[DayVisits], texts: Texts) -> str:
     return "\n".join(
         "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
     )
+
+
+def least_liked_line(
+    counts: Iterable[HourCount], texts: Texts, names: dict[str, str] | None = None
+) -> str:
+    """The cards visitors answered 글쎄요 to most on goodbye (the share first), so staff can
+    retire them; "" when nobody answered 글쎄요 in the period."""
+    from kiosk.reports.stats import least_liked, summarize
+
+    cards = least_liked(summarize(counts))
+    if not cards:
+        return ""
+    names = names or {}
+    shown = ", ".join(
+        f"{names.get(c.prescription, c.prescription)} ({c.prescription}) {c.unsure}/{c.answers}"
+        for c in cards
+    )
+    return texts("staff.stats.least_liked", list=shown)
+
+
+def _medicine_names(content_dir: Path, lang: str) -> dict[str, str]:
+    """Prescription id → its medicine's name, for people; ids alone if the content cannot be
+    read (the statistics are still worth printing)."""
+    try:
+        from prescriptions.loader import read_content
+
+        content = read_content(content_dir).content
+    except Exception:
+        return {}
+    return {p.id: p.medicine.get(lang) for p in content.prescriptions}
 
 
 def unsynced_note(counts: Iterable[HourCount], texts: Texts) -> str:

@@ -18,6 +18,9 @@ their keys (ids only; nothing about a person, no free text):
     slip              <result>             a printed slip: printed, not_printed (the printer
                                            refused), interrupted (cut off midway), unavailable
                                            (the printer was known down), not_started
+    person_call                            a visitor pressed "직원 불러 주세요"
+    card_helped       <prescription id>    goodbye's "도움이 됐어요" for that card
+    card_unsure       <prescription id>    goodbye's "글쎄요" for that card
     crash                                  the kiosk did not shut down cleanly last time
 """
 
@@ -46,6 +49,9 @@ OUTCOME = "outcome"
 HELP_VIEW = "help_view"
 SLIP = "slip"
 SLIP_PRINTED = "printed"
+PERSON_CALL = "person_call"
+CARD_HELPED = "card_helped"
+CARD_UNSURE = "card_unsure"
 
 CSV_COLUMNS = ("date", "hour", "event", "key", "count")
 
@@ -84,6 +90,39 @@ class Totals:
         for k, n in other.counts.items():
             merged[k] = merged.get(k, 0) + n
         return Totals(merged)
+
+
+@dataclass(frozen=True)
+class CardFeedback:
+    """What visitors answered on goodbye about one card: 도움이 됐어요 / 글쎄요."""
+
+    prescription: str
+    helped: int
+    unsure: int
+
+    @property
+    def answers(self) -> int:
+        return self.helped + self.unsure
+
+
+def prescriptions_given(counts: Iterable[HourCount]) -> int:
+    """How many prescriptions the counters hold (the slips' running number goes on from
+    today's after a restart)."""
+    return sum(c.count for c in counts if c.event == PRESCRIPTION)
+
+
+def least_liked(totals: Totals, limit: int = 3, min_answers: int = 1) -> list[CardFeedback]:
+    """The cards visitors liked least: the largest share of 글쎄요 first (then the most 글쎄요,
+    then the id), among cards with at least `min_answers` answers and at least one 글쎄요.
+    Staff retire these first."""
+    helped, unsure = totals.by_key(CARD_HELPED), totals.by_key(CARD_UNSURE)
+    cards = [
+        CardFeedback(rx, helped.get(rx, 0), n)
+        for rx, n in unsure.items()
+        if n > 0 and helped.get(rx, 0) + n >= min_answers
+    ]
+    cards.sort(key=lambda c: (-c.unsure / c.answers, -c.unsure, c.prescription))
+    return cards[:limit]
 
 
 def _slot_order(slot: str) -> tuple[int, str]:

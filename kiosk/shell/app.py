@@ -18,6 +18,7 @@ import pygame
 
 from kiosk.shell import failsafe
 from kiosk.shell.config import KioskConfig
+from kiosk.shell.fade import Fade
 from kiosk.shell.inbox import (
     AlertsChanged,
     Attach,
@@ -114,7 +115,7 @@ class App:
         self.mapper = InputMapper((d.width, d.height))
         self.page: Page = Page()
         self.pictures = PictureCache()
-        self._key: object = None
+        self._key: tuple[object, ...] | None = None
         self._screen_key: tuple[object, ...] | None = None
         self._changed_at = -1e9
         self.staff_page: StaffPage | None = None  # built once staff mode is on the screen
@@ -125,6 +126,10 @@ class App:
         self._failsafe_since: float | None = None  # showing the failsafe screen since
         self.corner = CornerPress(size=self.metrics.target_px)
         self._dirty = True  # the page changed since it was last drawn
+        self._motion_only = False  # only the page's `motion` area changed (an animation frame)
+        self.fade = Fade()  # a change of screen fades in
+        # What the last drawn frame changed, for the display: None = the whole screen.
+        self.flip_rects: list[pygame.Rect] | None = None
 
     # ---- input -----------------------------------------------------------------------------
 
@@ -337,6 +342,7 @@ class App:
         if isinstance(event, StaffJobDone):
             if self.staff is not None:
                 leave = self.staff.handle(event.event, now)
+                self._staff_present()
                 if leave is not None:
                     self._leave_staff(leave, now)
                 self._key = None
@@ -346,6 +352,12 @@ class App:
             self._key = None
             return
         log.warning("inbox: no one takes %r", event)
+
+    def _staff_present(self) -> None:
+        """Staff got past the PIN: they are at the kiosk, so a visitor's call is answered."""
+        staff = self.staff
+        if staff is not None and staff.active and staff.state.screen is not StaffScreen.PIN:
+            self.session.person_call_answered()
 
     def next_deadline(self, now: float) -> float | None:
         """When the loop must wake even without input or inbox events (timeouts, the
@@ -367,7 +379,14 @@ class App:
         if self.corner.pressed_since is not None:
             due.append(self.corner.pressed_since + self.corner.hold_s)
         if self.page.animated and not self.staff_on:
-            due.append((int(now * ANIMATION_FPS) + 1) / ANIMATION_FPS)
+            still = self.page.still_until
+            if still is not None and now < still:
+                due.append(still)
+            else:
+                fps = max(1, self.page.fps)
+                due.append((int(now * fps) + 1) / fps)
+        if (fading := self.fade.next_frame(now)) is not None:
+            due.append(fading)
         return min(due, default=None)
 
     def take_inbox(self, now: float) -> None:
@@ -379,6 +398,7 @@ class App:
         self.take_inbox(now)
         if self.staff is not None and self.staff.active:
             leave = self.staff.tick(now)  # the visit waits: no timeouts, no prompts
+            self._staff_present()
             if leave is not None:
                 self._leave_staff(leave, now)
             return
@@ -411,6 +431,10 @@ class App:
             nearest_place=self.nearest_place(texts),
             nearest_place_short=texts("footer.place_short"),
             pictures=self.pictures,
+            nearest_id=self.config.nearest_place,
+            wall=self.session.wall(),
+            person_call=self.config.staff.person_call,
+            attract_motion=self.config.display.attract_motion,
         )
 
     def refresh(self, now: float) -> bool:
@@ -427,6 +451,7 @@ class App:
         if screen_key != self._screen_key:
             if self._screen_key is not None and screen_key[0] != self._screen_key[0]:
                 self.ui = UiState()
+                self.fade.screen_changed(state.access)
             self._new_screen(screen_key, now)
         key = (
             state,
@@ -434,20 +459,37 @@ class App:
             self.focus,
             id(self.session.content),
             None if state.prompt_until is None else int(state.seconds_left(now) or 0),
-            int(now * ANIMATION_FPS) if self.page.animated else None,
+            self._animation_tick(now),
         )
         if key == self._key:
             return False
+        # An animation frame: the same page but for its moving part.
+        motion_only = (
+            self._key is not None and key[:-1] == self._key[:-1] and self.page.motion is not None
+        )
+        before = self.page.motion
         self.page = build_page(self.view(now))
+        self._motion_only = motion_only and self.page.motion == before and not self._dirty
         self._dirty = True
         if self.focus < 0:
             order = self._order()
             primary = [i for i, b in enumerate(order) if b.primary]
             self.focus = primary[0] if primary else 0
-        self._key = (state, self.ui, self.focus, *key[3:])
+        # The new page's own animation tick: a page that rests now is not rebuilt next frame.
+        self._key = (state, self.ui, self.focus, *key[3:5], self._animation_tick(now))
         order = self._order()
         self.voice.observe(state, self.page, order, self.focus, lambda: self.view(now), self.ui)
         return True
+
+    def _animation_tick(self, now: float) -> object:
+        """What changes the page's look as time passes: an animation frame number, or the
+        end of a still moment; None for a page that does not move."""
+        page = self.page
+        if not page.animated:
+            return None
+        if page.still_until is not None and now < page.still_until:
+            return ("still", page.still_until)
+        return int(now * max(1, page.fps))
 
     def _new_screen(self, screen_key: tuple[object, ...], now: float) -> None:
         self._screen_key = screen_key
@@ -517,8 +559,22 @@ class App:
                 self.handle_pygame(event, now)
             self.tick(now)
             self.refresh(now)
-            if self._dirty:  # input handled above may already have rebuilt the page
-                self.draw(surface)
+            fading = self.fade.active
+            if self._dirty or fading:  # input handled above may already have rebuilt the page
+                motion = self.page.motion
+                if self._motion_only and motion is not None and not fading and self.frames_drawn:
+                    surface.set_clip(motion)  # an animation frame: only its area is drawn
+                    try:
+                        self.draw(surface)
+                    finally:
+                        surface.set_clip(None)
+                    self.flip_rects = [motion.copy()]
+                else:
+                    self.fade.start(surface, now, allowed=bool(self.frames_drawn))
+                    self.draw(surface)
+                    self.fade.blend(surface, now, allowed=not self.staff_on)
+                    self.flip_rects = None
+                self._motion_only = False
                 self.last_frame_s = time.perf_counter() - started
                 return True
             return False

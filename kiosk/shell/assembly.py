@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from hardware.dispenser import VendOutcome, VendResult
@@ -161,9 +162,13 @@ class Kiosk:
             log.exception("the cabinet could not be started")
             inbox.post(DispensingStatus(f"cabinet start failed: {exc}"))
             return
-        inbox.post(Attach("cabinet", lambda: self._attach(handle)))
+        # The slips' running number goes on from today's count (a ledger read: here, not on
+        # the UI thread).
+        today = self.runtime.session.wall().date()
+        issued = handle.prescriptions_on(today)
+        inbox.post(Attach("cabinet", lambda: self._attach(handle, today, issued)))
 
-    def _attach(self, handle: CabinetLink) -> None:
+    def _attach(self, handle: CabinetLink, today: date | None = None, issued: int = 0) -> None:
         """On the UI thread: the hardware is ready."""
         from kiosk.staff.setup import build_staff_mode  # not needed for the first frame
 
@@ -172,6 +177,9 @@ class Kiosk:
         rt.session.use_cabinet(
             handle.dispenser, handle.stock, handle.stats, handle.history, handle.chute_off
         )
+        rt.session.call_person = handle.call_person
+        if today is not None:
+            rt.session.slips.seed(today, issued)
         rt.app.simulated = handle.dispenser.simulated
         rt.dispenser = handle.dispenser
         if self.printing is not None:

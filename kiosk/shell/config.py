@@ -36,6 +36,7 @@ class DisplayConfig:
     height_mm: float = 136.0
     sdl_driver: str = ""  # "" lets SDL choose; "kmsdrm" on the Pi without X
     low_screen: bool = False  # wheelchair mode: controls in the lower part of the screen
+    attract_motion: bool = True  # the attract screen's gentle animation (a card, a symptom)
 
     @property
     def px_per_mm(self) -> float:
@@ -99,6 +100,14 @@ class HardwareConfig:
 class StaffConfig:
     pin_hash: str = ""  # "pbkdf2_sha256$iterations$salt_hex$hash_hex"; empty: staff mode off
     technician_exit_combo: tuple[str, ...] = ("ctrl", "alt", "shift", "q")
+    # "직원 불러 주세요": "help" = on the help screen; "present" = staff are on site, so also
+    # where something went wrong (the gift did not come out, out of service); "off" = nobody
+    # could come (the help lines only).
+    person_call: str = "help"
+    person_call_clear_s: float = 900.0  # the LED goes out by itself after this (or at the PIN)
+
+
+PERSON_CALL = ("off", "help", "present")
 
 
 PRINTER_KINDS = ("none", "usb", "serial", "file", "simulated")
@@ -352,6 +361,12 @@ def _validate(config: KioskConfig, where: str) -> None:
     problem = printer_problem(config.printer)
     if problem is not None:
         raise ConfigError(f"{where} [printer]: {problem}")
+
+    if config.staff.person_call not in PERSON_CALL:
+        choices = ", ".join(PERSON_CALL)
+        raise ConfigError(f"{where} [staff]: person_call must be one of {choices}")
+    if config.staff.person_call_clear_s <= 0:
+        raise ConfigError(f"{where} [staff]: person_call_clear_s must be positive")
 
 
 def printer_problem(printer: PrinterConfig) -> str | None:

@@ -106,7 +106,10 @@ class Shell:
                     events.append(event)
             now = clock()
             if app.frame(self.surface, events, now):
-                pygame.display.flip()
+                if app.flip_rects:  # an animation frame: only its own area goes out
+                    pygame.display.update(app.flip_rects)
+                else:
+                    pygame.display.flip()
                 app.flipped(time.perf_counter())
             if not ready:  # READY only once the first frame is on the screen
                 self.notifier.ready()

@@ -9,6 +9,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from hardware.dispenser import Dispenser, SimulatedDispenser
@@ -105,6 +106,7 @@ def build_runtime(
     content_fault: str | None = None,
     inbox: Inbox | None = None,
     chute_off: Callable[[], None] = lambda: None,
+    wall: Callable[[], datetime] | None = None,
 ) -> Runtime:
     """The visit side of a kiosk. Background work reports into `inbox` (a new one by default;
     pass the one the machine and content workers already post to)."""
@@ -127,6 +129,7 @@ def build_runtime(
         now,
         chute_off=chute_off,
         rng=rng,
+        **({"wall": wall} if wall is not None else {}),
     )
     if fault is not None:
         session.set_service_fault(fault, now)

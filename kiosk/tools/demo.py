@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:  # python-escpos and Pillow: only for `demo --printer`
 log = logging.getLogger(__name__)
 
 RESOLUTIONS: tuple[tuple[int, int], ...] = tuple(PANELS)
+# The demo's wall clock (the slip's date, the places' opening hours): a Monday afternoon, so
+# the pictures are the same on every run.
+DEMO_WALL = datetime(2026, 11, 30, 14, 0)
 
 
 @dataclass
@@ -248,6 +252,7 @@ def _one_size(
         stats=cabinet.stats if cabinet else None,
         history=cabinet.history if cabinet else None,
         chute_off=cabinet.chute_off if cabinet else lambda: None,
+        wall=lambda: DEMO_WALL,
     )
     try:
         if cabinet is not None:

@@ -1,7 +1,10 @@
-"""The prescription card as staff tools see it: rendered and measured by the real screen code.
+"""The prescription card as staff tools see it: rendered and measured by the real screen code
+(the one card of `kiosk.visit.card`, on the real prescription screen).
 
-`content check` asks `make_fit_check`'s check whether a prescription fits the prescription screen
-at the smallest supported panel; `content preview` draws it with `render_card`.
+`content check` asks `card_fit_problem` whether a prescription fits the prescription screen at
+the smallest supported panel; `content preview` draws it with `render_card`. On that panel a
+long card may leave out its date, then its symptom, then its picture (see
+`kiosk.visit.card.layout.SPARE`); only text that would be cut is a problem.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pygame
 
@@ -18,13 +22,16 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Renderer, Typesetter
 from kiosk.ui.theme import Metrics, Palette, metrics_for, panel
-from kiosk.visit.flow import FlowState, Screen, Visit
+from kiosk.visit.flow import FlowState, Screen, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.facts import Facts
 from prescriptions.model import Content, Place, Prescription
 
 SMALLEST = (800, 480)
+# The widest number and date a slip can have in a year (a busy New Year's Eve): what the fit
+# is measured with.
+WIDEST_STAMP = SlipStamp(date(2026, 12, 31), 999)
 FitCheck = Callable[[Prescription, str], "str | None"]
 
 
@@ -60,6 +67,8 @@ class CardStage:
             prescription=rx.id,
             slot=1,
             show_help_first=help_first,
+            stamp=WIDEST_STAMP,
+            item=rx.items[0] if rx.items else None,
         )
         # Measured with the place whose footer and placeholders take the most room, so the
         # card fits on every machine, whichever place it names.

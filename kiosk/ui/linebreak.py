@@ -9,7 +9,10 @@ Rules (the usual Korean typesetting habits, 어절 단위 줄바꿈):
 - no line starts with closing punctuation (. , ! ? ) 」 … and full-width forms) and no line
   ends with opening punctuation (( 「 “ …): the previous word or syllable is carried down
   instead. Only when a run of such characters cannot fit on a line at all is the rule broken;
-- no line is wider than the box, except a single character that is wider on its own.
+- no line is wider than the box, except a single character that is wider on its own;
+- no paragraph ends on a line with a single word ("드려요.", "· 24시간" alone): the last word
+  of the line before is carried down when the two fit on the line together and the line
+  before keeps at least two words of its own.
 
 Widths are never cached here: the caller passes a `measure` that caches if it wants to
 (see `FontBook.measurer`), so this module stays free of state.
@@ -63,10 +66,64 @@ def _paragraph_lines(text: str, width: float, measure: Measure) -> Iterator[tupl
     if start == len(text):
         yield "", 0.0
         return
+    # Two lines are held back (only the last two can change), so a caller that stops early
+    # (fit_lines) still measures no more than it must.
+    held: list[tuple[str, float]] = []
     while start < len(text):
         end, line_width = _next_line_end(text, start, width, measure)
-        yield text[start:end], line_width
+        held.append((text[start:end], line_width))
+        if len(held) > 2:
+            yield held.pop(0)
         start = _skip_spaces(text, end)
+    yield from no_lone_last_word(held, width, measure)
+
+
+def is_word(token: str) -> bool:
+    """A token that reads as a word: it has a letter or a digit ("·" and "—" do not)."""
+    return any(ch.isalnum() for ch in token)
+
+
+def _tokens(line: str) -> list[str]:
+    """Words split at breaking spaces only (a no-break space keeps its words together)."""
+    out, word = [], ""
+    for ch in line:
+        if ch in BREAKING_SPACES:
+            if word:
+                out.append(word)
+            word = ""
+        else:
+            word += ch
+    return [*out, word] if word else out
+
+
+def words_in(line: str) -> int:
+    return sum(1 for token in _tokens(line) if is_word(token))
+
+
+def no_lone_last_word(
+    lines: list[tuple[str, float]], width: float, measure: Measure
+) -> list[tuple[str, float]]:
+    """A paragraph's lines, with a lone last word given company from the line above (the
+    words carried down up to and including a real word), when they fit and the line above
+    keeps two words of its own."""
+    if len(lines) < 2 or words_in(lines[-1][0]) != 1:
+        return lines
+    before, last = lines[-2][0], lines[-1][0]
+    tokens = _tokens(before)
+    for k in range(1, len(tokens)):
+        kept, moved = tokens[:-k], tokens[-k:]
+        if not any(is_word(t) for t in moved):
+            continue  # "·" alone is no company: carry one more
+        if sum(1 for t in kept if is_word(t)) < 2:
+            return lines  # "The" alone above "machine paused" is no better than a lone last word
+        head, tail = " ".join(kept), " ".join([*moved, last])
+        if head[-1] in OPENING_PUNCTUATION:
+            return lines
+        tail_width = measure(tail)
+        if tail_width > width:
+            return lines
+        return [*lines[:-2], (head, measure(head)), (tail, tail_width)]
+    return lines
 
 
 def _next_line_end(text: str, start: int, width: float, measure: Measure) -> tuple[int, float]:

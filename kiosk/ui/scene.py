@@ -60,6 +60,14 @@ class Picture:
     pos: tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Pictured(Picture):
+    """A picture with text set into it (a prescription card drawn once, blitted each frame):
+    drawn as one picture, checked like text (`blocks` are where its text is)."""
+
+    blocks: tuple[TextBlock, ...] = ()
+
+
 Op = Box | TextBlock | Picture
 
 
@@ -236,7 +244,14 @@ class Renderer:
 
 
 def text_blocks(ops: Sequence[Op]) -> list[TextBlock]:
-    return [op for op in ops if isinstance(op, TextBlock)]
+    """Every text of `ops`, with the text set into pictures."""
+    out: list[TextBlock] = []
+    for op in ops:
+        if isinstance(op, TextBlock):
+            out.append(op)
+        elif isinstance(op, Pictured):
+            out.extend(op.blocks)
+    return out
 
 
 def inset(rect: pygame.Rect, dx: int, dy: int | None = None) -> pygame.Rect:

@@ -9,6 +9,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Protocol
 
 from hardware.dispenser import Dispenser, VendOutcome
@@ -24,6 +25,7 @@ from kiosk.shell.inbox import (
     VendDone,
 )
 from kiosk.visit.flow import (
+    CallStaff,
     ChoosePrescription,
     ChuteLightOff,
     Command,
@@ -47,6 +49,7 @@ from kiosk.visit.flow import (
 )
 from kiosk.visit.flow.state import Screen
 from kiosk.visit.printing.order import NoSlips, SlipOrder, SlipPrinter
+from kiosk.visit.slips import SlipBook
 from prescriptions.history import History
 from prescriptions.model import Content, Intensity
 from prescriptions.selection import RandomSource, Selector
@@ -91,8 +94,16 @@ class KioskSession:
         now: float,
         chute_off: Callable[[], None] = lambda: None,
         rng: RandomSource | None = None,
+        wall: Callable[[], datetime] = datetime.now,
     ) -> None:
+        """`wall` is local wall time, for the slip's date only (never for timeouts)."""
         self.config = config
+        self.wall = wall
+        self.slips = SlipBook()
+        # "직원 불러 주세요": tells the cabinet (True: call, False: over), which lights the
+        # attention LED through its alert monitor; set when the cabinet joins.
+        self.call_person: Callable[[bool], None] = _nobody_to_call
+        self._person_called_at: float | None = None
         self.rng: RandomSource = rng if rng is not None else random.Random()
         self.chute_off = chute_off
         self.content = content
@@ -118,7 +129,7 @@ class KioskSession:
                 self.state, current, now, self.config.timeouts, self.config.languages
             )
             for command in commands:
-                follow = self._run(command)
+                follow = self._run(command, now)
                 if follow is not None:
                     todo.append(follow)
         if self._pending_content is not None and self.state.screen is Screen.ATTRACT:
@@ -151,11 +162,31 @@ class KioskSession:
 
     def tick(self, now: float) -> None:
         """Timeouts checked (at the deadlines `next_deadline` gives, or any time)."""
+        called = self._person_called_at
+        if called is not None and now >= called + self.config.staff.person_call_clear_s:
+            self._person_called_at = None
+            self._tell_cabinet(False)  # nobody cleared it: the LED goes out by itself
         self.handle(Tick(), now)
 
     def next_deadline(self) -> float | None:
         """When a timeout is next due (monotonic seconds), or None while nothing is pending."""
-        return next_deadline(self.state, self.config.timeouts)
+        due = next_deadline(self.state, self.config.timeouts)
+        if self._person_called_at is not None:
+            over = self._person_called_at + self.config.staff.person_call_clear_s
+            due = over if due is None else min(due, over)
+        return due
+
+    def person_call_answered(self) -> None:
+        """Staff came (they got past the PIN): the call is over."""
+        if self._person_called_at is not None:
+            self._person_called_at = None
+            self._tell_cabinet(False)
+
+    def _tell_cabinet(self, calling: bool) -> None:
+        try:
+            self.call_person(calling)
+        except Exception:  # a light must never stop a visit
+            log.exception("the person call could not reach the cabinet")
 
     def deliver(self, event: object, now: float) -> bool:
         """An inbox event that concerns the visit; True when it was one."""
@@ -211,9 +242,13 @@ class KioskSession:
         if fault != self.state.service_fault:
             self.handle(ServiceChanged(fault), now)
 
-    def _run(self, command: Command) -> Event | None:
+    def _run(self, command: Command, now: float) -> Event | None:
         if isinstance(command, ChoosePrescription):
             return self._choose(command)
+        if isinstance(command, CallStaff):
+            self._person_called_at = now
+            self._tell_cabinet(True)
+            return None
         if isinstance(command, StartVend):
             if not self.worker.submit(command.slot):
                 return VendFinished(VendOutcome.UNVERIFIED)
@@ -246,6 +281,8 @@ class KioskSession:
             visit.symptom,
             self.state.language,
             visit.show_help_first,
+            stamp=visit.stamp,
+            item=visit.item,
         )
         try:
             job = self.printer.submit(order)
@@ -281,7 +318,16 @@ class KioskSession:
         except Exception:
             log.exception("selection failed for symptom %s", command.symptom)
             return None
-        return PrescriptionChosen(choice.prescription, choice.slot, choice.show_help_first)
+        stamp = self.slips.next(self.wall().date())
+        item = stocked.get(choice.slot) if choice.slot is not None else None
+        return PrescriptionChosen(
+            choice.prescription, choice.slot, choice.show_help_first, stamp=stamp, item=item
+        )
+
+
+def _nobody_to_call(calling: bool) -> None:
+    if calling:
+        log.warning("a visitor asked for a person, but no cabinet is there to light the LED")
 
 
 def selector_chooser(history: History, rng: RandomSource) -> Chooser:

@@ -154,6 +154,8 @@ def card_raster(kit: Kit, slip_no: int = 1) -> Raster:
         slip_no,
         symptom=visit.symptom,
         help_first=visit.show_help_first,
+        stamp=visit.stamp,  # the number and date the screen showed
+        item=visit.item,
         translations=kit.rt.app.translations,
     )
     import pygame

@@ -66,6 +66,13 @@ def busy_day() -> list[HourCount]:
         HourCount(hour, "language", "en", 2),
     ]
     counts += [HourCount(hour, "symptom", s, 4 - i) for i, s in enumerate(symptoms)]
+    # Goodbye's "did it help?": the longest medicine names, so the line is the widest it gets.
+    cards = sorted(bundled().prescriptions, key=lambda p: -len(p.medicine.get("en")))[:3]
+    for i, rx in enumerate(cards):
+        counts += [
+            HourCount(hour, "card_unsure", rx.id, 3 - i),
+            HourCount(hour, "card_helped", rx.id, 1 + i),
+        ]
     return counts
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from hardware.dispenser import SimulatedDispenser, VendOutcome
 from kiosk.shell.config import KioskConfig
+from kiosk.shell.fade import FADE_S
 from kiosk.shell.runtime import Runtime, build_runtime
 from kiosk.tools.demo import run_demo
 from kiosk.ui.theme import panel
@@ -26,8 +27,10 @@ class Recorder:
         self.counts.append((event, key))
 
 
-def kiosk(gate: threading.Event | None = None, stats: Recorder | None = None) -> Runtime:
-    config = replace(KioskConfig(), display=panel(1280, 800))
+def kiosk(
+    gate: threading.Event | None = None, stats: Recorder | None = None, *, motion: bool = True
+) -> Runtime:
+    config = replace(KioskConfig(), display=replace(panel(1280, 800), attract_motion=motion))
     return build_runtime(
         config,
         0.0,
@@ -166,17 +169,43 @@ def test_a_tap_in_the_frame_loop_shows_the_next_screen() -> None:
     drew = rt.app.frame(surface, [finger(pygame.FINGERUP, start)], 1.0)
     assert drew and rt.session.state.screen is Screen.SYMPTOM
     assert pygame.image.tobytes(surface, "RGB") != before
-    assert not rt.app.frame(surface, [], 1.1)  # and then nothing more until something changes
+    assert rt.app.frame(surface, [], 1.0 + FADE_S * 1.5)  # the old screen has faded out
+    assert not rt.app.frame(surface, [], 1.5)  # and then nothing more until something changes
 
 
-def test_an_idle_attract_screen_is_not_redrawn() -> None:
-    rt = kiosk()
+def test_a_still_attract_screen_is_not_redrawn() -> None:
+    rt = kiosk(motion=False)
     surface = pygame.Surface((1280, 800))
     assert rt.app.frame(surface, [], 0.0)
     drawn = rt.app.frames_drawn
     for i in range(1, 300):
         rt.app.frame(surface, [], i / 30)
     assert rt.app.frames_drawn == drawn
+    assert rt.app.next_deadline(10.0) is None  # and the loop sleeps until something happens
+
+
+def test_the_attract_animation_redraws_only_its_own_area_and_rests_in_between() -> None:
+    rt = kiosk()
+    app = rt.app
+    surface = pygame.Surface((1280, 800))
+    assert app.frame(surface, [], 0.0)
+    motion = app.page.motion
+    assert motion is not None and motion.width < 1280
+    still_until = app.page.still_until
+    assert still_until is not None
+    assert app.next_deadline(0.1) == still_until  # while the card rests, the loop sleeps
+    drawn = app.frames_drawn
+    for i in range(1, round(still_until * 30)):
+        assert not app.frame(surface, [], i / 30)
+    assert app.frames_drawn == drawn
+    outside = surface.copy()
+    moved = [app.frame(surface, [], still_until + i / 12) for i in range(1, 12)]
+    assert any(moved)
+    assert app.flip_rects == [motion]  # the display is told about the moving part only
+    assert pygame.image.tobytes(surface, "RGB") != pygame.image.tobytes(outside, "RGB")
+    for picture in (surface, outside):  # outside the moving part, not a pixel changed
+        picture.fill((0, 0, 0), motion)
+    assert pygame.image.tobytes(surface, "RGB") == pygame.image.tobytes(outside, "RGB")
 
 
 def test_the_kiosk_keeps_the_prescription_when_the_motor_fails() -> None:
@@ -252,3 +281,35 @@ def test_a_failing_statistics_store_never_stops_a_visit() -> None:
         now += 1
         rt.app.press(name, now)
     assert rt.session.state.screen is Screen.PRESCRIPTION
+
+
+def test_the_attract_card_is_out_from_the_start_and_each_turn_asks_of_another_symptom() -> None:
+    from kiosk.visit.screens.attract import CYCLE_S, IN_AT_S, moment
+
+    first = moment(0.0, 0.0, motion=True)
+    assert first.out == 1.0 and first.still_until == IN_AT_S  # a card, and then stillness
+    later = moment(CYCLE_S + 0.5, 0.0, motion=True)
+    assert later.turn == first.turn + 1
+    assert moment(IN_AT_S + 0.4, 0.0, motion=True).out < 1.0  # sliding back in
+    assert moment(123.0, 0.0, motion=False) == moment(0.0, 0.0, motion=False)  # still: fixed
+
+
+def test_a_screen_change_fades_in_briefly_but_not_in_voice_mode() -> None:
+    from kiosk.visit.flow import Mode, ToggleMode
+
+    for voice in (False, True):
+        rt = kiosk(motion=False)
+        surface = pygame.Surface((1280, 800))
+        rt.app.frame(surface, [], 0.0)
+        if voice:
+            rt.session.handle(ToggleMode(Mode.VOICE), 0.5)
+        rt.app.press("start", 1.0)
+        assert rt.app.frame(surface, [], 1.0)
+        fading = rt.app.next_deadline(1.0)
+        if voice:
+            assert fading is None or fading > 1.5  # no fade frames: straight to the screen
+        else:
+            assert fading is not None and fading - 1.0 <= 1 / 20  # frames while it fades
+            assert rt.app.frame(surface, [], 1.0 + FADE_S / 2)
+            assert rt.app.frame(surface, [], 1.0 + FADE_S * 1.5)
+            assert not rt.app.frame(surface, [], 2.0)

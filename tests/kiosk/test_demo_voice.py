@@ -39,7 +39,7 @@ def test_with_voice_every_screenshot_has_its_words_and_their_sound(
     assert by_name["attract"].startswith("음성 안내를 시작해요.\n마음약방\n")
     assert "일 오 칠 칠, 공 일 구 구" in by_name["help"]
     assert by_name["more-time"].startswith("시간이 더 필요하세요?\n")
-    assert "처방전이 나왔어요." in by_name["prescription"]
+    assert "오늘의 처방전이 나왔어요" in by_name["prescription"]
     assert "기계가 잠시 멈췄어요" in by_name["take-item-motor-fault"]
     assert (config.data_dir / "speech-cache").is_dir()  # made once, kept for the next run
 

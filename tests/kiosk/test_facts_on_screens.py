@@ -91,8 +91,10 @@ def test_the_info_screen_lists_the_nearest_place_first_with_its_hours() -> None:
     content = load_content(BUNDLED_CONTENT)
     page = build_page(view(states(content, "ko")["info"], (1920, 1080), content))
     lines = [b.source for b in page.text_blocks()]
-    listed = lines.index("관악구 · 02-876-0900 · 월–금 10–19시, 토 10–13시")  # a line of its own
-    assert lines[listed + 1].startswith("강북구")  # the others after it, in file order
+    listed = next(i for i, line in enumerate(lines) if line.startswith("가장 가까운 곳"))
+    assert "관악구" in lines[listed]  # the machine's nearest, first and marked in words
+    assert "02-876-0900" in lines[listed + 1] and "월–금 10–19시, 토 10–13시" in lines[listed + 1]
+    assert lines[listed + 2].startswith("강북구")  # the others after it, in file order
 
 
 def test_without_a_nearest_place_no_district_is_named_but_120_points_the_way() -> None:

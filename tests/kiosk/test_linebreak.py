@@ -57,9 +57,10 @@ def test_period_never_starts_a_line_the_syllable_before_comes_along() -> None:
 
 
 def test_closing_punctuation_after_a_space_pulls_the_previous_word_down() -> None:
-    # "잠시 쉬어 가도 괜찮아요" fits in 24 units, but the ellipsis would then start a line.
+    # "잠시 쉬어 가도 괜찮아요" fits in 24 units, but the ellipsis would then start a line;
+    # "괜찮아요 …" alone would then end the paragraph, so "가도" keeps it company.
     lines = wrap("잠시 쉬어 가도 괜찮아요 …", 24, mono)
-    assert lines == ["잠시 쉬어 가도", "괜찮아요 …"]
+    assert lines == ["잠시 쉬어", "가도 괜찮아요 …"]
 
 
 def test_opening_bracket_never_ends_a_line() -> None:
@@ -109,8 +110,8 @@ def test_unavoidable_run_of_punctuation_still_loses_nothing() -> None:
 
 
 def test_measured_lines_report_the_width_of_each_line() -> None:
-    result = list(measured_lines("외로움 없는 서울을", 12, mono))
-    assert result == [("외로움 없는", 11), ("서울을", 6)]
+    result = list(measured_lines("외로움 없는 서울을 함께", 12, mono))
+    assert result == [("외로움 없는", 11), ("서울을 함께", 11)]
 
 
 def test_fit_lines_gives_lines_when_they_fit() -> None:
@@ -236,5 +237,33 @@ def test_every_line_is_as_full_as_it_can_be(text: str, width: int, measure: Meas
     if any(measure(word) > width for word in text.split(" ")):
         return  # per-character breaking is covered elsewhere; this is about word breaks
     lines = wrap(text, width, measure)
-    for line, following in itertools.pairwise(lines):
-        assert measure(line + " " + following.split(" ")[0]) > width
+    # The line before the last may give a word away, so that the last is not a lone word.
+    for index, (line, following) in enumerate(itertools.pairwise(lines)):
+        if index != len(lines) - 2:
+            assert measure(line + " " + following.split(" ")[0]) > width
+
+
+def test_a_paragraph_never_ends_on_a_lone_word() -> None:
+    # "드려요." alone on the last line is what a reader's eye trips over.
+    assert wrap("증상을 고르면 처방전과 선물을 드려요.", 30, mono) == [
+        "증상을 고르면 처방전과",
+        "선물을 드려요.",
+    ]
+    # A separator is not a word: "· 24시간" alone takes the word before it along.
+    assert wrap("1577-0199 · 정신건강 위기상담 · 24시간", 30, mono)[-1] == "위기상담 · 24시간"
+
+
+def test_a_lone_word_stays_when_the_line_above_has_nothing_to_spare() -> None:
+    assert wrap("가나다라마바사아자차 카", 20, mono) == ["가나다라마바사아자차", "카"]
+
+
+@given(sentences, roomy_widths, measures)
+def test_no_paragraph_ends_on_a_lone_word_when_company_fits(
+    text: str, width: int, measure: Measure
+) -> None:
+    lines = wrap(text, width, measure)
+    if len(lines) < 2 or len(lines[-1].split()) != 1:
+        return
+    before = lines[-2].split()
+    # Only when carrying one word down would not fit, or leave one word behind.
+    assert len(before) < 3 or measure(before[-1] + " " + lines[-1]) > width

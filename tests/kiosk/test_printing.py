@@ -262,19 +262,24 @@ def test_a_slip_is_printed_once_per_visit(tmp_path: Path) -> None:
 
 def test_the_qr_code_on_paper_is_the_chatbots_address_module_for_module(tmp_path: Path) -> None:
     from kiosk.ui.qr import QUIET_ZONE, qr_matrix
+    from kiosk.visit.card import card_for_visit, slip_image
     from kiosk.visit.printing.slip import QR_MODULE_DOTS, SlipSizes
 
     with printing_kiosk(tmp_path) as kit:
         kit.to_take_item()
+        texts = kit.rt.app.view(kit.now).texts
+        card = card_for_visit(kit.rt.session.state.visit, kit.rt.session.content, texts, "")
+        assert card is not None
         kit.finish_print()
         [slip] = kit.sim.slips
         matrix = qr_matrix(kit.t("chatbot.url"))
     raster, m = slip.raster, QR_MODULE_DOTS
+    below_card = slip_image(card, raster.width, kit.rt.app.fonts).get_height()  # the seal, rules
     left = SlipSizes.for_width(raster.width).gap + QUIET_ZONE * m  # the first module's column
-    # The top-left finder pattern: the first row where its 7-module black bar starts.
+    # The top-left finder pattern: the first row under the card where its 7-module bar starts.
     top = next(
         y
-        for y in range(raster.height)
+        for y in range(below_card, raster.height)
         if all(raster.dot(x, y) for x in range(left, left + 7 * m)) and not raster.dot(left - 1, y)
     )
     printed = [

@@ -503,3 +503,15 @@ def test_the_service_button_inside_the_cabinet_reaches_the_ui(
     pin.drive_high()
     k.send()
     assert k.staff.state.screen is StaffScreen.PIN
+
+
+def test_staff_getting_past_the_pin_answers_a_visitors_call(kiosk: Kiosk) -> None:
+    told: list[bool] = []
+    kiosk.rt.session.call_person = told.append  # the cabinet's LED, as the assembly wires it
+    kiosk.press("help")
+    kiosk.press("call-person")
+    assert told == [True]
+    kiosk.service_button()
+    assert told == [True]  # the PIN keypad alone is not yet a member of staff
+    kiosk.log_in()
+    assert told == [True, False]

@@ -49,18 +49,18 @@ def test_a_whole_visit_with_the_keypad_and_the_voice_alone(rig: VoiceRig) -> Non
     assert "요즘 마음에" not in second.text  # a focus move says only the element
     rig.press(Nav.SELECT)  # the second symptom
     assert session.state.screen is Screen.MOOD
-    rig.hear("마음 상태를 세 가지만 여쭤볼게요", "질문 세 개 중 첫 번째", "거의 없어요")
+    rig.hear("처방을 고르려고 세 가지만 여쭤봐요", "질문 세 개 중 첫 번째", "거의 없어요")
     rig.press(Nav.SELECT)
     rig.hear("질문 세 개 중 두 번째")
     rig.press(Nav.SELECT)
     rig.hear("질문 세 개 중 세 번째")
     rig.press(Nav.SELECT)
     assert session.state.screen is Screen.PRESCRIPTION
-    card = rig.hear("처방전이 나왔어요.", "약 이름", "복용법")
+    card = rig.hear("오늘의 처방전이 나왔어요", "약 이름", "복용법")
     rig.press(Nav.HELP)
     rig.hear("지금 도움이 필요해요", "일 공 구", "일 오 칠 칠, 공 일 구 구", "일 일 구")
     rig.press(Nav.BACK)
-    again = rig.hear("처방전이 나왔어요.")
+    again = rig.hear("오늘의 처방전이 나왔어요")
     assert again.text == card.text and again.from_cache  # made once, then from the cache
     rig.press(Nav.SELECT)
     assert session.state.screen is Screen.DISPENSING

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 from functools import cache
 
 from hardware.dispenser import VendOutcome
@@ -12,7 +13,7 @@ from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.scene import Typesetter
 from kiosk.ui.theme import PANELS, Palette, metrics_for, panel
-from kiosk.visit.flow import FlowState, Screen, Slip, Visit
+from kiosk.visit.flow import FlowState, Screen, Slip, SlipStamp, Visit
 from kiosk.visit.screens import build_page
 from kiosk.visit.screens.base import Page, UiState, View
 from prescriptions.checks import check_directory
@@ -21,6 +22,8 @@ from prescriptions.model import Content
 
 RESOLUTIONS = tuple(PANELS)
 LANGS = ("ko", "en")
+WALL = datetime(2026, 11, 30, 14, 0)  # a Monday afternoon: some places open, one unknown
+STAMP = SlipStamp(date(2026, 12, 31), 142)  # the widest number and date of a year
 
 
 @cache
@@ -33,6 +36,12 @@ def bundled() -> Content:
     result = check_directory(BUNDLED_CONTENT)
     assert result.ok, result.issues[:5]
     return result.content
+
+
+@cache
+def typesetter(min_px: int) -> Typesetter:
+    """One per size for the whole test run: laid-out text is cached, as in the kiosk."""
+    return Typesetter(fonts(), min_px)
 
 
 @cache
@@ -56,6 +65,8 @@ def a_visit(
         slot=4,
         show_help_first=help_first,
         outcome=outcome,
+        stamp=STAMP,
+        item="hand_warmer",
     )
 
 
@@ -65,11 +76,17 @@ def states(content: Content, lang: str) -> dict[str, FlowState]:
     visit = a_visit(content)
     out = {s.value: replace(base, screen=s, visit=visit) for s in Screen}
     out["mood"] = replace(base, screen=Screen.MOOD, visit=Visit(symptom=visit.symptom))
+    out["mood-2"] = replace(out["mood"], visit=Visit(symptom=visit.symptom, answers=(1,)))
+    out["mood-3"] = replace(out["mood"], visit=Visit(symptom=visit.symptom, answers=(1, 2)))
     out["mood-choosing"] = replace(out["mood"], visit=replace(visit, prescription=None))
     out["prescription-help-first"] = replace(
         out["prescription"], visit=a_visit(content, help_first=True)
     )
-    out["prescription-no-item"] = replace(out["prescription"], visit=replace(visit, slot=None))
+    out["prescription-no-item"] = replace(
+        out["prescription"], visit=replace(visit, slot=None, item=None)
+    )
+    out["help-person-called"] = replace(out["help"], person_called=True)
+    out["goodbye-answered"] = replace(out["goodbye"], visit=replace(visit, feedback=True))
     for outcome in VendOutcome:
         out[f"take-{outcome.value}"] = replace(
             base, screen=Screen.TAKE_ITEM, visit=a_visit(content, outcome)
@@ -109,7 +126,7 @@ def view(
     return View(
         state=state,
         texts=texts,
-        typesetter=Typesetter(fonts(), metrics.min_px),
+        typesetter=typesetter(metrics.min_px),
         metrics=metrics,
         palette=Palette(),
         content=content,
@@ -120,6 +137,7 @@ def view(
         low_screen=low_screen,
         nearest_place=texts("footer.place"),
         nearest_place_short=texts("footer.place_short"),
+        wall=WALL,
     )
 
 

@@ -13,6 +13,7 @@ from kiosk.reports.stats import (
     VISIT_COMPLETED,
     VISIT_STARTED,
     Totals,
+    least_liked,
 )
 from kiosk.staff.screens.base import Line, StaffPage, StaffView, chrome, flow, flow_columns
 
@@ -76,10 +77,26 @@ def lines(sv: StaffView, today: Totals) -> list[Line]:
     if printed or failed:
         out.append(Line(sv.t("staff.stats.slips", printed=printed, failed=failed)))
     out.append(Line(sv.t("staff.stats.languages", list=_languages(sv, today))))
+    liked = _least_liked(sv, today)
+    if liked:  # before the symptoms: on a small screen the last line gives way first
+        out.append(Line(sv.t("staff.stats.least_liked", list=liked)))
     symptoms = _symptoms(sv, today)
     if symptoms:
         out.append(Line(sv.t("staff.stats.symptoms", list=symptoms)))
     return out
+
+
+def _least_liked(sv: StaffView, today: Totals) -> str:
+    """The cards visitors answered 글쎄요 to most today, by the medicine's name."""
+    lang = sv.v.texts.lang
+    names = []
+    for card in least_liked(today):
+        try:
+            name = sv.v.content.prescription(card.prescription).medicine.get(lang)
+        except KeyError:
+            name = card.prescription
+        names.append(f"{name} {card.unsure}/{card.answers}")
+    return ", ".join(names)
 
 
 BANDS = ("low", "moderate", "high")

@@ -5,6 +5,7 @@ out the commands (choose a prescription, start a vend, count a statistic).
 """
 
 from kiosk.visit.flow.commands import (
+    CallStaff,
     ChoosePrescription,
     ChuteLightOff,
     Command,
@@ -15,11 +16,13 @@ from kiosk.visit.flow.commands import (
 )
 from kiosk.visit.flow.events import (
     Back,
+    CallPerson,
     ChooseSymptom,
     CloseHelp,
     Continue,
     DispensingChanged,
     Event,
+    Feedback,
     GoHome,
     Listening,
     MoodAnswer,
@@ -36,13 +39,24 @@ from kiosk.visit.flow.events import (
     ToggleMode,
     VendFinished,
 )
-from kiosk.visit.flow.state import Access, FlowState, Mode, PrinterReady, Screen, Slip, Visit
+from kiosk.visit.flow.state import (
+    Access,
+    FlowState,
+    Mode,
+    PrinterReady,
+    Screen,
+    Slip,
+    SlipStamp,
+    Visit,
+)
 from kiosk.visit.flow.steps import UCLA_QUESTIONS, initial_state, next_deadline, step
 
 __all__ = [
     "UCLA_QUESTIONS",
     "Access",
     "Back",
+    "CallPerson",
+    "CallStaff",
     "ChoosePrescription",
     "ChooseSymptom",
     "ChuteLightOff",
@@ -52,6 +66,7 @@ __all__ = [
     "CountStat",
     "DispensingChanged",
     "Event",
+    "Feedback",
     "FlowState",
     "GoHome",
     "Listening",
@@ -69,6 +84,7 @@ __all__ = [
     "SkipMood",
     "Slip",
     "SlipDone",
+    "SlipStamp",
     "Start",
     "StartVend",
     "Tick",

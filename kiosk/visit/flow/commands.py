@@ -42,9 +42,16 @@ class ChuteLightOff:
 
 
 @dataclass(frozen=True)
+class CallStaff:
+    """Light the attention LED and raise the staff alert: a visitor asked for a person."""
+
+
+@dataclass(frozen=True)
 class PrintSlip:
     """Print this visit's prescription slip off the UI thread; answer with `SlipDone`. Given
     at most once per visit, when the prescription is confirmed and the printer can print."""
 
 
-Command = ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | PrintSlip
+Command = (
+    ChoosePrescription | StartVend | CountStat | VisitEnded | ChuteLightOff | PrintSlip | CallStaff
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hardware.dispenser import VendOutcome
-from kiosk.visit.flow.state import Mode, PrinterReady
+from kiosk.visit.flow.state import Mode, PrinterReady, SlipStamp
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class PrescriptionChosen:
     prescription: str
     slot: int | None
     show_help_first: bool = False
+    stamp: SlipStamp | None = None  # the slip's number and date, given by the shell
+    item: str | None = None  # the item kind in `slot`
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,19 @@ class Listening:
 
 
 @dataclass(frozen=True)
+class CallPerson:
+    """ "직원 불러 주세요": the visitor asks for a person (help screen; more where staff are on
+    site)."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Goodbye's one-tap "did it help?": 도움이 됐어요 (True) or 글쎄요 (False)."""
+
+    helped: bool
+
+
+@dataclass(frozen=True)
 class DispensingChanged:
     """Items can (True) or cannot (False) be dispensed; visits go on either way."""
 
@@ -145,6 +160,8 @@ Event = (
     | PrinterChanged
     | SlipDone
     | Listening
+    | CallPerson
+    | Feedback
 )
 
 # Events that are not a person touching the kiosk: they never count as activity.

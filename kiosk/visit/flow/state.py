@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 
 from hardware.dispenser import VendOutcome
 
@@ -68,6 +69,20 @@ class Access:
 
 
 @dataclass(frozen=True)
+class SlipStamp:
+    """The prescription's anonymous number and date: the same on the screen and on paper.
+    `number` is the day's running count of prescriptions, from 1; nothing about the visitor."""
+
+    day: date
+    number: int
+
+    @property
+    def code(self) -> str:
+        """ "2026-1130-042": the year, the month and day, the day's count."""
+        return f"{self.day:%Y}-{self.day:%m%d}-{self.number:03d}"
+
+
+@dataclass(frozen=True)
 class Visit:
     """Everything about one visitor; all of it is forgotten on the way back to attract."""
 
@@ -79,6 +94,9 @@ class Visit:
     show_help_first: bool = False  # high score + low-mood symptom: help lines up front
     outcome: VendOutcome | None = None
     slip: Slip = Slip.NONE
+    stamp: SlipStamp | None = None  # the slip's number and date, given with the prescription
+    item: str | None = None  # the item kind of `slot` ("hand_warmer"), for the card's picture
+    feedback: bool | None = None  # goodbye's "did it help?": True, False, or not answered
 
     @property
     def ucla_total(self) -> int | None:
@@ -103,6 +121,7 @@ class FlowState:
     printer: PrinterReady = PrinterReady.ABSENT  # whether a slip can be printed now
     access: Access = field(default_factory=Access)  # this visit's modes
     default_access: Access = field(default_factory=Access)  # the machine's; back at visit end
+    person_called: bool = False  # "직원 불러 주세요" was pressed (once per visit)
 
     @property
     def prompting(self) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from hardware.dispenser import VendOutcome
 from kiosk.shell.config import Timeouts
 from kiosk.visit.flow.commands import (
+    CallStaff,
     ChoosePrescription,
     ChuteLightOff,
     Command,
@@ -27,11 +28,13 @@ from kiosk.visit.flow.commands import (
 from kiosk.visit.flow.events import (
     PASSIVE,
     Back,
+    CallPerson,
     ChooseSymptom,
     CloseHelp,
     Continue,
     DispensingChanged,
     Event,
+    Feedback,
     GoHome,
     Listening,
     MoodAnswer,
@@ -103,7 +106,7 @@ def next_deadline(state: FlowState, t: Timeouts) -> float | None:
     if state.prompt_until is not None:
         return state.prompt_until
     if screen is Screen.ATTRACT:
-        if state.language != state.default_language or state.access != state.default_access:
+        if _attract_changed(state):
             return state.last_activity + t.inactivity
         return None
     due: list[float] = []
@@ -155,6 +158,8 @@ def _step(
         return replace(state, access=state.access.toggled(event.mode)), []
     if isinstance(event, OpenHelp):
         return _open_help(state, now)
+    if isinstance(event, CallPerson):
+        return _call_person(state)
     if isinstance(event, GoHome):
         return _to_attract(state, now)
     return _on_screen(state, event, now, languages)
@@ -186,6 +191,8 @@ def _on_screen(state: FlowState, event: Event, now: float, languages: tuple[str,
     elif screen is Screen.GOODBYE:
         if isinstance(event, Continue | Start):
             return _to_attract(state, now)
+        if isinstance(event, Feedback):
+            return _feedback(state, event)
     elif screen is Screen.HELP and isinstance(event, CloseHelp | Back):
         return _go(state, state.help_return or Screen.ATTRACT, now, help_return=None), []
     return state, []
@@ -199,7 +206,8 @@ def _attract(state: FlowState, event: Event, now: float, languages: tuple[str, .
             CountStat("visit_started"),
             CountStat("language", state.language),
         ]
-        return _go(state, Screen.SYMPTOM, now, visit=Visit()), commands
+        fresh = replace(state, person_called=False)  # a new visitor has asked for no one yet
+        return _go(fresh, Screen.SYMPTOM, now, visit=Visit()), commands
     return state, []
 
 
@@ -238,6 +246,8 @@ def _prescription_chosen(state: FlowState, event: PrescriptionChosen, now: float
         prescription=event.prescription,
         slot=event.slot,
         show_help_first=event.show_help_first,
+        stamp=event.stamp,
+        item=event.item if event.slot is not None else None,
     )
     if state.screen is Screen.HELP:
         return replace(state, visit=visit, help_return=Screen.PRESCRIPTION), []
@@ -298,6 +308,31 @@ def _open_help(state: FlowState, now: float) -> Result:
     return _go(state, Screen.HELP, now, help_return=state.screen), [CountStat("help_view")]
 
 
+def _call_person(state: FlowState) -> Result:
+    """Once per visit: the LED and the staff alert; the screen then says a person was asked."""
+    if state.person_called:
+        return state, []
+    return replace(state, person_called=True), [CallStaff(), CountStat("person_call")]
+
+
+def _feedback(state: FlowState, event: Feedback) -> Result:
+    """One answer per visit, counted against the prescription (nothing about the person)."""
+    visit = state.visit
+    if visit.feedback is not None or visit.prescription is None:
+        return state, []
+    stat = CountStat("card_helped" if event.helped else "card_unsure", visit.prescription)
+    return replace(state, visit=replace(visit, feedback=event.helped)), [stat]
+
+
+def _attract_changed(state: FlowState) -> bool:
+    """Someone changed the language or the modes, or asked for a person, and walked away."""
+    return (
+        state.language != state.default_language
+        or state.access != state.default_access
+        or state.person_called
+    )
+
+
 def _goodbye(state: FlowState, now: float) -> Result:
     return _go(state, Screen.GOODBYE, now), [VisitEnded(completed=True, screen="goodbye")]
 
@@ -310,9 +345,13 @@ def _tick(state: FlowState, now: float, t: Timeouts) -> Result:
         return _to_attract(state, now) if now >= state.prompt_until else (state, [])
     if screen is Screen.ATTRACT:
         # Someone switched to English and walked away: the next visitor starts in the default.
-        changed = state.language != state.default_language or state.access != state.default_access
-        if changed and now >= last + t.inactivity:
-            return replace(state, language=state.default_language, access=state.default_access), []
+        if _attract_changed(state) and now >= last + t.inactivity:
+            return replace(
+                state,
+                language=state.default_language,
+                access=state.default_access,
+                person_called=False,
+            ), []
         return state, []
     if screen is Screen.GOODBYE and now >= max(state.entered_at, last) + t.goodbye:
         return _to_attract(state, now)

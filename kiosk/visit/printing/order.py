@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.visit.flow.state import SlipStamp
 from prescriptions.model import Content
 
 
@@ -18,6 +19,8 @@ class SlipOrder:
     symptom: str | None
     lang: str
     help_first: bool  # the help lines up front (a high score and a low-mood symptom)
+    stamp: SlipStamp | None = None  # the card's number and date, as the screen shows them
+    item: str | None = None  # the gift's item kind, for the card's picture
 
 
 class SlipPrinter(Protocol):

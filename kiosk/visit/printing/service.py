@@ -179,6 +179,8 @@ class PrintService:
                 slip_no,
                 symptom=order.symptom,
                 help_first=order.help_first,
+                stamp=order.stamp,
+                item=order.item,
                 nearest_place=self._nearest,
                 translations=self._translations,
                 cache=self._pictures,

@@ -1,8 +1,8 @@
 """THE picture of a printed slip: `slip_picture(...)`, black ink on white at the paper's width.
 
     ┌──────────────────────────┐
-    │ the prescription card     │  drawn by the card code (today kiosk/visit/screens/slip.py;
-    │ (medicine, phrase, …)     │  the one place to swap for the redrawn card)
+    │ the prescription card     │  THE card (kiosk.visit.card.slip_image): the same parts,
+    │ (medicine, phrase, …)     │  number and date as on the screen
     └──────────────────────────┘
       마음약방 · date · No. 00042
     [QR]  외로움챗봇: scan to open
@@ -20,6 +20,7 @@ the kiosk's fonts, which are not for two threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import datetime
 
 import pygame
@@ -28,11 +29,11 @@ from kiosk.shell.config import KioskConfig
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.i18n import Texts, Translations
 from kiosk.ui.qr import qr_modules, qr_surface
-from kiosk.ui.scene import Box, Op, Picture, Renderer, TextBlock, Typesetter, inset
+from kiosk.ui.scene import Box, Op, Picture, Renderer, Typesetter, inset
 from kiosk.ui.theme import Metrics, Palette
-from kiosk.visit.flow import FlowState, Screen, Visit
+from kiosk.visit.card import card_for_visit, slip_image
+from kiosk.visit.flow import FlowState, Screen, SlipStamp, Visit
 from kiosk.visit.screens.base import PictureCache, UiState, View
-from kiosk.visit.screens.slip import slip as card_ops
 from prescriptions.model import Content, Prescription
 
 DOTS_PER_MM = 8  # 203 dpi, both roll widths
@@ -62,7 +63,6 @@ INK = Palette(
     overlay=BLACK,
 )
 MAX_CARD_ROWS = 4000  # the room a paragraph is given: the slip grows to fit its words
-CARD_TRIES = 40  # card heights tried, a line apart
 QR_MODULE_DOTS = 5  # 0.6 mm modules: phone cameras read them at arm's length
 
 
@@ -111,6 +111,8 @@ def slip_picture(
     *,
     symptom: str | None = None,
     help_first: bool = False,
+    stamp: SlipStamp | None = None,
+    item: str | None = None,
     nearest_place: str = "",
     translations: Translations | None = None,
     cache: PictureCache | None = None,
@@ -125,8 +127,16 @@ def slip_picture(
     typesetter = Typesetter(fonts, metrics.min_px)
     view = _view(content, texts, typesetter, metrics, rx.id, symptom, help_first)
     ops: list[Op] = []
-    y = _card(view, rx, _symptom_name(content, symptom, lang), help_first, ops)
-    y = _stamp_line(view, when, slip_no, y, ops)
+    visit = Visit(
+        symptom=symptom,
+        prescription=rx.id,
+        slot=1 if item else None,
+        show_help_first=help_first,
+        stamp=stamp,
+        item=item,
+    )
+    y = _card(visit, replace_rx(content, rx), texts, width_px, fonts, metrics.gap, ops)
+    y = _stamp_line(view, when, stamp.code if stamp else f"{slip_no:05d}", y, ops)
     y = _chatbot(view, y, ops, cache or PictureCache())
     y = _help_lines(view, content, nearest_place, y, ops)
     surface = pygame.Surface((width_px, y + metrics.gap))
@@ -159,44 +169,43 @@ def _view(
     )
 
 
-def _symptom_name(content: Content, symptom: str | None, lang: str) -> str:
-    if not symptom:
-        return ""
+def replace_rx(content: Content, rx: Prescription) -> Content:
+    """`content` with `rx` as given (a staff preview may print a card not yet saved)."""
     try:
-        return content.symptom(symptom).name.get(lang)
+        if content.prescription(rx.id) == rx:
+            return content
     except KeyError:
-        return ""
+        pass
+    others = tuple(p for p in content.prescriptions if p.id != rx.id)
+    return dataclass_replace(content, prescriptions=(*others, rx))
 
 
-def _card(v: View, rx: Prescription, symptom: str, help_first: bool, ops: list[Op]) -> int:
-    """The card as the screen draws it, at the shortest height where every line fits whole,
-    trying a line taller at a time from the height where the card shows all its parts. A line
-    too wide for the paper (a very long medicine name) fits at no height: then the height
-    where the fewest lines are cut short (with "…"; `content check` names such cards)."""
-    m = v.metrics
-    step = v.typesetter.line_height(m.min_px)
-    width = m.width - 2 * m.gap
-    best: tuple[int, list[Op], int] | None = None
-    for extra in range(CARD_TRIES):
-        rect = pygame.Rect(m.gap, m.gap, width, (11 + extra) * step)
-        drawn = card_ops(v, rect, rx, symptom, help_first)
-        cut = sum(1 for op in drawn if isinstance(op, TextBlock) and op.truncated)
-        if best is None or cut < best[0]:
-            best = (cut, drawn, rect.bottom)
-        if cut == 0:
-            break
-    assert best is not None
-    ops.extend(best[1])
-    return best[2]
+def _card(
+    visit: Visit,
+    content: Content,
+    texts: Texts,
+    width_px: int,
+    fonts: FontBook,
+    gap: int,
+    ops: list[Op],
+) -> int:
+    """THE card (`kiosk.visit.card`), black on white at the paper's width, as long as its
+    words: the same card, number and date the screen showed."""
+    card = card_for_visit(visit, content, texts, "")
+    if card is None:
+        return gap
+    image = slip_image(card, width_px, fonts)
+    ops.append(Picture(image, (0, 0)))
+    return image.get_height()
 
 
-def _stamp_line(v: View, when: datetime, slip_no: int, y: int, ops: list[Op]) -> int:
+def _stamp_line(v: View, when: datetime, number: str, y: int, ops: list[Op]) -> int:
     m = v.metrics
     text = v.t(
         "slip.stamp",
         name=v.t("app.name"),
         date=when.strftime("%Y-%m-%d %H:%M"),
-        number=f"{slip_no:05d}",
+        number=number,
     )
     return _text(v, text, y + m.gap // 2, ops, px=m.min_px, align="center")
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
 import pygame
 
 from kiosk.ui.fonts import Weight
 from kiosk.ui.i18n import Texts
-from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset
+from kiosk.ui.scene import Box, Op, TextBlock, Typesetter, inset, text_blocks
 from kiosk.ui.theme import Metrics, Palette
 from kiosk.visit.flow import Event, FlowState, Mode, OpenHelp
 from prescriptions.model import Content
@@ -89,7 +90,7 @@ class Pages(Generic[B]):
         raise KeyError(name)
 
     def text_blocks(self) -> list[TextBlock]:
-        blocks = [op for op in self.ops if isinstance(op, TextBlock)]
+        blocks = text_blocks(self.ops)  # with the text set into pictures (the card)
         for b in self.buttons:
             blocks.extend(op for op in b.ops if isinstance(op, TextBlock))
         return blocks
@@ -98,6 +99,11 @@ class Pages(Generic[B]):
 @dataclass
 class Page(Pages[Button]):
     animated: bool = False  # redraw periodically (the dispensing screen's motion)
+    # Only this area changes as time passes (None: the whole page): the frame loop redraws and
+    # updates just this rectangle for an animation frame.
+    motion: pygame.Rect | None = None
+    fps: int = 8  # animation frames a second while something moves
+    still_until: float | None = None  # nothing moves before this (monotonic): no redraws
 
 
 @dataclass(frozen=True)
@@ -108,19 +114,34 @@ class UiState:
     voice_panel: bool = False  # the voice's volume and speed controls are open over the page
 
 
+# Big pictures are kept fewer: a card's paper at 1920×1080 is 4 MB (the visit's card, and
+# the one before while a new visit starts, are enough).
+KIND_LIMITS = {"card-paper": 2, "card-composed": 2, "card-reduced": 2}
+
+
 @dataclass
 class PictureCache:
-    """Things that are costly to make (the QR code), kept per key: one per app, not global."""
+    """Things that are costly to make (the QR code, a card's paper), kept per key: one per
+    app, not global. The least recently used goes first; `KIND_LIMITS` bounds the big ones
+    by the first part of their key."""
 
-    size: int = 16
+    size: int = 32
     _items: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        if key not in self._items:
-            if len(self._items) >= self.size:
-                self._items.clear()
-            self._items[key] = make()
-        return cast(T, self._items[key])
+        if key in self._items:
+            self._items[key] = self._items.pop(key)  # now the most recently used
+            return cast(T, self._items[key])
+        kind = key[0] if key else None
+        limit = KIND_LIMITS.get(kind) if isinstance(kind, str) else None
+        if limit is not None:
+            same = [k for k in self._items if k and k[0] == kind]
+            for old in same[: max(0, len(same) - limit + 1)]:
+                del self._items[old]
+        while len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]
+        self._items[key] = made = make()
+        return made
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,10 @@ class View:
     pictures: PictureCache | None = None  # keeps costly pictures (the QR code) between frames
     nearest_place: str = ""  # "동대문구 · 02-920-4500 · 월–금 9–18시", already localized
     nearest_place_short: str = ""  # the same without the hours, for a narrow footer
+    nearest_id: str = ""  # the nearest place's id ("" = the first in places.toml)
+    wall: datetime | None = None  # local wall time (opening hours), never for timeouts
+    person_call: str = "help"  # where "직원 불러 주세요" shows: off, help, present (config)
+    attract_motion: bool = True  # the attract screen's gentle animation
 
     @property
     def screen_rect(self) -> pygame.Rect:
@@ -264,11 +289,12 @@ def chrome(
         page.add_button(button(v, "voice:panel", rect, _voice_label(v), VoicePanel(True)))
         x = rect.right + m.gap
     right = inner.right if help_row else help_rect.x - m.gap
-    if action is not None:  # the screen's main action, in the bar on short screens
+    if action is not None:  # the screen's main action, in the bar on short screens: next to
+        # the left buttons, so that the free room keeps it well away from the help button
         name, label, event = action
-        rect = pygame.Rect(right - action_w, inner.y, action_w, inner.height)
+        rect = pygame.Rect(x, inner.y, action_w, inner.height)
         page.add_button(button(v, name, rect, label, event, style="primary", primary=True))
-        right = rect.x - m.gap
+        x = rect.right + m.gap
     if badge_in_bar:
         slot = pygame.Rect(x, inner.y, right - x, inner.height)
         _badge(v, page, pygame.Rect(0, 0, badge_w, v.typesetter.line_height(m.min_px)), slot)

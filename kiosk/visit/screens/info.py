@@ -1,13 +1,21 @@
-"""Info: 외로움안녕120, the 외로움챗봇 (QR code and KakaoTalk channel), and the 서울마음편의점."""
+"""Info: 외로움안녕120, the 외로움챗봇 (QR code and KakaoTalk channel), and the 서울마음편의점.
+
+The places are listed in one format, the nearest first and marked: the centre's name, its
+address and phone, its opening hours and whether it is open now (from the wall clock). What
+does not fit turns over to another page; on a 7-inch screen the talk and the places take
+turns."""
 
 from __future__ import annotations
 
 import pygame
 
 from kiosk.ui.qr import qr_modules, qr_surface
-from kiosk.ui.scene import Op, Picture, split_cols, split_rows
+from kiosk.ui.scene import Box, Op, Picture, split_cols, split_rows
 from kiosk.visit.flow import Back, Continue, GoHome
+from kiosk.visit.hours import open_now
 from kiosk.visit.screens.base import Action, Page, PageTurn, View, button, chrome
+from kiosk.visit.screens.stage import clear_of_help
+from prescriptions.model import Place
 
 
 def build(v: View) -> Page:
@@ -16,21 +24,35 @@ def build(v: View) -> Page:
         v, [("home", v.t("footer.home"), GoHome()), ("back", v.t("footer.back"), Back())], page
     )
     m = v.metrics
-    body, action = split_rows(area, [None, m.target_px], m.gap)
-    if not m.portrait and m.height < 700:  # short screens: one half at a time
-        if v.ui.list_page % 2 == 0:
-            page.add(*_talk(v, body))
+    title_h = v.typesetter.line_height(m.heading_px)
+    head, body, action, _clear = split_rows(
+        area, [title_h, None, m.target_px, clear_of_help(v) - m.gap], m.gap
+    )
+    page.add(
+        v.text(
+            v.t("info.title"),
+            head,
+            px=m.heading_px,
+            bold=True,
+            color=v.palette.primary,
+            max_lines=1,
+        )
+    )
+    if not m.portrait and m.height < 700:  # short screens: the talk, then the places
+        turn = v.ui.list_page
+        if turn <= 0:
+            page.add(*_talk(v, body, heading=False))
             _action(v, page, action, "places", v.t("info.places_next"), PageTurn(+1))
-        else:
-            page.add(*_places(v, body))
-            _action(v, page, action, "continue", v.t("info.finish"), Continue())
+            return page
+        _places(v, page, body, turn - 1, pager=action, short=True)
+        _action(v, page, action, "continue", v.t("info.finish"), Continue())
         return page
     if m.portrait:
-        left, right = split_rows(body, [body.height // 2, None], 2 * m.gap)
+        left, right = split_rows(body, [body.height * 2 // 5, None], 2 * m.gap)
     else:
-        left, right = split_cols(body, [None, None], 2 * m.gap)
+        left, right = split_cols(body, [body.width * 9 // 20, None], 2 * m.gap)
     page.add(*_talk(v, left))
-    page.add(*_places(v, right))
+    _places(v, page, right, max(0, v.ui.list_page), pager=action)
     _action(v, page, action, "continue", v.t("info.finish"), Continue())
     return page
 
@@ -39,26 +61,37 @@ def _action(v: View, page: Page, row: pygame.Rect, name: str, label: str, action
     m = v.metrics
     rect = pygame.Rect(0, 0, min(row.width, max(row.width // 3, 4 * m.target_px)), row.height)
     rect.midright = row.midright
+    if v.low_screen:  # the help button is in the bar right below, at the right: keep away
+        rect.midleft = row.midleft
     page.add_button(button(v, name, rect, label, action, style="primary", primary=True))
 
 
-def _talk(v: View, area: pygame.Rect) -> list[Op]:
+def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
+    """외로움안녕120 and the chatbot's QR code. `heading=False` (a 7-inch screen): the
+    hotline's name is left to the footer right below, which says it on every screen."""
     m, p = v.metrics, v.palette
-    head_h = v.typesetter.line_height(m.heading_px)
-    text_h = v.typesetter.line_height(m.min_px) * 2
+    head_h = v.typesetter.line_height(m.heading_px) if heading else 0
+    hotline = v.t("info.hotline")
+    joined = hotline.replace("\n", " ")  # on one line, where a wide screen has it to spare
+    if v.typesetter.fonts.measure(joined, m.min_px) <= area.width:
+        hotline = joined
+    probe = v.text(hotline, pygame.Rect(0, 0, area.width, 10_000), px=m.min_px)
+    text_h = v.typesetter.line_height(m.min_px) * len(probe.lines)
     rows = split_rows(area, [head_h, text_h, None], m.gap // 2)
-    ops: list[Op] = [
-        v.text(
-            v.t("info.hotline_title"),
-            rows[0],
-            px=m.heading_px,
-            bold=True,
-            color=p.primary,
-            max_lines=1,
-        ),
-        v.text(v.t("info.hotline"), rows[1], px=m.min_px),
-    ]
-    qr_side = min(rows[2].height, rows[2].width // 2)
+    ops: list[Op] = [v.text(hotline, rows[1], px=m.min_px)]
+    if heading:
+        ops.append(
+            v.text(
+                v.t("info.hotline_title"),
+                rows[0],
+                px=m.heading_px,
+                bold=True,
+                color=p.primary,
+                max_lines=1,
+            )
+        )
+    # A code about 25 mm wide scans from arm's length; the caption gets the rest.
+    qr_side = min(rows[2].height, max(rows[2].width // 3, round(25 * m.px_per_mm)))
     url = v.t("chatbot.url")
     modules = (
         v.pictures.get(("qr-modules", url), lambda: qr_modules(url))
@@ -80,48 +113,134 @@ def _talk(v: View, area: pygame.Rect) -> list[Op]:
         )
     else:
         caption = rows[2]
-    ops.append(v.text(v.t("info.chatbot_title"), caption, px=m.min_px, bold=True, max_lines=2))
-    line_h = v.typesetter.line_height(m.min_px)
-    title_lines = (
-        2 if v.typesetter.fonts.measure(v.t("info.chatbot_title"), m.min_px) > caption.width else 1
-    )
-    rest = pygame.Rect(
-        caption.x,
-        caption.y + line_h * title_lines,
-        caption.width,
-        caption.height - line_h * title_lines,
-    )
+    title = v.text(v.t("info.chatbot_title"), caption, px=m.min_px, bold=True, max_lines=2)
+    ops.append(title)
+    rest = pygame.Rect(caption.x, title.ink.bottom + m.gap // 2, caption.width, 0)
+    rest.height = caption.bottom - rest.y
     ops.append(v.text(v.t("info.chatbot", channel=v.t("chatbot.kakao_channel")), rest, px=m.min_px))
     return ops
 
 
-def _places(v: View, area: pygame.Rect) -> list[Op]:
-    m, p, lang = v.metrics, v.palette, v.texts.lang
-    nearest = v.texts.facts.nearest  # this machine's (kiosk.toml nearest_place) comes first
-    places = tuple(sorted(v.content.places, key=lambda place: place != nearest))
+def ordered_places(v: View) -> list[Place]:
+    """The nearest place first (this machine's: kiosk.toml nearest_place), then the others
+    as the content lists them. With none configured, the first listed is marked nearest."""
+    places = list(v.content.places)
+    configured = v.texts.facts.nearest
+    wanted = configured.id if configured is not None else v.nearest_id
+    nearest = [p for p in places if p.id == wanted] or places[:1]
+    return nearest + [p for p in places if p not in nearest]
+
+
+def place_lines(v: View, place: Place) -> tuple[str, str]:
+    """A place in the one format: its name, then where, its phone, its hours and whether it
+    is open now (said only when the hours can be read)."""
+    lang = v.texts.lang
+    name = v.t("info.place_name", district=place.district.get(lang), name=place.name.get(lang))
+    hours = place.hours.get(lang)
+    state = None
+    if v.wall is not None:
+        state = open_now(place.hours.get("ko"), v.wall)
+    status = "" if state is None else v.t("info.open_now" if state else "info.closed_now")
+    details = v.t("info.place_where", address=place.address.get(lang), phone=place.phone)
+    when = " · ".join(t for t in (hours, status) if t)
+    return name, f"{details}\n{when}" if when else details
+
+
+def _places(
+    v: View, page: Page, area: pygame.Rect, turn: int, *, pager: pygame.Rect, short: bool = False
+) -> None:
+    """The places of page `turn`, as many as fit; ◀ ▶ beside the action when there are more
+    pages."""
+    m, p = v.metrics, v.palette
     line_h = v.typesetter.line_height(m.min_px)
-    flexible: list[int | None] = [None] * max(1, len(places))
-    rows = split_rows(area, [line_h * 2, *flexible], m.gap // 2)
-    roomy = rows[-1].height >= line_h
-    if not roomy:  # a short screen: a one-line heading leaves a line for every place
-        rows = split_rows(area, [line_h, *flexible], m.gap // 2)
-    title = v.t("info.places_title" if roomy else "info.places_title_short")
-    ops: list[Op] = [v.text(title, rows[0], px=m.min_px, bold=True, color=p.primary, max_lines=2)]
-    for place, row in zip(places, rows[1:], strict=False):
-        line = v.t(
-            "info.place_line",
-            district=place.district.get(lang),
-            name=place.name.get(lang),
-            phone=place.phone,
+    head = v.text(
+        v.t("info.places_title_short" if short else "info.places_title"),
+        pygame.Rect(area.x, area.y, area.width, 2 * line_h),
+        px=m.min_px,
+        bold=True,
+        color=p.primary,
+        max_lines=2,
+    )
+    page.add(head)
+    room = pygame.Rect(area.x, head.ink.bottom + m.gap, area.width, 0)
+    room.height = area.bottom - room.y
+    pages = _paginate(v, ordered_places(v), room)
+    turn = min(max(0, turn), len(pages) - 1)
+    shown = pages[turn]
+    # Spare room goes between the rows (up to four lines each), not in a band under them.
+    used = sum(_row_height(v, place, room.width) + m.gap for place in shown)
+    spread = min(4 * line_h, max(0, room.height - used) // max(1, len(shown)))
+    y = room.y
+    for place in shown:
+        row = pygame.Rect(room.x, y, room.width, room.bottom - y)
+        y = _place_row(v, page, place, row) + m.gap + spread
+    if len(pages) > 1:
+        half = pygame.Rect(pager.x, pager.y, pager.width // 2, pager.height)
+        if v.low_screen:  # the action took the left
+            half.x = pager.centerx
+        prev, label, nxt = split_cols(
+            half, [m.target_px * 3 // 2, None, m.target_px * 3 // 2], m.gap
         )
-        if place == nearest:  # with its hours, where they fit
-            with_hours = v.text(v.t("info.nearest_line"), row, px=m.min_px, max_lines=2)
-            if not with_hours.truncated:
-                ops.append(with_hours)
-                continue
-        block = v.text(line, row, px=m.min_px, valign="middle", max_lines=2)
-        if block.truncated:  # a small screen: the district and the phone number are enough
-            short = f"{place.district.get(lang)} · {place.phone}"
-            block = v.text(short, row, px=m.min_px, valign="middle", max_lines=1)
-        ops.append(block)
-    return ops
+        page.add_button(button(v, "places:prev", prev, "◀", PageTurn(-1 if turn else 0)))
+        page.add(
+            v.text(
+                v.t("symptom.page", page=turn + 1, pages=len(pages)),
+                label,
+                align="center",
+                valign="middle",
+                max_lines=1,
+            )
+        )
+        more = turn + 1 < len(pages)
+        page.add_button(button(v, "places:next", nxt, "▶", PageTurn(+1 if more else 0)))
+
+
+def _row_texts(v: View, place: Place) -> tuple[str, str, bool]:
+    """A row's two blocks, and whether it is the nearest (marked in words, not colour only)."""
+    name, rest = place_lines(v, place)
+    nearest = ordered_places(v)[:1] == [place]
+    if nearest:
+        name = f"{v.t('info.nearest')} · {name}"
+    return name, rest, nearest
+
+
+def _row_height(v: View, place: Place, width: int) -> int:
+    m = v.metrics
+    name, rest, _ = _row_texts(v, place)
+    pad = m.gap
+    inner = pygame.Rect(0, 0, width - 2 * pad, 10_000)
+    lines = len(v.text(name, inner, px=m.min_px, bold=True).lines)
+    lines += len(v.text(rest, inner, px=m.min_px).lines)
+    return lines * v.typesetter.line_height(m.min_px) + 2 * pad
+
+
+def _paginate(v: View, places: list[Place], room: pygame.Rect) -> list[list[Place]]:
+    pages: list[list[Place]] = [[]]
+    used = 0
+    for place in places:
+        height = _row_height(v, place, room.width) + v.metrics.gap
+        if pages[-1] and used + height > room.height:
+            pages.append([])
+            used = 0
+        pages[-1].append(place)
+        used += height
+    return pages
+
+
+def _place_row(v: View, page: Page, place: Place, room: pygame.Rect) -> int:
+    """One place; the nearest on a tinted card with "가장 가까운 곳". Returns its bottom."""
+    m, p = v.metrics, v.palette
+    name, rest, nearest = _row_texts(v, place)
+    height = min(room.height, _row_height(v, place, room.width))
+    box = pygame.Rect(room.x, room.y, room.width, height)
+    if nearest:
+        page.add(
+            Box(box, p.paper, m.radius),
+            Box(box, p.primary, m.radius, border=3, border_color=p.primary),
+        )
+    inner = box.inflate(-2 * m.gap, -2 * m.gap)
+    first = v.text(name, inner, px=m.min_px, bold=True, color=p.primary if nearest else p.text)
+    page.add(first)
+    below = pygame.Rect(inner.x, first.ink.bottom, inner.width, inner.bottom - first.ink.bottom)
+    page.add(v.text(rest, below, px=m.min_px))
+    return box.bottom

@@ -6,6 +6,7 @@ import pygame
 
 from kiosk.ui.scene import split_cols, split_rows
 from kiosk.visit.flow import UCLA_QUESTIONS, Back, GoHome, MoodAnswer, SkipMood
+from kiosk.visit.screens.attract import slot_and_card
 from kiosk.visit.screens.base import Page, View, button, chrome
 
 
@@ -17,27 +18,38 @@ def build(v: View) -> Page:
     m, p = v.metrics, v.palette
     answered = len(v.state.visit.answers)
     waiting = v.state.visit.mood_skipped or answered >= UCLA_QUESTIONS
-    head_h = v.typesetter.line_height(m.min_px)
+    # Why the questions, and that nothing is kept; how to answer, where there is room.
+    roomy = m.portrait or m.height >= 700
+    head_text = v.t("mood.title") + ("\n" + v.t("mood.hint") if roomy else "")
+    head_h = v.typesetter.line_height(m.min_px) * (3 if roomy else 2)
     question_h = v.typesetter.line_height(m.heading_px) * 2
     rows = split_rows(area, [head_h, question_h, None], m.gap)
     progress = v.t("mood.progress", n=min(answered + 1, UCLA_QUESTIONS))
     head = split_cols(
         rows[0], [None, v.typesetter.fonts.measure(progress, m.min_px) + m.gap], m.gap
     )
-    page.add(v.text(v.t("mood.hint"), head[0], px=m.min_px, color=p.muted, max_lines=1))
+    page.add(v.text(head_text, head[0], px=m.min_px, color=p.muted))
     page.add(v.text(progress, head[1], px=m.min_px, color=p.muted, align="right", max_lines=1))
-    if waiting:
+    if waiting:  # the prescription is being written: said, with a card on its way, centred
+        rest = pygame.Rect(area.x, rows[1].y, area.width, area.bottom - rows[1].y)
+        text_h = v.typesetter.line_height(m.heading_px) * 2
+        show_h = min(rest.height - text_h - m.gap, max(3 * m.target_px, rest.height // 3))
+        group = pygame.Rect(rest.x, 0, rest.width, text_h + m.gap + show_h)
+        group.centery = rest.centery
+        words, show = split_rows(group, [text_h, show_h], m.gap)
         page.add(
             v.text(
                 v.t("mood.choosing"),
-                rows[1],
+                words,
                 px=m.heading_px,
                 bold=True,
                 align="center",
-                valign="middle",
+                valign="bottom",
             )
         )
-        page.animated = True
+        out = _writing(v)
+        page.add(*slot_and_card(v, show, "gift", out))
+        page.animated, page.motion, page.fps = out < 1.0, show, 12
         return page
     question = v.t(f"mood.q{answered + 1}")
     page.add(v.text(question, rows[1], px=m.heading_px, bold=True, valign="middle"))
@@ -45,11 +57,20 @@ def build(v: View) -> Page:
     return page
 
 
+def _writing(v: View) -> float:
+    """How far the card is out of the slot while the prescription is written (it comes out
+    over a second, then waits)."""
+    return min(1.0, max(0.0, (v.now - v.state.last_activity) / 1.0))
+
+
 def _answers(v: View, page: Page, area: pygame.Rect) -> None:
     m = v.metrics
     labels = [(v.t(f"mood.a{i}"), MoodAnswer(i)) for i in (1, 2, 3)]
     if m.portrait or area.height >= 4 * (m.target_px + m.gap):
-        cells = split_rows(area, [m.target_px * 5 // 4] * 4, m.gap)
+        # The answers in the middle of their room, so no empty band opens under them.
+        height = min(area.height, 4 * (m.target_px * 5 // 4) + 3 * m.gap)
+        block = pygame.Rect(area.x, area.y + (area.height - height) // 3, area.width, height)
+        cells = split_rows(block, [m.target_px * 5 // 4] * 4, m.gap)
     else:
         top, bottom = split_rows(area, [None, m.target_px], m.gap)
         cells = [*split_cols(top, [None, None, None], m.gap), bottom]

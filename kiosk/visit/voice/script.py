@@ -113,9 +113,16 @@ def page_text(v: View, page: Page) -> list[str]:
     """Every text on the page outside its buttons, top to bottom as drawn, without the
     footer and the simulation badge (said elsewhere, or not for visitors)."""
     hotline, badge = v.t("footer.hotline"), v.t("app.simulation")
-    footer = {badge}  # the nearest place, with its hours or (where they do not fit) without
-    footer |= {v.t("footer.nearest", place=p) for p in (v.nearest_place, v.nearest_place_short) if p}
-    return [text for text in _shown(page) if not text.startswith(hotline) and text not in footer]
+    # The nearest place's line, long or short (a narrow footer shortens it): its words up to
+    # the place ("가까운 서울마음편의점: ").
+    nearest = v.t("footer.nearest", place="\x00").split("\x00")[0] or None
+    return [
+        text
+        for text in _shown(page)
+        if not text.startswith(hotline)
+        and text != badge
+        and not (nearest and text.startswith(nearest))
+    ]
 
 
 def _attract(v: View, page: Page, w: Words) -> None:
@@ -141,7 +148,7 @@ def _mood(v: View, page: Page, w: Words) -> None:
 
 
 def _prescription(v: View, page: Page, w: Words) -> None:
-    w.key("voice.prescription.title")
+    w.key("prescription.ready")  # the words beside the card (where a 7-inch screen has none)
     w.add(*card(v))
     visit = v.state.visit
     if visit.slot is not None and v.state.dispensing_ok:
@@ -200,7 +207,11 @@ def _info(v: View, page: Page, w: Words) -> None:
 
 
 def _goodbye(v: View, page: Page, w: Words) -> None:
-    w.key("goodbye.title").key("goodbye.text").key("voice.do.goodbye")
+    w.key("goodbye.title").key("goodbye.text")
+    visit = v.state.visit
+    if visit.prescription is not None:  # "did it help?": asked once, thanked once answered
+        w.key("goodbye.ask" if visit.feedback is None else "goodbye.thanks")
+    w.key("voice.do.goodbye")
 
 
 def _help(v: View, page: Page, w: Words) -> None:
