@@ -92,6 +92,11 @@ def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
         )
     # A code about 25 mm wide scans from arm's length; the caption gets the rest.
     qr_side = min(rows[2].height, max(rows[2].width // 3, round(25 * m.px_per_mm)))
+    # Where the room is much taller than the code, the code and its words sit in its middle
+    # (no empty band under them on a big screen).
+    spare = rows[2].height - max(qr_side, 6 * v.typesetter.line_height(m.min_px))
+    if spare > 0:
+        rows[2] = rows[2].inflate(0, -spare)  # the same middle, less height
     url = v.t("chatbot.url")
     modules = (
         v.pictures.get(("qr-modules", url), lambda: qr_modules(url))

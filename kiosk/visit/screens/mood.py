@@ -74,10 +74,17 @@ def _answers(v: View, page: Page, area: pygame.Rect) -> None:
     else:
         top, bottom = split_rows(area, [None, m.target_px], m.gap)
         cells = [*split_cols(top, [None, None, None], m.gap), bottom]
+        two_lines = 2 * v.typesetter.line_height(m.body_px) + m.gap
+        if top.height < two_lines:  # too low for an answer on two lines: skip joins the row
+            row = split_cols(area, [None, None, None, None], m.gap)
+            cells = [*row[:3], row[3]]
+            page.add_button(button(v, "skip", row[3], v.t("mood.skip"), SkipMood()))
     for i, ((label, action), cell) in enumerate(zip(labels, cells, strict=False)):
         page.add_button(
             button(v, f"answer:{i + 1}", cell, label, action, style="choice", primary=i == 0)
         )
+    if any(b.name == "skip" for b in page.buttons):
+        return
     skip = cells[3]
     skip_rect = pygame.Rect(
         0, 0, min(skip.width, max(skip.width // 3, 4 * m.target_px)), m.target_px
