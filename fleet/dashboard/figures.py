@@ -7,7 +7,7 @@ The kiosk's counters (kiosk/reports/stats.py) used here:
     help_view                          the help screen opened
     symptom <id>                       the symptom chosen
     prescription <id>                  a prescription given
-    slip_printed                       a prescription slip printed (once the kiosk counts it)
+    slip <result>                      a slip printed, not_printed, interrupted, not_started
     outcome <slot>:<outcome>           how the item came out (hardware.dispenser.VendOutcome)
     language <ko|en>, mood <taken|skipped>
 """
@@ -25,7 +25,7 @@ COMPLETED = "visit_completed"
 HELP = "help_view"
 SYMPTOM = "symptom"
 PRESCRIPTION = "prescription"
-SLIP = "slip_printed"
+SLIP = "slip"  # key: the print's result (kiosk.reports.stats); "printed" counts
 OUTCOME = "outcome"
 DISPENSED = "dispensed"
 
@@ -96,7 +96,8 @@ def figures(counts: SiteCounts, first: date, last: date) -> Figures:
         elif event == PRESCRIPTION:
             target.prescriptions += n
         elif event == SLIP:
-            target.slips += n
+            if key == "printed":
+                target.slips += n
         elif event == OUTCOME:
             outcome = key.split(":", 1)[-1]
             found.outcomes[outcome] += n

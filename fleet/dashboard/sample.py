@@ -85,7 +85,7 @@ def hour_counts(
         add("symptom", rng.choice(symptoms), 1)
         add("prescription", rng.choice(prescriptions), 1)
         add("mood", "taken" if rng.random() < 0.7 else "skipped", 1)
-        add("slip_printed", "", 1 if rng.random() < 0.9 else 0)
+        add("slip", "printed", 1 if rng.random() < 0.9 else 0)
         roll, total = rng.random(), 0.0
         for outcome, share in OUTCOMES:
             total += share

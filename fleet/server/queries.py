@@ -25,8 +25,9 @@ class SiteCounts:
     hours: list[tuple[int, int]]  # (hour of the day, visits)
 
 
-DAY_EVENTS = ("visit_started", "visit_completed", "help_view", "prescription", "slip_printed")
-KEYED_DAY_EVENTS = ("outcome",)  # per day and per key (dispensed or not)
+DAY_EVENTS = ("visit_started", "visit_completed", "help_view", "prescription")
+# Per day and per key: a vend's outcome (dispensed or not), a slip's (printed or not).
+KEYED_DAY_EVENTS = ("outcome", "slip")
 KEY_EVENTS = ("symptom", "language")  # per key over the period
 
 
