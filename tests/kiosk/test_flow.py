@@ -168,6 +168,17 @@ def test_every_vend_outcome_reaches_the_take_item_screen_with_the_prescription(
     assert CountStat("outcome", f"3:{outcome.value}") in k.commands
 
 
+def test_a_stray_vend_answer_before_the_vend_is_ignored() -> None:
+    """Only the vend this visit starts on the dispensing screen is waited for: an answer that
+    comes before (a stray one) neither fills in the outcome nor skips the wait."""
+    k = at_prescription(slot=3).send(VendFinished(VendOutcome.DISPENSED))
+    assert k.state.visit.outcome is None
+    k.send(Continue())
+    assert k.screen is Screen.DISPENSING and k.state.visit.outcome is None
+    k.send(VendFinished(VendOutcome.MOTOR_FAULT))
+    assert k.screen is Screen.TAKE_ITEM and k.state.visit.outcome is VendOutcome.MOTOR_FAULT
+
+
 def test_a_vend_that_never_answers_is_unverified_after_the_deadline() -> None:
     k = at_prescription().send(Continue())
     k.wait(T.dispense_deadline - 1)

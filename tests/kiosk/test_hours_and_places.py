@@ -61,10 +61,13 @@ def page_text(hour: int, lang: str = "ko", size: tuple[int, int] = (1920, 1080))
 
 def test_the_nearest_place_comes_first_and_is_marked_in_words() -> None:
     v = view(states(bundled(), "ko")["info"], (1920, 1080), bundled())
-    for nearest in ("place-dobong", ""):  # kiosk.toml's nearest_place, or none configured
-        texts = Texts(translations(), "ko", Facts(bundled(), nearest))
-        first = ordered_places(replace(v, texts=texts))[0]
-        assert first.id == (nearest or bundled().places[0].id)
+    texts = Texts(translations(), "ko", Facts(bundled(), "place-dobong"))  # kiosk.toml's
+    assert ordered_places(replace(v, texts=texts))[0].id == "place-dobong"
+    # None configured: the places as listed, and none called the nearest.
+    unset = replace(v, texts=Texts(translations(), "ko", Facts(bundled(), "")))
+    assert ordered_places(unset) == list(bundled().places)
+    mark = translations().text("ko", "info.nearest")
+    assert not [b for b in build_page(unset).text_blocks() if b.source.startswith(mark)]
     shown = page_text(14)
     mark = translations().text("ko", "info.nearest")
     marked = [t for t in shown if t.startswith(mark)]

@@ -299,7 +299,9 @@ def _vend_finished(state: FlowState, outcome: VendOutcome, now: float) -> Result
         return _go(state, Screen.TAKE_ITEM, now, visit=visit), stat
     if state.screen is Screen.HELP and state.help_return is Screen.DISPENSING:
         return replace(state, visit=visit, help_return=Screen.TAKE_ITEM), stat
-    return replace(state, visit=visit), stat
+    # No vend of this visit is under way (it starts on the dispensing screen): a stray answer
+    # must not fill in the outcome, or the vend that follows would never be waited for.
+    return state, []
 
 
 def _open_help(state: FlowState, now: float) -> Result:

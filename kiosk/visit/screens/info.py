@@ -126,14 +126,20 @@ def _talk(v: View, area: pygame.Rect, *, heading: bool = True) -> list[Op]:
     return ops
 
 
-def ordered_places(v: View) -> list[Place]:
-    """The nearest place first (this machine's: kiosk.toml nearest_place), then the others
-    as the content lists them. With none configured, the first listed is marked nearest."""
-    places = list(v.content.places)
+def nearest_place(v: View) -> Place | None:
+    """This machine's nearest place (kiosk.toml nearest_place), or None when none is
+    configured: then no place is called the nearest (no district named at random)."""
     configured = v.texts.facts.nearest
-    wanted = configured.id if configured is not None else v.nearest_id
-    nearest = [p for p in places if p.id == wanted] or places[:1]
-    return nearest + [p for p in places if p not in nearest]
+    if configured is not None:
+        return configured
+    return next((p for p in v.content.places if p.id == v.nearest_id), None)
+
+
+def ordered_places(v: View) -> list[Place]:
+    """The nearest place first, then the others as the content lists them."""
+    nearest = nearest_place(v)
+    places = list(v.content.places)
+    return ([nearest] if nearest is not None else []) + [p for p in places if p != nearest]
 
 
 def place_lines(v: View, place: Place) -> tuple[str, str]:
@@ -203,7 +209,7 @@ def _places(
 def _row_texts(v: View, place: Place) -> tuple[str, str, bool]:
     """A row's two blocks, and whether it is the nearest (marked in words, not colour only)."""
     name, rest = place_lines(v, place)
-    nearest = ordered_places(v)[:1] == [place]
+    nearest = place == nearest_place(v)
     if nearest:
         name = f"{v.t('info.nearest')} · {name}"
     return name, rest, nearest
